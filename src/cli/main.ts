@@ -1,0 +1,48 @@
+import { Command, CommanderError } from "commander";
+import { CairnError } from "../errors.js";
+import { processOutput, type Output } from "./output.js";
+import { registerRouteCommand } from "./route-command.js";
+
+/** Exit codes of SPEC section 9. */
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_USAGE = 2;
+
+export function buildProgram(output: Output): Command {
+  const program = new Command("cairn")
+    .description("A hierarchical registry of hosts and manager services with routed failover")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => output.out(s), writeErr: (s) => output.err(s) })
+    .showHelpAfterError("(run with --help for usage)");
+  registerRouteCommand(program, output);
+  return program;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting, so tests can drive it. */
+export async function main(argv: readonly string[], output: Output = processOutput): Promise<number> {
+  const program = buildProgram(output);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message; help and version exit 0.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    reportError(error, output);
+    return EXIT_ERROR;
+  }
+}
+
+/** One line per problem on stderr, `error: …`; a stack only for a bug. */
+export function reportError(error: unknown, output: Output): void {
+  if (error instanceof CairnError) {
+    const lines = error.details.length > 0 ? error.details : [error.message];
+    for (const line of lines) output.err(`error: ${line}`);
+  } else if (error instanceof Error) {
+    output.err(`error: ${error.message}`);
+    if (process.env.CAIRN_DEBUG) output.err(error.stack ?? "");
+  } else {
+    output.err(`error: ${String(error)}`);
+  }
+}

@@ -1,0 +1,34 @@
+import type { Route } from "../router/route.js";
+import { formatTable } from "./output.js";
+
+/** The JSON shape of SPEC section 4: exactly these keys, in this order. */
+export function routeToJson(route: Route): unknown {
+  return {
+    from: route.from,
+    type: route.type,
+    candidates: route.candidates.map((c) => ({ host: c.host, domain: c.domain, tier: c.tier, endpoint: c.endpoint })),
+    skipped: (route.skipped ?? []).map((s) => ({ host: s.host, reason: s.reason })),
+  };
+}
+
+export function formatRoute(route: Route): string {
+  const lines = [`route from ${route.from} to ${route.type}`];
+  if (route.candidates.length === 0) {
+    lines.push("  no available manager");
+  } else {
+    const rows = route.candidates.map((c, i) => [String(i + 1), c.host, c.domain, c.tier, c.endpoint]);
+    lines.push(indent(formatTable(["rank", "host", "domain", "tier", "endpoint"], rows)));
+  }
+  if (route.skipped && route.skipped.length > 0) {
+    lines.push("skipped");
+    lines.push(indent(formatTable(["host", "reason"], route.skipped.map((s) => [s.host, s.reason]))));
+  }
+  return lines.join("\n");
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => "  " + line)
+    .join("\n");
+}

@@ -1,0 +1,69 @@
+// Original file: cairn/v1/agent.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface AgentStatus {
+  'host'?: (string);
+  /**
+   * The replica's position.
+   */
+  'revision'?: (number | string | Long);
+  'epoch'?: (number | string | Long);
+  'digest'?: (Buffer | Uint8Array | string);
+  /**
+   * The registry manager the agent watches now (empty when none).
+   */
+  'manager_host'?: (string);
+  'manager_address'?: (string);
+  /**
+   * Revisions the replica is behind the manager's last known position.
+   */
+  'lag'?: (number | string | Long);
+  /**
+   * Whether the watch stream is open.
+   */
+  'connected'?: (boolean);
+  'uptime_ms'?: (number | string | Long);
+  'cluster_id'?: (string);
+  /**
+   * Name of the watch state machine's state, for people.
+   */
+  'watch_state'?: (string);
+  /**
+   * Hosts currently kept out of routes after a connection-level failure.
+   */
+  'suspects'?: (string)[];
+}
+
+export interface AgentStatus__Output {
+  'host': (string);
+  /**
+   * The replica's position.
+   */
+  'revision': (number);
+  'epoch': (number);
+  'digest': (Buffer);
+  /**
+   * The registry manager the agent watches now (empty when none).
+   */
+  'manager_host': (string);
+  'manager_address': (string);
+  /**
+   * Revisions the replica is behind the manager's last known position.
+   */
+  'lag': (number);
+  /**
+   * Whether the watch stream is open.
+   */
+  'connected': (boolean);
+  'uptime_ms': (number);
+  'cluster_id': (string);
+  /**
+   * Name of the watch state machine's state, for people.
+   */
+  'watch_state': (string);
+  /**
+   * Hosts currently kept out of routes after a connection-level failure.
+   */
+  'suspects': (string)[];
+}

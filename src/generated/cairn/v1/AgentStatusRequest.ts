@@ -1,0 +1,8 @@
+// Original file: cairn/v1/agent.proto
+
+
+export interface AgentStatusRequest {
+}
+
+export interface AgentStatusRequest__Output {
+}

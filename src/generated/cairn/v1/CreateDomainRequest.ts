@@ -1,0 +1,21 @@
+// Original file: cairn/v1/registry.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface CreateDomainRequest {
+  /**
+   * The parent must exist.
+   */
+  'path'?: (string);
+  'expected_revision'?: (number | string | Long);
+  '_expected_revision'?: "expected_revision";
+}
+
+export interface CreateDomainRequest__Output {
+  /**
+   * The parent must exist.
+   */
+  'path': (string);
+  'expected_revision'?: (number);
+  '_expected_revision'?: "expected_revision";
+}

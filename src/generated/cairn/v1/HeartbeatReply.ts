@@ -1,0 +1,51 @@
+// Original file: cairn/v1/replication.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface HeartbeatReply {
+  /**
+   * The receiver's epoch.
+   */
+  'epoch'?: (number | string | Long);
+  /**
+   * The primary; when the receiver is not it, the heartbeat was not
+   * recorded and the sender should send the next one there.
+   */
+  'primary_host'?: (string);
+  'primary_address'?: (string);
+  /**
+   * How often to heartbeat, and after how long without one the host is
+   * marked down.
+   */
+  'interval_ms'?: (number);
+  'down_after_ms'?: (number);
+  /**
+   * False when the receiver is not the primary (or just stepped down).
+   */
+  'recorded'?: (boolean);
+  'cluster_id'?: (string);
+}
+
+export interface HeartbeatReply__Output {
+  /**
+   * The receiver's epoch.
+   */
+  'epoch': (number);
+  /**
+   * The primary; when the receiver is not it, the heartbeat was not
+   * recorded and the sender should send the next one there.
+   */
+  'primary_host': (string);
+  'primary_address': (string);
+  /**
+   * How often to heartbeat, and after how long without one the host is
+   * marked down.
+   */
+  'interval_ms': (number);
+  'down_after_ms': (number);
+  /**
+   * False when the receiver is not the primary (or just stepped down).
+   */
+  'recorded': (boolean);
+  'cluster_id': (string);
+}

@@ -1,0 +1,61 @@
+// Original file: cairn/v1/replication.proto
+
+import type { PackageHealthReport as _cairn_v1_PackageHealthReport, PackageHealthReport__Output as _cairn_v1_PackageHealthReport__Output } from '../../cairn/v1/PackageHealthReport.js';
+import type { Package as _cairn_v1_Package, Package__Output as _cairn_v1_Package__Output } from '../../cairn/v1/Package.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface HeartbeatRequest {
+  'host'?: (string);
+  /**
+   * The highest epoch the sender has seen (fencing).
+   */
+  'epoch'?: (number | string | Long);
+  /**
+   * The health of the host's packages; types not listed keep their health.
+   */
+  'packages'?: (_cairn_v1_PackageHealthReport)[];
+  /**
+   * Used only when the host is not registered yet (first contact): the host
+   * is registered with this address ("127.0.0.1" when empty) in this domain
+   * ("/" when empty). A registered host is never moved by its heartbeat.
+   */
+  'address'?: (string);
+  'domain'?: (string);
+  /**
+   * The sender's replica revision (for lag reporting).
+   */
+  'revision'?: (number | string | Long);
+  /**
+   * Set by a registry manager only: its own "registry" package (port and
+   * role), which the primary keeps current in the registry.
+   */
+  'registry_package'?: (_cairn_v1_Package | null);
+}
+
+export interface HeartbeatRequest__Output {
+  'host': (string);
+  /**
+   * The highest epoch the sender has seen (fencing).
+   */
+  'epoch': (number);
+  /**
+   * The health of the host's packages; types not listed keep their health.
+   */
+  'packages': (_cairn_v1_PackageHealthReport__Output)[];
+  /**
+   * Used only when the host is not registered yet (first contact): the host
+   * is registered with this address ("127.0.0.1" when empty) in this domain
+   * ("/" when empty). A registered host is never moved by its heartbeat.
+   */
+  'address': (string);
+  'domain': (string);
+  /**
+   * The sender's replica revision (for lag reporting).
+   */
+  'revision': (number);
+  /**
+   * Set by a registry manager only: its own "registry" package (port and
+   * role), which the primary keeps current in the registry.
+   */
+  'registry_package': (_cairn_v1_Package__Output | null);
+}

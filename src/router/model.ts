@@ -1,0 +1,191 @@
+/**
+ * The registry model: plain data, shared by the router, the fixture format,
+ * the manager's store and the agent's replica. Every change to a registry is a
+ * list of entity-level operations (put or delete of a domain, host or type),
+ * so the store, the replication stream, the digest and the router index all
+ * speak the same small language.
+ */
+
+export type Liveness = "up" | "down" | "unknown";
+export type Policy = "ordered" | "spread";
+export type PackageState = "enabled" | "withdrawn";
+export type PackageHealth = "healthy" | "unhealthy";
+export type ManagerRole = "primary" | "backup";
+
+export const REGISTRY_TYPE = "registry";
+export const ROOT_PATH = "/";
+export const DEFAULT_ADDRESS = "127.0.0.1";
+
+export interface PackageRecord {
+  type: string;
+  port: number;
+  /** Lower is preferred. */
+  priority: number;
+  state: PackageState;
+  health: PackageHealth;
+  /** Only for packages of type `registry`. */
+  role?: ManagerRole;
+}
+
+export interface HostRecord {
+  id: string;
+  /** Path of the domain the host lives in. */
+  domain: string;
+  address: string;
+  labels: Record<string, string>;
+  maintenance: boolean;
+  status: Liveness;
+  /** At most one package per type, kept sorted by type. */
+  packages: PackageRecord[];
+}
+
+export interface DomainRecord {
+  path: string;
+}
+
+export interface TypeRecord {
+  name: string;
+  policy: Policy;
+}
+
+/**
+ * A whole registry. Invariants (checked by `validateRegistry`): the root
+ * domain exists; every domain's parent exists; every host's domain exists.
+ */
+export interface Registry {
+  domains: Map<string, DomainRecord>;
+  hosts: Map<string, HostRecord>;
+  types: Map<string, TypeRecord>;
+}
+
+export type Op =
+  | { kind: "put-domain"; domain: DomainRecord }
+  | { kind: "delete-domain"; path: string }
+  | { kind: "put-host"; host: HostRecord }
+  | { kind: "delete-host"; id: string }
+  | { kind: "put-type"; type: TypeRecord }
+  | { kind: "delete-type"; name: string };
+
+export function emptyRegistry(): Registry {
+  return {
+    domains: new Map([[ROOT_PATH, { path: ROOT_PATH }]]),
+    hosts: new Map(),
+    types: new Map(),
+  };
+}
+
+export function newPackage(type: string, port: number, fields: Partial<PackageRecord> = {}): PackageRecord {
+  return { type, port, priority: 0, state: "enabled", health: "healthy", ...fields };
+}
+
+export function newHost(id: string, domain: string, fields: Partial<HostRecord> = {}): HostRecord {
+  return {
+    id,
+    domain,
+    address: DEFAULT_ADDRESS,
+    labels: {},
+    maintenance: false,
+    status: "unknown",
+    packages: [],
+    ...fields,
+  };
+}
+
+/** Applies ops to a registry in place. Assumes the ops were validated. */
+export function applyOps(registry: Registry, ops: readonly Op[]): void {
+  for (const op of ops) {
+    switch (op.kind) {
+      case "put-domain":
+        registry.domains.set(op.domain.path, op.domain);
+        break;
+      case "delete-domain":
+        registry.domains.delete(op.path);
+        break;
+      case "put-host":
+        registry.hosts.set(op.host.id, op.host);
+        break;
+      case "delete-host":
+        registry.hosts.delete(op.id);
+        break;
+      case "put-type":
+        registry.types.set(op.type.name, op.type);
+        break;
+      case "delete-type":
+        registry.types.delete(op.name);
+        break;
+    }
+  }
+}
+
+export function cloneRegistry(registry: Registry): Registry {
+  return {
+    domains: new Map(registry.domains),
+    hosts: new Map(registry.hosts),
+    types: new Map(registry.types),
+  };
+}
+
+/** The ops that build `registry` from an empty one (root domain included). */
+export function registryToOps(registry: Registry): Op[] {
+  const ops: Op[] = [];
+  for (const domain of sortedDomainPaths(registry)) ops.push({ kind: "put-domain", domain: { path: domain } });
+  for (const type of registry.types.values()) ops.push({ kind: "put-type", type });
+  for (const host of registry.hosts.values()) ops.push({ kind: "put-host", host });
+  return ops;
+}
+
+/** Domain paths with every parent before its children. */
+export function sortedDomainPaths(registry: Registry): string[] {
+  return [...registry.domains.keys()].sort(comparePaths);
+}
+
+export function policyOf(registry: Registry, type: string): Policy {
+  return registry.types.get(type)?.policy ?? "ordered";
+}
+
+export function packageOf(host: HostRecord, type: string): PackageRecord | undefined {
+  return host.packages.find((p) => p.type === type);
+}
+
+export function endpointOf(address: string, port: number): string {
+  return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+// ---- domain paths ----
+
+export function pathSegments(path: string): string[] {
+  return path === ROOT_PATH ? [] : path.slice(1).split("/");
+}
+
+export function pathFromSegments(segments: readonly string[]): string {
+  return "/" + segments.join("/");
+}
+
+export function parentPath(path: string): string | undefined {
+  if (path === ROOT_PATH) return undefined;
+  const cut = path.lastIndexOf("/");
+  return cut === 0 ? ROOT_PATH : path.slice(0, cut);
+}
+
+export function joinPath(parent: string, segment: string): string {
+  return parent === ROOT_PATH ? `/${segment}` : `${parent}/${segment}`;
+}
+
+export function isSameOrDescendant(path: string, ancestor: string): boolean {
+  return ancestor === ROOT_PATH || path === ancestor || path.startsWith(ancestor + "/");
+}
+
+/** Segment by segment; a proper prefix sorts first. */
+export function comparePaths(a: string, b: string): number {
+  return a === b ? 0 : compareSegments(pathSegments(a), pathSegments(b));
+}
+
+export function compareSegments(a: readonly string[], b: readonly string[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}

@@ -1,0 +1,326 @@
+import { notFound } from "../errors.js";
+import { unavailableReason } from "./availability.js";
+import { compareDepthThenPath, DomainNode, DomainTree, inconsistent, type Entry } from "./domain-tree.js";
+import {
+  applyOps,
+  cloneRegistry,
+  compareSegments,
+  endpointOf,
+  packageOf,
+  policyOf,
+  sortedDomainPaths,
+  type HostRecord,
+  type Op,
+  type PackageRecord,
+  type Policy,
+  type Registry,
+} from "./model.js";
+import { rendezvousScore } from "./rendezvous.js";
+import type { Route, RouteCandidate, SkippedPackage, Tier } from "./route.js";
+
+export interface RouteOptions {
+  /** List the unavailable packages of the type, with their reasons. */
+  explain?: boolean;
+}
+
+/**
+ * The registry with routes precomputed for speed (SPEC 4). Per type and per
+ * domain it keeps the available packages sorted by `(priority, host id)`, and
+ * per subtree the nearest occupied domain, so the first candidate costs a
+ * walk up the origin's chain of domains, and one change costs the hosts it
+ * touches plus a walk up their chains. `apply` keeps it current under a
+ * stream of changes; a route after any sequence of `apply` equals the route
+ * of an index built from scratch on the same registry.
+ */
+export class RouteIndex {
+  private readonly state: Registry;
+  private readonly tree = new DomainTree();
+  /** Hosts carrying a package of each type, available or not (for explanations). */
+  private readonly carriers = new Map<string, Set<string>>();
+  /** Domains holding at least one available package of each type. */
+  private readonly occupied = new Map<string, Set<DomainNode>>();
+
+  private constructor(registry: Registry) {
+    this.state = cloneRegistry(registry);
+  }
+
+  static build(registry: Registry): RouteIndex {
+    const index = new RouteIndex(registry);
+    for (const path of sortedDomainPaths(registry)) index.tree.add(path);
+    for (const host of registry.hosts.values()) index.indexHost(host);
+    return index;
+  }
+
+  /** The registry as of the last applied change. Do not mutate it: use `apply`. */
+  get registry(): Readonly<Registry> {
+    return this.state;
+  }
+
+  apply(ops: readonly Op[]): void {
+    for (const op of ops) {
+      switch (op.kind) {
+        case "put-domain":
+          this.tree.add(op.domain.path);
+          break;
+        case "delete-domain":
+          this.tree.remove(op.path);
+          break;
+        case "put-host": {
+          const old = this.state.hosts.get(op.host.id);
+          if (old) this.unindexHost(old);
+          this.indexHost(op.host);
+          break;
+        }
+        case "delete-host": {
+          const old = this.state.hosts.get(op.id);
+          if (old) this.unindexHost(old);
+          break;
+        }
+        case "put-type":
+        case "delete-type":
+          // Policies apply at query time; nothing is precomputed from them.
+          break;
+      }
+      applyOps(this.state, [op]);
+    }
+  }
+
+  /** A type is known when a policy names it or a host carries it. */
+  knowsType(type: string): boolean {
+    return this.state.types.has(type) || (this.carriers.get(type)?.size ?? 0) > 0;
+  }
+
+  /** The first candidate of `route(from, type)`, without building the rest. */
+  first(from: string, type: string): RouteCandidate | undefined {
+    const { host, node } = this.origin(from);
+    const own = packageOf(host, type);
+    if (own && unavailableReason(host, own) === undefined) return localCandidate(host, own);
+
+    const policy = policyOf(this.state, type);
+    for (let n: DomainNode | undefined = node; n; n = n.parent) {
+      const entries = n.slots.get(type)?.entries;
+      if (entries && entries.length > 0) {
+        return toCandidate(firstEntry(entries, from, policy), n === node ? "domain" : "ancestor");
+      }
+    }
+    const nearest = nearestElsewhere(node, type);
+    return nearest && toCandidate(firstEntry(nearest.slot(type).entries, from, policy), "elsewhere");
+  }
+
+  route(from: string, type: string, options: RouteOptions = {}): Route {
+    const { host, node } = this.origin(from);
+    if (!this.knowsType(type)) throw notFound(`unknown type "${type}": no host carries it and no policy names it`);
+    const policy = policyOf(this.state, type);
+    const candidates: RouteCandidate[] = [];
+
+    const own = packageOf(host, type);
+    if (own && unavailableReason(host, own) === undefined) candidates.push(localCandidate(host, own));
+    for (let n: DomainNode | undefined = node; n; n = n.parent) {
+      const entries = n.slots.get(type)?.entries;
+      if (!entries) continue;
+      const tier: Tier = n === node ? "domain" : "ancestor";
+      for (const entry of ordered(entries, from, policy)) {
+        if (entry.host !== from) candidates.push(toCandidate(entry, tier));
+      }
+    }
+    const elsewhere = [...(this.occupied.get(type) ?? [])].filter((x) => !x.isAncestorOrSelfOf(node));
+    elsewhere.sort(elsewhereOrder(node));
+    for (const x of elsewhere) {
+      for (const entry of ordered(x.slot(type).entries, from, policy)) candidates.push(toCandidate(entry, "elsewhere"));
+    }
+
+    const route: Route = { from, type, candidates };
+    if (options.explain) route.skipped = this.skipped(host, node, type);
+    return route;
+  }
+
+  private skipped(origin: HostRecord, node: DomainNode, type: string): SkippedPackage[] {
+    const placeOrder = domainOrder(node);
+    const skipped: { host: HostRecord; pkg: PackageRecord; place: DomainNode; reason: SkippedPackage["reason"] }[] = [];
+    for (const id of this.carriers.get(type) ?? []) {
+      const host = this.state.hosts.get(id)!;
+      const pkg = packageOf(host, type)!;
+      const reason = unavailableReason(host, pkg);
+      if (reason) skipped.push({ host, pkg, place: this.tree.get(host.domain)!, reason });
+    }
+    skipped.sort(
+      (a, b) =>
+        Number(b.host === origin) - Number(a.host === origin) ||
+        placeOrder(a.place, b.place) ||
+        a.pkg.priority - b.pkg.priority ||
+        compareIds(a.host.id, b.host.id),
+    );
+    return skipped.map((s) => ({ host: s.host.id, reason: s.reason }));
+  }
+
+  private origin(from: string): { host: HostRecord; node: DomainNode } {
+    const host = this.state.hosts.get(from);
+    if (!host) throw notFound(`unknown host "${from}"`);
+    return { host, node: this.tree.get(host.domain)! };
+  }
+
+  private indexHost(host: HostRecord): void {
+    const node = this.tree.get(host.domain);
+    if (!node) throw inconsistent(`host ${host.id} placed in missing domain ${host.domain}`);
+    node.hosts.add(host.id);
+    for (const pkg of host.packages) {
+      let carriers = this.carriers.get(pkg.type);
+      if (!carriers) this.carriers.set(pkg.type, (carriers = new Set()));
+      carriers.add(host.id);
+      if (unavailableReason(host, pkg) !== undefined) continue;
+      const slot = node.slot(pkg.type);
+      const entry: Entry = {
+        host: host.id,
+        domain: host.domain,
+        endpoint: endpointOf(host.address, pkg.port),
+        priority: pkg.priority,
+      };
+      slot.entries.splice(insertionPoint(slot.entries, entry), 0, entry);
+      if (slot.entries.length === 1) this.occupancyChanged(node, pkg.type);
+    }
+  }
+
+  private unindexHost(host: HostRecord): void {
+    const node = this.tree.get(host.domain)!;
+    node.hosts.delete(host.id);
+    for (const pkg of host.packages) {
+      const carriers = this.carriers.get(pkg.type)!;
+      carriers.delete(host.id);
+      if (carriers.size === 0) this.carriers.delete(pkg.type);
+      const slot = node.slots.get(pkg.type);
+      const at = slot ? slot.entries.findIndex((e) => e.host === host.id) : -1;
+      if (!slot || at < 0) continue;
+      slot.entries.splice(at, 1);
+      if (slot.entries.length === 0) this.occupancyChanged(node, pkg.type);
+    }
+  }
+
+  /** `node` gained its first or lost its last available package of `type`. */
+  private occupancyChanged(node: DomainNode, type: string): void {
+    let occupied = this.occupied.get(type);
+    if (!occupied) this.occupied.set(type, (occupied = new Set()));
+    if (node.slot(type).entries.length > 0) occupied.add(node);
+    else occupied.delete(node);
+    if (occupied.size === 0) this.occupied.delete(type);
+
+    // A subtree's best depends only on its root and its children's bests, so
+    // the walk up stops at the first ancestor whose best did not move.
+    for (let n: DomainNode | undefined = node; n; n = n.parent) {
+      const slot = n.slot(type);
+      const best = slot.entries.length > 0 ? n : bestOfChildren(n, type, undefined);
+      if (best === slot.best && n !== node) break;
+      slot.best = best;
+    }
+  }
+}
+
+function localCandidate(host: HostRecord, pkg: PackageRecord): RouteCandidate {
+  return { host: host.id, domain: host.domain, tier: "local", endpoint: endpointOf(host.address, pkg.port) };
+}
+
+function toCandidate(entry: Entry, tier: Tier): RouteCandidate {
+  return { host: entry.host, domain: entry.domain, tier, endpoint: entry.endpoint };
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareEntries(a: Entry, b: Entry): number {
+  return a.priority - b.priority || compareIds(a.host, b.host);
+}
+
+function insertionPoint(entries: readonly Entry[], entry: Entry): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareEntries(entries[mid]!, entry) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** One domain's entries in route order for `origin`: as stored for `ordered`, re-ranked for `spread`. */
+function ordered(entries: readonly Entry[], origin: string, policy: Policy): readonly Entry[] {
+  if (policy === "ordered" || entries.length < 2) return entries;
+  const scores = new Map(entries.map((e) => [e.host, rendezvousScore(origin, e.host)]));
+  return [...entries].sort((a, b) => {
+    if (a.priority !== b.priority) return a.priority - b.priority;
+    const sa = scores.get(a.host)!;
+    const sb = scores.get(b.host)!;
+    return sa === sb ? compareIds(a.host, b.host) : sa > sb ? -1 : 1;
+  });
+}
+
+/** `ordered(entries, origin, policy)[0]`, scoring only the top priority group. */
+function firstEntry(entries: readonly Entry[], origin: string, policy: Policy): Entry {
+  let winner = entries[0]!;
+  if (policy === "ordered") return winner;
+  let winnerScore = rendezvousScore(origin, winner.host);
+  for (let i = 1; i < entries.length && entries[i]!.priority === winner.priority; i++) {
+    const entry = entries[i]!;
+    const score = rendezvousScore(origin, entry.host);
+    if (score > winnerScore) {
+      winner = entry;
+      winnerScore = score;
+    }
+  }
+  return winner;
+}
+
+/** The best of `node`'s children's subtree bests, leaving out `excluded`. */
+function bestOfChildren(node: DomainNode, type: string, excluded: DomainNode | undefined): DomainNode | undefined {
+  let best: DomainNode | undefined;
+  for (const child of node.children.values()) {
+    if (child === excluded) continue;
+    const candidate = child.slots.get(type)?.best;
+    if (candidate && (!best || compareDepthThenPath(candidate, best) < 0)) best = candidate;
+  }
+  return best;
+}
+
+/**
+ * The first domain of the `elsewhere` tier from `origin`. For each lowest
+ * common ancestor L on the chain, the nearest domain through L is the best
+ * of L's other children's subtrees; the chain is climbed only while a
+ * nearer one can still exist.
+ */
+function nearestElsewhere(origin: DomainNode, type: string): DomainNode | undefined {
+  let found: DomainNode | undefined;
+  let foundDistance = Infinity;
+  let excluded: DomainNode | undefined;
+  for (let lca: DomainNode | undefined = origin; lca; excluded = lca, lca = lca.parent) {
+    const up = origin.depth - lca.depth;
+    // The nearest possible domain through lca is one of its children; at equal
+    // distance a deeper lca, met earlier, wins.
+    if (up + 1 >= foundDistance) break;
+    const best = bestOfChildren(lca, type, excluded);
+    if (!best) continue;
+    const distance = up + best.depth - lca.depth;
+    if (distance < foundDistance) {
+      found = best;
+      foundDistance = distance;
+    }
+  }
+  return found;
+}
+
+/** Orders `elsewhere` domains: tree distance, then deeper common ancestor, then path. */
+function elsewhereOrder(origin: DomainNode): (a: DomainNode, b: DomainNode) => number {
+  return (a, b) => {
+    const la = origin.commonDepth(a);
+    const lb = origin.commonDepth(b);
+    const da = a.depth - 2 * la;
+    const db = b.depth - 2 * lb;
+    return da - db || lb - la || compareSegments(a.segments, b.segments);
+  };
+}
+
+/** Orders any domains as a route from `origin` visits them: own, ancestors nearest first, then elsewhere. */
+function domainOrder(origin: DomainNode): (a: DomainNode, b: DomainNode) => number {
+  const rest = elsewhereOrder(origin);
+  const rank = (x: DomainNode) => (x.isAncestorOrSelfOf(origin) ? origin.depth - x.depth : origin.depth + 1);
+  return (a, b) => rank(a) - rank(b) || (rank(a) > origin.depth ? rest(a, b) : 0);
+}
+

@@ -1,0 +1,90 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { formatFixture } from "../../src/router/fixture.js";
+import { runCli } from "../support/cli.js";
+import { expectedFor, loadSeed, SEED_AGENTS, SEED_FILE, SEED_ROWS } from "../support/seed.js";
+import { useTempDirs } from "../support/temp-dir.js";
+
+const tempDir = useTempDirs();
+
+async function firstHost(file: string, from: string, down: string[]): Promise<string> {
+  const args = ["route", "--file", file, "--from", from, "--type", "command-control", "--json"];
+  if (down.length > 0) args.push("--down", down.join(","));
+  const result = await runCli(args);
+  expect(result.stderr).toBe("");
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout).candidates[0]?.host;
+}
+
+describe("cairn route --file, offline", () => {
+  for (const row of SEED_ROWS) {
+    it(`seed table: ${row.situation}`, async () => {
+      // The registry edits go into a fixture file; liveness goes through --down.
+      const registry = loadSeed();
+      row.edit(registry);
+      const file = join(tempDir(), "seed.yaml");
+      writeFileSync(file, formatFixture(registry, "yaml"));
+      const firsts = await Promise.all(SEED_AGENTS.map((agent) => firstHost(file, agent, row.down)));
+      expect(firsts).toEqual(SEED_AGENTS.map((agent) => expectedFor(row, agent)));
+    });
+  }
+
+  it("prints the JSON shape of SPEC section 4", async () => {
+    const result = await runCli(
+      ["route", "--file", SEED_FILE, "--from", "agent-4", "--type", "command-control", "--down", "agent-3", "--json"],
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      from: "agent-4",
+      type: "command-control",
+      candidates: [
+        { host: "agent-1", domain: "/subdomain-1", tier: "ancestor", endpoint: "127.0.0.1:7611" },
+        { host: "framework-manager", domain: "/", tier: "ancestor", endpoint: "127.0.0.1:7601" },
+      ],
+      skipped: [{ host: "agent-3", reason: "host down" }],
+    });
+  });
+
+  it("prints a table and the skipped list for people", async () => {
+    const result = await runCli(["route", "--file", SEED_FILE, "--from", "agent-4", "--type", "command-control", "--down", "agent-3"]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe("route from agent-4 to command-control");
+    expect(lines[1]).toMatch(/^\s+rank\s+host\s+domain\s+tier\s+endpoint$/);
+    expect(lines[2]).toMatch(/^\s+1\s+agent-1\s+\/subdomain-1\s+ancestor\s+127\.0\.0\.1:7611$/);
+    expect(lines[3]).toMatch(/^\s+2\s+framework-manager\s+\/\s+ancestor\s+127\.0\.0\.1:7601$/);
+    expect(lines.slice(4).join("\n")).toMatch(/skipped\n\s+host\s+reason\n\s+agent-3\s+host down/);
+  });
+
+  const route = (...extra: string[]) => runCli(["route", "--file", SEED_FILE, "--type", "command-control", ...extra]);
+
+  it.each([
+    ["an unknown host", () => route("--from", "nobody"), /^error: unknown host "nobody"\n$/],
+    ["an unknown type", () => runCli(["route", "--file", SEED_FILE, "--from", "agent-1", "--type", "dns"]), /^error: unknown type "dns"/],
+    ["an unknown host in --down", () => route("--from", "agent-1", "--down", "agent-9"), /^error: --down names unknown host "agent-9"\n$/],
+    ["a missing file", () => runCli(["route", "--file", "/nonexistent.yaml", "--from", "a", "--type", "t"]), /^error: cannot read \/nonexistent.yaml: no such file\n$/],
+  ])("rejects %s with one error line and exit 1", async (_what, run, message) => {
+    const result = await run();
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(message);
+  });
+
+  it("rejects a bad fixture with one line per problem, each with its place", async () => {
+    const file = join(tempDir(), "bad.yaml");
+    writeFileSync(file, "root:\n  hosts:\n    - id: Bad_Id\n    - id: ok\n      packages: [{ type: cc, port: 99999 }]\n");
+    const result = await runCli(["route", "--file", file, "--from", "ok", "--type", "cc"]);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^error: ${file}:3:\\d+: .*host id "Bad_Id"`));
+    expect(lines[1]).toMatch(new RegExp(`^error: ${file}:5:\\d+: .*port`));
+  });
+
+  it("exits 2 on bad usage", async () => {
+    const result = await runCli(["route", "--file", SEED_FILE, "--from", "agent-1"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/required option '--type <type>' not specified/);
+  });
+});
