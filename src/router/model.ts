@@ -49,8 +49,10 @@ export interface TypeRecord {
 }
 
 /**
- * A whole registry. Invariants (checked by `validateRegistry`): the root
- * domain exists; every domain's parent exists; every host's domain exists.
+ * A whole registry. Invariants: the root domain exists; every domain's
+ * parent exists; every host's domain exists. Records are immutable: a change
+ * puts a new record, it never edits one in place (indexes and the digest
+ * hold on to the records they were given).
  */
 export interface Registry {
   domains: Map<string, DomainRecord>;
@@ -65,6 +67,18 @@ export type Op =
   | { kind: "delete-host"; id: string }
   | { kind: "put-type"; type: TypeRecord }
   | { kind: "delete-type"; name: string };
+
+/** One committed change: the ops of one mutation, at its place in history. */
+export interface ChangeRecord {
+  epoch: number;
+  revision: number;
+  /** The state digest after the change (see digest.ts). */
+  digest: Uint8Array;
+  ops: Op[];
+  timeUnixMs: number;
+  /** Why the change happened, for people ("host add agent-9", "heartbeat silence"). */
+  cause: string;
+}
 
 export function emptyRegistry(): Registry {
   return {

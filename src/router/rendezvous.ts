@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /**
  * The rendezvous (highest random weight) score of manager host `manager` for
@@ -7,5 +7,6 @@ import { createHash } from "node:crypto";
  * own winner, and removing a manager only moves the origins it had won.
  */
 export function rendezvousScore(origin: string, manager: string): bigint {
-  return createHash("sha256").update(`${origin}\n${manager}`, "utf8").digest().readBigUInt64BE(0);
+  // The one-shot hash is about twice as fast as createHash() on short input.
+  return BigInt("0x" + hash("sha256", `${origin}\n${manager}`, "hex").slice(0, 16));
 }

@@ -66,6 +66,8 @@ export class RouteIndex {
           this.tree.remove(op.path);
           break;
         case "put-host": {
+          // Checked before anything moves, so a bad op leaves the index as it was.
+          if (!this.tree.get(op.host.domain)) throw inconsistent(`host ${op.host.id} placed in missing domain ${op.host.domain}`);
           const old = this.state.hosts.get(op.host.id);
           if (old) this.unindexHost(old);
           this.indexHost(op.host);
@@ -123,15 +125,25 @@ export class RouteIndex {
         if (entry.host !== from) candidates.push(toCandidate(entry, tier));
       }
     }
-    const elsewhere = [...(this.occupied.get(type) ?? [])].filter((x) => !x.isAncestorOrSelfOf(node));
-    elsewhere.sort(elsewhereOrder(node));
-    for (const x of elsewhere) {
+    for (const x of this.elsewhereDomains(node, type)) {
       for (const entry of ordered(x.slot(type).entries, from, policy)) candidates.push(toCandidate(entry, "elsewhere"));
     }
 
     const route: Route = { from, type, candidates };
     if (options.explain) route.skipped = this.skipped(host, node, type);
     return route;
+  }
+
+  /** The occupied domains off the origin's chain, in route order. */
+  private elsewhereDomains(origin: DomainNode, type: string): DomainNode[] {
+    const keyed: { node: DomainNode; distance: number; lca: number }[] = [];
+    for (const x of this.occupied.get(type) ?? []) {
+      if (x.isAncestorOrSelfOf(origin)) continue;
+      const lca = origin.commonDepth(x);
+      keyed.push({ node: x, distance: x.depth - 2 * lca, lca });
+    }
+    keyed.sort((a, b) => a.distance - b.distance || b.lca - a.lca || compareSegments(a.node.segments, b.node.segments));
+    return keyed.map((k) => k.node);
   }
 
   private skipped(origin: HostRecord, node: DomainNode, type: string): SkippedPackage[] {
@@ -256,7 +268,7 @@ function ordered(entries: readonly Entry[], origin: string, policy: Policy): rea
 /** `ordered(entries, origin, policy)[0]`, scoring only the top priority group. */
 function firstEntry(entries: readonly Entry[], origin: string, policy: Policy): Entry {
   let winner = entries[0]!;
-  if (policy === "ordered") return winner;
+  if (policy === "ordered" || entries[1]?.priority !== winner.priority) return winner;
   let winnerScore = rendezvousScore(origin, winner.host);
   for (let i = 1; i < entries.length && entries[i]!.priority === winner.priority; i++) {
     const entry = entries[i]!;

@@ -11,7 +11,9 @@
  * invariants belong to src/router/names.ts and the registry validation.
  */
 import { invalidArgument } from "../errors.js";
+import { DIGEST_BYTES } from "../router/digest.js";
 import type {
+  ChangeRecord,
   DomainRecord,
   HostRecord,
   Liveness,
@@ -38,20 +40,8 @@ import type { Route__Output as WireRoute } from "../generated/cairn/v1/Route.js"
 import type { Skipped__Output as WireSkipped } from "../generated/cairn/v1/Skipped.js";
 import type { TypeSpec__Output as WireTypeSpec } from "../generated/cairn/v1/TypeSpec.js";
 
-/** Length of a state digest (SHA-256) in bytes. */
-export const DIGEST_BYTES = 32;
-
-/** One committed change, as the store's log and the replicas hold it. */
-export interface ChangeRecord {
-  epoch: number;
-  revision: number;
-  /** State digest after the change, DIGEST_BYTES long (a Buffer after decoding). */
-  digest: Uint8Array;
-  ops: Op[];
-  timeUnixMs: number;
-  /** Why the change happened, for people. */
-  cause: string;
-}
+export { DIGEST_BYTES };
+export type { ChangeRecord };
 
 /** The route tiers of SPEC section 4, by their JSON names. */
 export type Tier = "local" | "domain" | "ancestor" | "elsewhere";

@@ -1,0 +1,119 @@
+import { createHash } from "node:crypto";
+import type { DomainRecord, HostRecord, Op, Registry, TypeRecord } from "./model.js";
+
+export const DIGEST_BYTES = 32;
+
+/**
+ * An order-independent hash over every entity of a registry: the XOR of the
+ * SHA-256 of each entity's canonical encoding. Two registries with the same
+ * entities have the same digest however they got there, and a change costs
+ * the hashes of the entities it touches, never a pass over the whole state.
+ */
+export class StateDigest {
+  private readonly value: Buffer;
+
+  private constructor(value: Buffer) {
+    this.value = value;
+  }
+
+  static empty(): StateDigest {
+    return new StateDigest(Buffer.alloc(DIGEST_BYTES));
+  }
+
+  static of(registry: Readonly<Registry>): StateDigest {
+    const digest = StateDigest.empty();
+    for (const domain of registry.domains.values()) digest.toggle(domainHash(domain));
+    for (const host of registry.hosts.values()) digest.toggle(hostHash(host));
+    for (const type of registry.types.values()) digest.toggle(typeHash(type));
+    return digest;
+  }
+
+  /** The digest after `ops`, given the registry as it was before them (not modified). */
+  update(before: Readonly<Registry>, ops: readonly Op[]): void {
+    // Ops may touch one entity twice; track the entity's latest value locally.
+    const hosts = new Map<string, HostRecord | undefined>();
+    const domains = new Map<string, DomainRecord | undefined>();
+    const types = new Map<string, TypeRecord | undefined>();
+    const current = <V>(local: Map<string, V | undefined>, base: ReadonlyMap<string, V>, key: string) =>
+      local.has(key) ? local.get(key) : base.get(key);
+    for (const op of ops) {
+      switch (op.kind) {
+        case "put-domain":
+        case "delete-domain": {
+          const key = op.kind === "put-domain" ? op.domain.path : op.path;
+          const old = current(domains, before.domains, key);
+          if (old) this.toggle(domainHash(old));
+          const next = op.kind === "put-domain" ? op.domain : undefined;
+          if (next) this.toggle(domainHash(next));
+          domains.set(key, next);
+          break;
+        }
+        case "put-host":
+        case "delete-host": {
+          const key = op.kind === "put-host" ? op.host.id : op.id;
+          const old = current(hosts, before.hosts, key);
+          if (old) this.toggle(hostHash(old));
+          const next = op.kind === "put-host" ? op.host : undefined;
+          if (next) this.toggle(hostHash(next));
+          hosts.set(key, next);
+          break;
+        }
+        case "put-type":
+        case "delete-type": {
+          const key = op.kind === "put-type" ? op.type.name : op.name;
+          const old = current(types, before.types, key);
+          if (old) this.toggle(typeHash(old));
+          const next = op.kind === "put-type" ? op.type : undefined;
+          if (next) this.toggle(typeHash(next));
+          types.set(key, next);
+          break;
+        }
+      }
+    }
+  }
+
+  copy(): StateDigest {
+    return new StateDigest(Buffer.from(this.value));
+  }
+
+  bytes(): Buffer {
+    return Buffer.from(this.value);
+  }
+
+  hex(): string {
+    return this.value.toString("hex");
+  }
+
+  equals(other: Uint8Array): boolean {
+    return this.value.equals(other);
+  }
+
+  private toggle(hash: Buffer): void {
+    for (let i = 0; i < DIGEST_BYTES; i++) this.value[i]! ^= hash[i]!;
+  }
+}
+
+// The encodings are positional arrays: field order is fixed here, not by
+// however a record's object happened to be built.
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text, "utf8").digest();
+}
+
+function domainHash(domain: DomainRecord): Buffer {
+  return sha256(JSON.stringify(["domain", domain.path]));
+}
+
+function typeHash(type: TypeRecord): Buffer {
+  return sha256(JSON.stringify(["type", type.name, type.policy]));
+}
+
+function hostHash(host: HostRecord): Buffer {
+  const labels = Object.keys(host.labels)
+    .sort()
+    .map((k) => [k, host.labels[k]]);
+  const packages = host.packages.map((p) => [p.type, p.port, p.priority, p.state, p.health, p.role ?? ""]);
+  return sha256(
+    JSON.stringify(["host", host.id, host.domain, host.address, labels, host.maintenance, host.status, packages]),
+  );
+}
