@@ -1,7 +1,16 @@
 import { Command, CommanderError } from "commander";
 import { CairnError } from "../errors.js";
 import { processOutput, type Output } from "./output.js";
+import { registerManagerCommands } from "./manager-command.js";
 import { registerRouteCommand } from "./route-command.js";
+import { registerDomainCommands } from "./domain-commands.js";
+import { registerHostCommands } from "./host-commands.js";
+import { registerImportExportCommands } from "./import-export-commands.js";
+import { registerPackageCommands } from "./package-commands.js";
+import { registerStatusCommand } from "./status-command.js";
+import { registerTreeCommand } from "./tree-command.js";
+import { registerTypeCommands } from "./type-commands.js";
+import { registerWatchCommand } from "./watch-command.js";
 
 /** Exit codes of SPEC section 9. */
 export const EXIT_OK = 0;
@@ -15,6 +24,15 @@ export function buildProgram(output: Output): Command {
     .configureOutput({ writeOut: (s) => output.out(s), writeErr: (s) => output.err(s) })
     .showHelpAfterError("(run with --help for usage)");
   registerRouteCommand(program, output);
+  registerManagerCommands(program, output);
+  registerDomainCommands(program, output);
+  registerHostCommands(program, output);
+  registerPackageCommands(program, output);
+  registerTypeCommands(program, output);
+  registerTreeCommand(program, output);
+  registerStatusCommand(program, output);
+  registerWatchCommand(program, output);
+  registerImportExportCommands(program, output);
   return program;
 }
 

@@ -1,43 +1,69 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { invalidArgument } from "../errors.js";
 import { loadFixtureFile } from "./fixture-file.js";
+import { DEFAULT_TIMEOUT_MS, ManagerClient, managerAddress, MANAGER_ENV } from "./manager-client.js";
+import { parseDuration } from "./durations.js";
 import { formatJson, type Output } from "./output.js";
 import { formatRoute, routeToJson } from "./route-format.js";
 import { RouteIndex } from "../router/route-index.js";
 import type { Route } from "../router/route.js";
 import type { Registry } from "../router/model.js";
+import { routeFromWire, type RouteRecord } from "../wire/convert.js";
 
 interface RouteOptions {
   from: string;
   type: string;
   file?: string;
   down?: string[];
+  manager?: string;
+  timeout: number;
   json?: boolean;
 }
 
+/**
+ * `cairn route --from H --type T` with `--file F [--down H,…]` (offline,
+ * from a fixture) or `--manager ADDR` (Registry.Resolve on a live manager;
+ * CAIRN_MANAGER when neither is given). Both print the same table or JSON.
+ */
 export function registerRouteCommand(program: Command, output: Output): void {
   program
     .command("route")
     .description("the ordered managers of a type that a host would call, with the ones skipped and why")
     .requiredOption("--from <host>", "the origin host")
     .requiredOption("--type <type>", "the manager type")
-    .option("--file <fixture>", "compute offline from a fixture file (YAML or JSON)")
-    .option("--down <hosts>", "with --file: mark these hosts down first (comma-separated)", commaList)
+    .addOption(new Option("--file <fixture>", "compute offline from a fixture file (YAML or JSON)").conflicts("manager"))
+    .addOption(new Option("--down <hosts>", "with --file: mark these hosts down first (comma-separated)").argParser(commaList))
+    .option("--manager <addr>", `ask this registry manager (default without --file: $${MANAGER_ENV})`)
+    .option("--timeout <duration>", "with --manager: how long to wait for it", parseDuration, DEFAULT_TIMEOUT_MS)
     .option("--json", "print JSON")
-    .action(async (options: RouteOptions) => {
-      if (!options.file) throw invalidArgument("route needs --file (offline)");
-      const route = offlineRoute(await loadFixtureFile(options.file), options);
+    .action(async function (this: Command, options: RouteOptions) {
+      let route: RouteRecord;
+      if (options.file) {
+        route = offlineRoute(await loadFixtureFile(options.file), options);
+      } else {
+        if (options.down) this.error("error: --down needs --file (a live manager knows which hosts are down)");
+        route = await managerRoute(options);
+      }
       output.out(options.json ? formatJson(routeToJson(route)) : formatRoute(route));
     });
 }
 
-export function offlineRoute(registry: Registry, options: RouteOptions): Route {
+export function offlineRoute(registry: Registry, options: Pick<RouteOptions, "from" | "type" | "down">): Route {
   for (const id of options.down ?? []) {
     const host = registry.hosts.get(id);
     if (!host) throw invalidArgument(`--down names unknown host "${id}"`);
     registry.hosts.set(id, { ...host, status: "down" });
   }
   return RouteIndex.build(registry).route(options.from, options.type, { explain: true });
+}
+
+async function managerRoute(options: RouteOptions): Promise<RouteRecord> {
+  const client = new ManagerClient(managerAddress(options), options.timeout);
+  try {
+    return routeFromWire(await client.call("Resolve", { from: options.from, type: options.type, explain: true }));
+  } finally {
+    client.close();
+  }
 }
 
 function commaList(value: string): string[] {

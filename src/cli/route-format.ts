@@ -1,8 +1,8 @@
-import type { Route } from "../router/route.js";
-import { formatTable } from "./output.js";
+import type { RouteRecord } from "../wire/convert.js";
+import { formatTable, indent } from "./output.js";
 
 /** The JSON shape of SPEC section 4: exactly these keys, in this order. */
-export function routeToJson(route: Route): unknown {
+export function routeToJson(route: RouteRecord): unknown {
   return {
     from: route.from,
     type: route.type,
@@ -11,7 +11,7 @@ export function routeToJson(route: Route): unknown {
   };
 }
 
-export function formatRoute(route: Route): string {
+export function formatRoute(route: RouteRecord): string {
   const lines = [`route from ${route.from} to ${route.type}`];
   if (route.candidates.length === 0) {
     lines.push("  no available manager");
@@ -24,11 +24,4 @@ export function formatRoute(route: Route): string {
     lines.push(indent(formatTable(["host", "reason"], route.skipped.map((s) => [s.host, s.reason]))));
   }
   return lines.join("\n");
-}
-
-function indent(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => "  " + line)
-    .join("\n");
 }

@@ -4,7 +4,7 @@ import type { Long } from '@grpc/proto-loader';
 
 export interface CreateDomainRequest {
   /**
-   * The parent must exist.
+   * Missing parents are created in the same change (like mkdir -p).
    */
   'path'?: (string);
   'expected_revision'?: (number | string | Long);
@@ -13,7 +13,7 @@ export interface CreateDomainRequest {
 
 export interface CreateDomainRequest__Output {
   /**
-   * The parent must exist.
+   * Missing parents are created in the same change (like mkdir -p).
    */
   'path': (string);
   'expected_revision'?: (number);

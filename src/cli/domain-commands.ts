@@ -1,0 +1,34 @@
+import type { Command } from "commander";
+import { formatJson, formatTable, type Output } from "./output.js";
+import { managerAction, managerCommand, mutationAction, mutationCommand, type ManagerOptions } from "./manager-client.js";
+
+/** `cairn domain add|rm|mv|ls` (SPEC 9). */
+export function registerDomainCommands(program: Command, output: Output): void {
+  const domain = program.command("domain").description("create, delete, move and list domains");
+
+  mutationCommand(domain, "add <path>", "create a domain (and its missing parents)").action(
+    mutationAction(output, "CreateDomain", (_options, path: string) => ({ path })),
+  );
+
+  mutationCommand(domain, "rm <path>", "delete a domain")
+    .option("--recursive", "also delete every subdomain and host in it")
+    .action(
+      mutationAction(output, "DeleteDomain", (options, path: string) => ({ path, recursive: options.recursive === true })),
+    );
+
+  mutationCommand(domain, "mv <path> <new-parent>", "move a domain, with everything in it, under another").action(
+    mutationAction(output, "MoveDomain", (_options, path: string, newParent: string) => ({ path, new_parent: newParent })),
+  );
+
+  managerCommand(domain, "ls", "list the domains, with how many hosts and subdomains each holds").action(
+    managerAction<ManagerOptions, []>(output, async ({ client, options }) => {
+      const reply = await client.call("ListDomains", {});
+      if (options.json) {
+        output.out(formatJson({ revision: reply.revision, epoch: reply.epoch, domains: reply.domains }));
+        return;
+      }
+      const rows = reply.domains.map((d) => [d.path, String(d.host_count), String(d.subdomain_count)]);
+      output.out(formatTable(["domain", "hosts", "subdomains"], rows));
+    }),
+  );
+}

@@ -1,0 +1,51 @@
+import type { Command } from "commander";
+import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_LOG_RETENTION } from "../registry-manager/defaults.js";
+import { parseCount, parseDuration } from "./durations.js";
+import type { Output } from "./output.js";
+import { untilSignal } from "./signals.js";
+
+interface ManagerStartOptions {
+  host: string;
+  data: string;
+  listen: string;
+  bootstrap?: boolean;
+  domain?: string;
+  heartbeatInterval: number;
+  downAfter: number;
+  logRetention: number;
+}
+
+export function registerManagerCommands(program: Command, output: Output): void {
+  const manager = program.command("manager").description("run a registry manager");
+  manager
+    .command("start")
+    .description("serve the registry from a LevelDB folder until SIGINT or SIGTERM")
+    .requiredOption("--host <id>", "this manager's host id")
+    .requiredOption("--data <dir>", "the LevelDB folder (created if missing)")
+    .option("--listen <addr>", "address to bind (port 0: any free port)", "127.0.0.1:0")
+    .option("--bootstrap", "start a new registry if --data holds none")
+    .option("--domain <path>", "domain to register this host in when it is not registered yet", "/")
+    .option("--heartbeat-interval <duration>", "how often agents heartbeat", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS)
+    .option("--down-after <duration>", "silence after which a host is marked down", parseDuration, DEFAULT_DOWN_AFTER_MS)
+    .option("--log-retention <changes>", "changes kept in the log for resuming watchers", parseCount, DEFAULT_LOG_RETENTION)
+    .action(async (options: ManagerStartOptions) => {
+      // Loaded here, not at the top: every other command starts faster without LevelDB and the server.
+      const [{ createLogger }, { RegistryManager }] = await Promise.all([import("../logger.js"), import("../registry-manager/manager.js")]);
+      const logger = createLogger("registry-manager");
+      const running = await RegistryManager.start({
+        hostId: options.host,
+        dataDir: options.data,
+        listen: options.listen,
+        bootstrap: options.bootstrap ?? false,
+        domain: options.domain,
+        heartbeatIntervalMs: options.heartbeatInterval,
+        downAfterMs: options.downAfter,
+        logRetention: options.logRetention,
+        logger,
+      });
+      output.out(`listening on ${running.address}`);
+      const signal = await untilSignal();
+      logger.info({ signal }, "stopping");
+      await running.stop();
+    });
+}

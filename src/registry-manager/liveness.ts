@@ -1,0 +1,41 @@
+import type { Registry } from "../router/model.js";
+
+/**
+ * Who has been heard from, and who has been silent too long (SPEC 5). A host
+ * goes down after `downAfterMs` without a heartbeat; until `downAfterMs` has
+ * passed since the manager started, nobody is overdue (a restarted manager
+ * has heard from no one yet, and must not mark the whole fleet down). Only
+ * hosts the registry has as `up` can go down: a host no agent ever spoke
+ * for stays `unknown`.
+ */
+export class LivenessTracker {
+  private readonly lastHeard = new Map<string, number>();
+
+  constructor(
+    private readonly downAfterMs: number,
+    private readonly startedAt: number,
+  ) {}
+
+  heard(host: string, now: number): void {
+    this.lastHeard.set(host, now);
+  }
+
+  forget(host: string): void {
+    this.lastHeard.delete(host);
+  }
+
+  isOverdue(host: string, now: number): boolean {
+    const since = this.lastHeard.get(host) ?? this.startedAt;
+    return now - since >= this.downAfterMs;
+  }
+
+  /** Hosts `up` in the registry that are overdue now, except `alwaysAlive` (the manager's own host). */
+  overdue(registry: Readonly<Registry>, now: number, alwaysAlive: string): string[] {
+    if (now - this.startedAt < this.downAfterMs) return [];
+    const overdue: string[] = [];
+    for (const host of registry.hosts.values()) {
+      if (host.status === "up" && host.id !== alwaysAlive && this.isOverdue(host.id, now)) overdue.push(host.id);
+    }
+    return overdue;
+  }
+}

@@ -1,0 +1,378 @@
+import type * as grpc from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import type { Clock } from "../clock.js";
+import { CairnError, Code, invalidArgument, notFound } from "../errors.js";
+import type { DomainSummary } from "../generated/cairn/v1/DomainSummary.js";
+import type { ExportRequest__Output } from "../generated/cairn/v1/ExportRequest.js";
+import type { ImportChunk__Output } from "../generated/cairn/v1/ImportChunk.js";
+import type { MutationReply } from "../generated/cairn/v1/MutationReply.js";
+import type { SnapshotChunk } from "../generated/cairn/v1/SnapshotChunk.js";
+import { parseFixture } from "../router/fixture.js";
+import { ROOT_PATH, comparePaths, isSameOrDescendant, parentPath, sortedDomainPaths } from "../router/model.js";
+import type { HostRecord, Registry } from "../router/model.js";
+import { domainPathProblem } from "../router/names.js";
+import {
+  domainToWire,
+  hostToWire,
+  managerRoleFromWire,
+  packageFromWire,
+  policyFromWire,
+  routeToWire,
+  typeToWire,
+} from "../wire/convert.js";
+import type { RegistryHandlers } from "../wire/proto-loader.js";
+import { toServiceError, unary } from "../wire/status.js";
+import {
+  createDomain,
+  deleteDomain,
+  deployPackage,
+  importRegistry,
+  moveDomain,
+  moveHost,
+  registerHost,
+  removeHost,
+  removePackage,
+  restorePackage,
+  setLabels,
+  setMaintenance,
+  setTypePolicy,
+  withdrawPackage,
+  type Mutation,
+} from "./mutations.js";
+import { snapshotChunks } from "../wire/snapshot.js";
+import type { RegistryStore } from "./store.js";
+
+/**
+ * The largest import accepted, summed over its chunks (each chunk is also
+ * bounded by the server's message limit). What it really bounds is the
+ * parse: `parseFixture` builds a YAML syntax tree that peaks at 60 to 90
+ * bytes of heap per byte of file, so 32 MiB stays under Node's default 4 GiB
+ * heap while holding a 100,000-host registry (12.5 MiB as YAML, 27 MiB as
+ * JSON). A larger bound would let one import crash the manager before it
+ * could refuse.
+ */
+export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
+/** Causes are for people reading a log; a file name in one is cut to this. */
+const MAX_CAUSE_NAME_LENGTH = 200;
+
+export interface RegistryContext {
+  store: RegistryStore;
+  clock: Clock;
+  logger: Logger;
+  /** This manager's host id and bound address. */
+  hostId: string;
+  address: string;
+  /** The primary as this manager knows it: itself for now. */
+  primary(): { host: string; address: string };
+  /** Bound on one import, summed over its chunks (default MAX_IMPORT_BYTES). */
+  maxImportBytes?: number;
+}
+
+/** A request of any mutation: they all carry the optional `expected_revision` (field 15). */
+interface MutationRequest {
+  expected_revision?: number;
+}
+
+/** A mutation of the store and its cause, as a request describes them. */
+interface Write {
+  mutation: Mutation;
+  /** For people, as the CLI would say it ("host add agent-9"). */
+  cause: string;
+}
+
+/**
+ * cairn.v1.Registry: thin adapters from requests to mutations of the store,
+ * and reads of its published (durable) state. Every reply of a read carries
+ * the revision it was read at; a read is synchronous, so the state and its
+ * position are one consistent view. Every error goes through `unary()` or
+ * `toServiceError`.
+ */
+export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
+  const log = ctx.logger.child({ component: "registry" });
+  const unexpected = (error: unknown) => log.error({ err: error }, "unexpected error in an admin call");
+  const startedAt = ctx.clock.now();
+
+  const commit = async (write: Write, expectedRevision: number | undefined): Promise<MutationReply> => {
+    const result = await ctx.store.mutate(write.mutation, { expectedRevision, cause: write.cause });
+    log.debug({ cause: write.cause, ...result }, "admin write");
+    return result;
+  };
+  /** A unary mutation RPC: the request describes one write, committed with its expected revision. */
+  const mutation = <Req extends MutationRequest>(describe: (request: Req) => Write) =>
+    // async: a request `describe` refuses must reject the promise, not throw past `unary`.
+    unary<Req, MutationReply>(async (request) => commit(describe(request), request.expected_revision), unexpected);
+  const read = <Req, Res>(handler: (request: Req) => Res) => unary<Req, Res>(async (request) => handler(request), unexpected);
+
+  const at = () => {
+    const { epoch, revision } = ctx.store.position;
+    return { revision, epoch };
+  };
+  const state = (): Readonly<Registry> => ctx.store.index.registry;
+
+  return {
+    // ---- domains ----
+    CreateDomain: mutation((r) => ({ mutation: createDomain(r.path), cause: `domain add ${r.path}` })),
+    DeleteDomain: mutation((r) => ({
+      mutation: deleteDomain(r.path, r.recursive),
+      cause: `domain rm ${r.path}${r.recursive ? " --recursive" : ""}`,
+    })),
+    MoveDomain: mutation((r) => ({ mutation: moveDomain(r.path, r.new_parent), cause: `domain mv ${r.path} ${r.new_parent}` })),
+    ListDomains: read(() => ({ domains: domainSummaries(state()), ...at() })),
+
+    // ---- hosts ----
+    RegisterHost: mutation((r) => ({
+      mutation: registerHost({
+        id: r.id,
+        domain: r.domain,
+        address: r.address,
+        labels: r.labels,
+        packages: r.packages.map((p, i) => packageFromWire(p, `package ${i}`)),
+        maintenance: r.maintenance,
+      }),
+      cause: `host add ${r.id}`,
+    })),
+    MoveHost: mutation((r) => ({ mutation: moveHost(r.id, r.domain), cause: `host mv ${r.id} ${r.domain}` })),
+    RemoveHost: mutation((r) => ({ mutation: removeHost(r.id), cause: `host rm ${r.id}` })),
+    SetMaintenance: mutation((r) => ({
+      mutation: setMaintenance(r.id, r.maintenance),
+      cause: `host maintenance ${r.id} ${r.maintenance ? "on" : "off"}`,
+    })),
+    SetLabels: mutation((r) => ({
+      mutation: setLabels(r.id, { set: r.set, remove: r.remove, replace: r.replace }),
+      cause: `host label ${r.id}`,
+    })),
+
+    // ---- packages ----
+    DeployPackage: mutation((r) => ({
+      mutation: deployPackage(r.host, r.type, r.port, { priority: r.priority, role: managerRoleFromWire(r.role) }),
+      cause: `package deploy ${r.host} ${r.type}`,
+    })),
+    WithdrawPackage: mutation((r) => ({ mutation: withdrawPackage(r.host, r.type), cause: `package withdraw ${r.host} ${r.type}` })),
+    RestorePackage: mutation((r) => ({ mutation: restorePackage(r.host, r.type), cause: `package restore ${r.host} ${r.type}` })),
+    RemovePackage: mutation((r) => ({ mutation: removePackage(r.host, r.type), cause: `package rm ${r.host} ${r.type}` })),
+
+    // ---- types ----
+    SetTypePolicy: mutation((r) => {
+      // UNSPECIFIED would read as `ordered`; a request that sets a policy must name one.
+      if (r.policy === "POLICY_UNSPECIFIED") throw invalidArgument(`type "${r.type}": policy is required (ordered or spread)`);
+      const policy = policyFromWire(r.policy, `type "${r.type}" policy`);
+      return { mutation: setTypePolicy(r.type, policy), cause: `type set ${r.type} ${policy}` };
+    }),
+
+    // ---- reads ----
+    GetTree: read((r) => {
+      const registry = state();
+      const root = r.root || ROOT_PATH;
+      requireDomain(registry, root);
+      const { revision, epoch, digest } = ctx.store.position;
+      return {
+        domains: sortedDomainPaths(registry)
+          .filter((path) => isSameOrDescendant(path, root))
+          .map((path) => domainToWire({ path })),
+        hosts: hostsById(registry, (h) => isSameOrDescendant(h.domain, root)).map(hostToWire),
+        types: [...registry.types.values()].sort((a, b) => compareStrings(a.name, b.name)).map(typeToWire),
+        revision,
+        epoch,
+        digest,
+      };
+    }),
+    GetHost: read((r) => {
+      const host = state().hosts.get(r.id);
+      if (!host) throw notFound(`host "${r.id}" not found`);
+      return { host: hostToWire(host), ...at() };
+    }),
+    ListHosts: read((r) => {
+      const registry = state();
+      let keep: (host: HostRecord) => boolean = () => true;
+      if (r.domain) {
+        requireDomain(registry, r.domain);
+        keep = r.recursive ? (h) => isSameOrDescendant(h.domain, r.domain) : (h) => h.domain === r.domain;
+      }
+      return { hosts: hostsById(registry, keep).map(hostToWire), ...at() };
+    }),
+    Resolve: read((r) => {
+      if (!r.from) throw invalidArgument("resolve needs the origin host (from)");
+      if (!r.type) throw invalidArgument("resolve needs a manager type (type)");
+      return routeToWire(ctx.store.index.route(r.from, r.type, { explain: r.explain }), at());
+    }),
+
+    // ---- export, import ----
+    Export: (call) => void exportSnapshot(ctx, call, unexpected),
+    Import: importHandler(commit, ctx.maxImportBytes ?? MAX_IMPORT_BYTES, unexpected),
+
+    // ---- status, promotion ----
+    GetStatus: read(() => {
+      const position = ctx.store.position;
+      const primary = ctx.primary();
+      return {
+        host: ctx.hostId,
+        address: ctx.address,
+        role: "MANAGER_ROLE_PRIMARY",
+        epoch: position.epoch,
+        revision: position.revision,
+        digest: position.digest,
+        primary_host: primary.host,
+        primary_address: primary.address,
+        cluster_id: position.clusterId,
+        backups: [],
+        sync_backups: 0,
+        uptime_ms: Math.max(0, ctx.clock.now() - startedAt),
+      };
+    }),
+    PromoteManager: unary(async () => {
+      throw new CairnError(
+        Code.UNIMPLEMENTED,
+        "promote-manager is not available yet: promotion arrives with backup managers, which this manager does not run",
+      );
+    }),
+  };
+}
+
+// ---- export ----
+
+async function exportSnapshot(
+  ctx: RegistryContext,
+  call: grpc.ServerWritableStream<ExportRequest__Output, SnapshotChunk>,
+  unexpected: (error: unknown) => void,
+): Promise<void> {
+  let cancelled = false;
+  call.on("cancelled", () => (cancelled = true));
+  try {
+    // One consistent snapshot, taken at once; the chunks are sent with backpressure.
+    const { registry, position } = ctx.store.snapshot();
+    for (const chunk of snapshotChunks(registry, position)) {
+      if (cancelled) return;
+      if (!call.write(chunk)) await drainedOrGone(call);
+    }
+    if (!cancelled) call.end();
+  } catch (error) {
+    if (!cancelled) call.emit("error", toServiceError(error, unexpected));
+  }
+}
+
+/** Resolves when the stream can take more, or when it is cancelled or closed (then writes are no-ops). */
+function drainedOrGone(call: grpc.ServerWritableStream<unknown, unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off("drain", done);
+      call.off("cancelled", done);
+      call.off("close", done);
+      resolve();
+    };
+    call.on("drain", done);
+    call.on("cancelled", done);
+    call.on("close", done);
+  });
+}
+
+// ---- import ----
+
+/**
+ * Collects the chunks of a fixture (bounded by MAX_IMPORT_BYTES), parses it
+ * whole once the client half-closes, and applies it as ONE mutation. A bad
+ * file fails with INVALID_ARGUMENT whose details list every problem, and
+ * nothing is written.
+ */
+function importHandler(
+  commit: (write: Write, expectedRevision: number | undefined) => Promise<MutationReply>,
+  maxBytes: number,
+  unexpected: (error: unknown) => void,
+): grpc.handleClientStreamingCall<ImportChunk__Output, MutationReply> {
+  return (call, callback) => {
+    let first: ImportChunk__Output | undefined;
+    const parts: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (error: unknown, reply?: MutationReply) => {
+      if (settled) return;
+      settled = true;
+      parts.length = 0;
+      if (error === undefined) callback(null, reply);
+      else callback(toServiceError(error, unexpected));
+    };
+    call.on("data", (chunk: ImportChunk__Output) => {
+      if (settled) return;
+      first ??= chunk;
+      size += chunk.data.length;
+      if (size > maxBytes) {
+        finish(new CairnError(Code.RESOURCE_EXHAUSTED, `the import is larger than ${formatLimit(maxBytes)}, the most one import may hold`));
+        return;
+      }
+      parts.push(chunk.data);
+    });
+    call.on("end", () => {
+      if (settled) return;
+      const options = first ?? { data: Buffer.alloc(0), format: "", replace: false, file_name: "" };
+      const data = Buffer.concat(parts, size);
+      void (async () => {
+        try {
+          finish(undefined, await commit(describeImport(options, data), options.expected_revision));
+        } catch (error) {
+          finish(error);
+        }
+      })();
+    });
+    call.on("error", (error) => finish(error));
+    // A client that gives up mid-stream gets no answer; its chunks are let go at once.
+    call.on("cancelled", () => {
+      settled = true;
+      parts.length = 0;
+    });
+  };
+}
+
+function describeImport(options: ImportChunk__Output, data: Buffer): Write {
+  const fileName = options.file_name || "import";
+  if (options.format !== "" && options.format !== "yaml" && options.format !== "json") {
+    throw invalidArgument(`import format ${JSON.stringify(options.format)} is not yaml or json`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(data);
+  } catch {
+    throw invalidArgument(`${fileName}: not UTF-8 text`);
+  }
+  const registry = parseFixture(text, fileName);
+  const name = fileName.length > MAX_CAUSE_NAME_LENGTH ? `${fileName.slice(0, MAX_CAUSE_NAME_LENGTH)}…` : fileName;
+  return {
+    mutation: importRegistry(registry, { replace: options.replace }),
+    cause: `import ${name}${options.replace ? " --replace" : ""}`,
+  };
+}
+
+function formatLimit(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
+
+// ---- reads ----
+
+function requireDomain(registry: Readonly<Registry>, path: string): void {
+  const problem = domainPathProblem(path);
+  if (problem) throw invalidArgument(problem);
+  if (!registry.domains.has(path)) throw notFound(`domain "${path}" not found`);
+}
+
+/** Every domain, parents first, with how many hosts and subdomains it holds directly. */
+function domainSummaries(registry: Readonly<Registry>): DomainSummary[] {
+  const hosts = new Map<string, number>();
+  const subdomains = new Map<string, number>();
+  for (const host of registry.hosts.values()) hosts.set(host.domain, (hosts.get(host.domain) ?? 0) + 1);
+  for (const path of registry.domains.keys()) {
+    const parent = parentPath(path);
+    if (parent !== undefined) subdomains.set(parent, (subdomains.get(parent) ?? 0) + 1);
+  }
+  return [...registry.domains.keys()].sort(comparePaths).map((path) => ({
+    path,
+    host_count: hosts.get(path) ?? 0,
+    subdomain_count: subdomains.get(path) ?? 0,
+  }));
+}
+
+function hostsById(registry: Readonly<Registry>, keep: (host: HostRecord) => boolean): HostRecord[] {
+  return [...registry.hosts.values()].filter(keep).sort((a, b) => compareStrings(a.id, b.id));
+}
+
+/** Code-unit order, the same everywhere (no locale). */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

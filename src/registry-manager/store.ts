@@ -1,0 +1,288 @@
+import type { Logger } from "pino";
+import { systemClock, type Clock } from "../clock.js";
+import { CairnError, Code, unavailable } from "../errors.js";
+import { StateDigest } from "../router/digest.js";
+import { applyOps, cloneRegistry, type ChangeRecord, type Op, type Registry } from "../router/model.js";
+import { RouteIndex } from "../router/route-index.js";
+import { RegistryDb, type StoredPosition } from "../storage/registry-db.js";
+import { DEFAULT_LOG_RETENTION } from "./defaults.js";
+import { checkExpectedRevision, type Mutation } from "./mutations.js";
+
+/** Recent changes kept in memory so that watchers near the head never read the disk. */
+const RECENT_CHANGES = 1_024;
+/** Mutations grouped into one synced batch at most. */
+const MAX_GROUP = 4_096;
+
+export interface Position {
+  clusterId: string;
+  epoch: number;
+  revision: number;
+  digest: Buffer;
+}
+
+export interface CommitResult {
+  revision: number;
+  epoch: number;
+  /** False for a mutation that changed nothing (no revision was added). */
+  changed: boolean;
+}
+
+export interface MutateOptions {
+  /** Reject with ABORTED unless the registry is at this revision when the mutation runs. */
+  expectedRevision?: number | undefined;
+  /** Why, for the log ("host add agent-9"). */
+  cause: string;
+}
+
+export interface StoreOptions {
+  logRetention?: number;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+interface Pending extends MutateOptions {
+  mutation: Mutation;
+  resolve(result: CommitResult): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The registry manager's durable state. All writes go through one queue that
+ * runs each mutation against the latest accepted state, assigns revisions,
+ * and makes every mutation waiting at that moment durable in one synced batch
+ * (group commit). A mutation is acknowledged, published to readers and
+ * streamed to watchers only once its batch is on disk, so nobody ever sees a
+ * change that a crash could take back.
+ *
+ * Knows nothing of gRPC: services consume `mutate`, `subscribe`, `snapshot`
+ * and `changesAfter`.
+ */
+export class RegistryStore {
+  /** Every accepted mutation applied, durable or not yet: what mutations are checked against. */
+  private readonly working: Registry;
+  private readonly workingDigest: StateDigest;
+  private workingRevision: number;
+  /** The durable state, indexed for routes: what readers see. */
+  private readonly published: RouteIndex;
+  private durable: Position;
+  private readonly recent: ChangeRecord[] = [];
+  private readonly listeners = new Set<(change: ChangeRecord) => void>();
+  private queue: Pending[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private flushActive = false;
+  private closed = false;
+  /** Set when a write to disk failed: the store no longer knows what is durable, so it accepts nothing more. */
+  private failure: Error | undefined;
+  private readonly logRetention: number;
+  private readonly clock: Clock;
+  private readonly logger: Logger | undefined;
+
+  private constructor(
+    private readonly db: RegistryDb,
+    registry: Registry,
+    position: Position,
+    options: StoreOptions,
+  ) {
+    this.working = registry;
+    this.workingDigest = StateDigest.of(registry);
+    this.workingRevision = position.revision;
+    this.published = RouteIndex.build(registry);
+    this.durable = position;
+    this.logRetention = options.logRetention ?? DEFAULT_LOG_RETENTION;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger;
+  }
+
+  /** Opens (or creates) the store in `dir` and checks that what is on disk is whole. */
+  static async open(dir: string, options: StoreOptions = {}): Promise<RegistryStore> {
+    const db = await RegistryDb.open(dir);
+    try {
+      const { registry, position } = await db.load();
+      const digest = StateDigest.of(registry);
+      const stored = position ?? { clusterId: "", epoch: 0, revision: 0, digest: digest.hex() };
+      if (stored.digest !== digest.hex()) {
+        throw new CairnError(
+          Code.DATA_LOSS,
+          `the store in ${dir} is damaged: its entities do not match the digest of revision ${stored.revision}`,
+        );
+      }
+      const { last } = db.logBounds;
+      if (last !== 0 && last !== stored.revision) {
+        throw new CairnError(Code.DATA_LOSS, `the store in ${dir} is damaged: log ends at ${last}, state at ${stored.revision}`);
+      }
+      return new RegistryStore(db, registry, { ...stored, digest: digest.bytes() }, options);
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+  }
+
+  /** False until the store belongs to a cluster (a bootstrap or a join). */
+  get initialized(): boolean {
+    return this.durable.clusterId !== "";
+  }
+
+  get position(): Position {
+    return { ...this.durable, digest: Buffer.from(this.durable.digest) };
+  }
+
+  /** The durable registry, indexed for routes. Read only. */
+  get index(): RouteIndex {
+    return this.published;
+  }
+
+  get oldestLoggedRevision(): number {
+    return this.db.logBounds.first;
+  }
+
+  /** Makes a new store the first of a cluster, at `epoch`, revision 0. */
+  async initialize(clusterId: string, epoch: number): Promise<void> {
+    if (this.initialized) throw new CairnError(Code.FAILED_PRECONDITION, `the store already belongs to cluster ${this.durable.clusterId}`);
+    const position = { ...this.durable, clusterId, epoch };
+    await this.db.write({ changes: [], position: this.storedPosition(position), log: false });
+    this.durable = position;
+  }
+
+  getMeta<T>(key: string): Promise<T | undefined> {
+    return this.db.getMeta<T>(key);
+  }
+
+  /**
+   * Runs `mutation` against the registry as it is after every write queued
+   * before it, and resolves once its change is durable. A mutation that
+   * returns no ops resolves with the current revision and adds none.
+   */
+  mutate(mutation: Mutation, options: MutateOptions): Promise<CommitResult> {
+    if (this.failure) return Promise.reject(unavailable(`the store stopped after a failed write: ${this.failure.message}`));
+    if (this.closed) return Promise.reject(unavailable("the registry manager is shutting down"));
+    if (!this.initialized) return Promise.reject(unavailable("the registry manager has not joined a cluster yet"));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...options, mutation, resolve, reject });
+      if (!this.flushActive) this.flushing = this.flushLoop();
+    });
+  }
+
+  /** Calls `listener` with every durable change, in order, from now on. */
+  subscribe(listener: (change: ChangeRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A copy of the durable registry and where it stands, taken at once. */
+  snapshot(): { registry: Registry; position: Position } {
+    return { registry: cloneRegistry(this.published.registry), position: this.position };
+  }
+
+  /**
+   * The durable changes after `revision`, in order, or undefined when the log
+   * no longer holds them all (the caller needs a snapshot).
+   */
+  async changesAfter(revision: number): Promise<ChangeRecord[] | undefined> {
+    const head = this.durable.revision;
+    if (revision >= head) return [];
+    const firstRecent = this.recent[0]?.revision;
+    if (firstRecent !== undefined && firstRecent <= revision + 1) {
+      return this.recent.slice(revision + 1 - firstRecent);
+    }
+    const { first } = this.db.logBounds;
+    if (first === 0 || first > revision + 1) return undefined;
+    const changes = await this.db.readLog(revision + 1, head);
+    return changes.length === head - revision ? changes : undefined;
+  }
+
+  /** Stops accepting writes, lets the queued ones finish, closes the database. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flushing;
+    this.listeners.clear();
+    await this.db.close();
+  }
+
+  /**
+   * Runs until the queue is empty. `flushActive` is cleared in the same tick
+   * as the last look at the queue, before any acknowledged caller runs again,
+   * so a write queued by a caller that just got its answer starts a new loop.
+   */
+  private async flushLoop(): Promise<void> {
+    this.flushActive = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0, MAX_GROUP);
+        const changes: ChangeRecord[] = [];
+        const settle: (() => void)[] = [];
+        const epoch = this.durable.epoch;
+        for (const pending of group) {
+          try {
+            checkExpectedRevision(pending.expectedRevision, this.workingRevision);
+            const ops = pending.mutation(this.working);
+            if (ops.length === 0) {
+              const result = { revision: this.workingRevision, epoch, changed: false };
+              settle.push(() => pending.resolve(result));
+              continue;
+            }
+            changes.push(this.accept(ops, epoch, pending.cause));
+            const result = { revision: this.workingRevision, epoch, changed: true };
+            settle.push(() => pending.resolve(result));
+          } catch (error) {
+            settle.push(() => pending.reject(error));
+          }
+        }
+        if (changes.length > 0) {
+          try {
+            await this.db.write({
+              changes,
+              position: this.storedPosition({ ...this.durable, revision: this.workingRevision, digest: this.workingDigest.bytes() }),
+              log: true,
+              compactBelow: this.workingRevision - this.logRetention + 1,
+            });
+          } catch (error) {
+            this.fail(error as Error, group);
+            return;
+          }
+          for (const change of changes) this.publish(change);
+        }
+        for (const done of settle) done();
+      }
+    } finally {
+      this.flushActive = false;
+    }
+  }
+
+  private accept(ops: Op[], epoch: number, cause: string): ChangeRecord {
+    this.workingDigest.update(this.working, ops);
+    applyOps(this.working, ops);
+    this.workingRevision += 1;
+    return {
+      epoch,
+      revision: this.workingRevision,
+      digest: this.workingDigest.bytes(),
+      ops,
+      timeUnixMs: this.clock.now(),
+      cause,
+    };
+  }
+
+  private publish(change: ChangeRecord): void {
+    this.published.apply(change.ops);
+    this.durable = { ...this.durable, epoch: change.epoch, revision: change.revision, digest: Buffer.from(change.digest) };
+    this.recent.push(change);
+    if (this.recent.length > RECENT_CHANGES) this.recent.splice(0, this.recent.length - RECENT_CHANGES);
+    for (const listener of this.listeners) listener(change);
+  }
+
+  private fail(error: Error, group: Pending[]): void {
+    this.failure = error;
+    this.logger?.fatal({ err: error }, "a durable write failed; the store accepts no more writes");
+    const refusal = unavailable(`the write could not be made durable: ${error.message}`);
+    for (const pending of [...group, ...this.queue.splice(0)]) pending.reject(refusal);
+  }
+
+  private storedPosition(position: Position): StoredPosition {
+    return {
+      clusterId: position.clusterId,
+      epoch: position.epoch,
+      revision: position.revision,
+      digest: Buffer.from(position.digest).toString("hex"),
+    };
+  }
+}

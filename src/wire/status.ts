@@ -1,0 +1,60 @@
+import * as grpc from "@grpc/grpc-js";
+import { CairnError, Code, CODE_NAMES } from "../errors.js";
+
+/**
+ * The one mapping between cairn's errors and gRPC statuses, both ways, and
+ * the one table of what a client may retry elsewhere.
+ */
+
+/** Extra problem lines (one per bad fixture entry) travel in this trailer. */
+const DETAILS_KEY = "cairn-details-bin";
+
+export function toServiceError(error: unknown, onUnexpected?: (error: unknown) => void): Partial<grpc.StatusObject> {
+  if (error instanceof CairnError) {
+    const metadata = new grpc.Metadata();
+    if (error.details.length > 0) metadata.set(DETAILS_KEY, Buffer.from(JSON.stringify(error.details)));
+    return { code: error.code, details: error.message, metadata };
+  }
+  onUnexpected?.(error);
+  return { code: Code.INTERNAL, details: `internal error: ${(error as Error)?.message ?? String(error)}` };
+}
+
+/** A client-side gRPC error as a CairnError, with the server's problem lines. */
+export function fromServiceError(error: unknown, target?: string): CairnError {
+  if (error instanceof CairnError) return error;
+  const status = error as Partial<grpc.ServiceError>;
+  if (typeof status.code !== "number") return new CairnError(Code.UNKNOWN, String((error as Error)?.message ?? error));
+  const raw = status.metadata?.get(DETAILS_KEY)[0];
+  const details = raw ? (JSON.parse(Buffer.from(raw as Buffer).toString("utf8")) as string[]) : [];
+  let message = status.details || CODE_NAMES[status.code] || "error";
+  if (status.code === Code.UNAVAILABLE && target) message = `no registry manager answers at ${target}: ${message}`;
+  return new CairnError(status.code as Code, message, details);
+}
+
+/**
+ * Codes after which a call may be tried on another server: the server was
+ * not reached or did not answer. Everything else is the server's answer and
+ * is returned as is.
+ */
+export const RETRYABLE_CODES: ReadonlySet<number> = new Set([Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED]);
+
+export function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === "number" && RETRYABLE_CODES.has(code);
+}
+
+/** Wraps an async unary handler: its result or its error, mapped, to the callback. */
+export function unary<Req, Res>(
+  handler: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
+  onUnexpected?: (error: unknown) => void,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    // Through a promise even when the handler throws before its first await.
+    Promise.resolve()
+      .then(() => handler(call.request, call))
+      .then(
+        (reply) => callback(null, reply),
+        (error) => callback(toServiceError(error, onUnexpected)),
+      );
+  };
+}

@@ -1,0 +1,105 @@
+import * as grpc from "@grpc/grpc-js";
+import { describe, expect, it } from "vitest";
+import type { HeartbeatReply__Output } from "../../src/generated/cairn/v1/HeartbeatReply.js";
+import type { HeartbeatRequest } from "../../src/generated/cairn/v1/HeartbeatRequest.js";
+import { LivenessTracker } from "../../src/registry-manager/liveness.js";
+import type { RegistryManager } from "../../src/registry-manager/manager.js";
+import { newHost, emptyRegistry } from "../../src/router/model.js";
+import { v1 } from "../../src/wire/proto-loader.js";
+import { useDefer, type Defer } from "../support/defer.js";
+import { FakeClock } from "../support/fake-clock.js";
+import { startManager } from "../support/manager.js";
+import { useTempDirs } from "../support/temp-dir.js";
+import { until } from "../support/until.js";
+
+const DOWN_AFTER = 3_000;
+const defer = useDefer();
+const tempDir = useTempDirs();
+
+describe("LivenessTracker", () => {
+  const registry = emptyRegistry();
+  registry.hosts.set("a", newHost("a", "/", { status: "up" }));
+  registry.hosts.set("b", newHost("b", "/", { status: "unknown" }));
+  registry.hosts.set("m", newHost("m", "/", { status: "up" }));
+
+  it("marks nobody overdue before down-after has passed since start", () => {
+    const tracker = new LivenessTracker(DOWN_AFTER, 0);
+    expect(tracker.overdue(registry, DOWN_AFTER - 1, "m")).toEqual([]);
+    expect(tracker.overdue(registry, DOWN_AFTER, "m")).toEqual(["a"]);
+  });
+
+  it("keeps a host that heartbeats, and never the manager's own host or a host never seen up", () => {
+    const tracker = new LivenessTracker(DOWN_AFTER, 0);
+    tracker.heard("a", 2_000);
+    expect(tracker.overdue(registry, 4_999, "m")).toEqual([]);
+    expect(tracker.overdue(registry, 5_000, "m")).toEqual(["a"]);
+    expect(tracker.overdue(registry, 60_000, "m")).not.toContain("b");
+    expect(tracker.overdue(registry, 60_000, "m")).not.toContain("m");
+  });
+});
+
+function heartbeatClient(defer: Defer, address: string) {
+  const client = new v1.Replication(address, grpc.credentials.createInsecure());
+  defer(() => client.close());
+  return (request: HeartbeatRequest) =>
+    new Promise<HeartbeatReply__Output>((resolve, reject) =>
+      client.Heartbeat(request, { deadline: Date.now() + 5_000 }, (error, reply) => (error ? reject(error) : resolve(reply!))),
+    );
+}
+
+const statusOf = (manager: RegistryManager, host: string) => manager.store.index.registry.hosts.get(host)?.status;
+
+describe("liveness in a running manager, on a fake clock", () => {
+  it("keeps a heartbeating host up, marks it down after down-after of silence, and up again at the next heartbeat", async () => {
+    const clock = new FakeClock();
+    const manager = await startManager(defer, { clock, downAfterMs: DOWN_AFTER });
+    const heartbeat = heartbeatClient(defer, manager.address);
+
+    const reply = await heartbeat({ host: "agent-1", domain: "/" });
+    expect(reply).toMatchObject({ recorded: true, down_after_ms: DOWN_AFTER, primary_host: manager.hostId });
+    expect(statusOf(manager, "agent-1")).toBe("up");
+
+    for (let second = 0; second < 10; second++) {
+      clock.advance(1_000);
+      await heartbeat({ host: "agent-1" });
+    }
+    expect(statusOf(manager, "agent-1")).toBe("up");
+
+    clock.advance(DOWN_AFTER - 1_000);
+    expect(statusOf(manager, "agent-1")).toBe("up");
+    clock.advance(1_000);
+    await until(() => statusOf(manager, "agent-1") === "down", "agent-1 marked down");
+
+    await heartbeat({ host: "agent-1" });
+    expect(statusOf(manager, "agent-1")).toBe("up");
+    // The manager's own host is never marked down by its own sweep.
+    expect(statusOf(manager, manager.hostId)).toBe("up");
+  });
+
+  it("gives hosts down-after of grace after a restart before marking anyone down", async () => {
+    const dataDir = tempDir();
+    const first = await startManager(defer, { dataDir, clock: new FakeClock(), downAfterMs: DOWN_AFTER });
+    await heartbeatClient(defer, first.address)({ host: "agent-1" });
+    await first.stop();
+
+    const clock = new FakeClock();
+    const restarted = await startManager(defer, { dataDir, clock, downAfterMs: DOWN_AFTER });
+    expect(statusOf(restarted, "agent-1")).toBe("up");
+    clock.advance(DOWN_AFTER - 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(statusOf(restarted, "agent-1")).toBe("up");
+    clock.advance(1_000);
+    await until(() => statusOf(restarted, "agent-1") === "down", "agent-1 marked down after the grace");
+  });
+
+  it("records package health from heartbeats", async () => {
+    const manager = await startManager(defer, { clock: new FakeClock(), downAfterMs: DOWN_AFTER });
+    const heartbeat = heartbeatClient(defer, manager.address);
+    await heartbeat({ host: "agent-1" });
+    await manager.store.mutate((state) => [{ kind: "put-host", host: { ...state.hosts.get("agent-1")!, packages: [{ type: "cc", port: 7611, priority: 0, state: "enabled", health: "healthy" }] } }], { cause: "test" });
+    await heartbeat({ host: "agent-1", packages: [{ type: "cc", health: "PACKAGE_HEALTH_UNHEALTHY" }] });
+    expect(manager.store.index.registry.hosts.get("agent-1")?.packages[0]?.health).toBe("unhealthy");
+    await heartbeat({ host: "agent-1", packages: [{ type: "cc", health: "PACKAGE_HEALTH_HEALTHY" }] });
+    expect(manager.store.index.registry.hosts.get("agent-1")?.packages[0]?.health).toBe("healthy");
+  });
+});

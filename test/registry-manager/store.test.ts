@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { Code } from "../../src/errors.js";
+import { StateDigest } from "../../src/router/digest.js";
+import { registerHost, setLabels, setMaintenance } from "../../src/registry-manager/mutations.js";
+import { RegistryStore } from "../../src/registry-manager/store.js";
+import { RegistryDb } from "../../src/storage/registry-db.js";
+import { useTempDirs } from "../support/temp-dir.js";
+
+const tempDir = useTempDirs();
+
+async function openStore(dir = tempDir(), logRetention?: number): Promise<RegistryStore> {
+  const store = await RegistryStore.open(dir, { logRetention });
+  if (!store.initialized) await store.initialize("cluster-test", 1);
+  return store;
+}
+
+describe("RegistryStore", () => {
+  it("gives each change the next revision and the digest of the state after it", async () => {
+    const store = await openStore();
+    try {
+      const seen: number[] = [];
+      store.subscribe((change) => {
+        seen.push(change.revision);
+        expect(Buffer.from(change.digest).equals(StateDigest.of(store.index.registry).bytes())).toBe(true);
+      });
+      const a = await store.mutate(registerHost({ id: "a", domain: "/" }), { cause: "test" });
+      const b = await store.mutate(registerHost({ id: "b", domain: "/" }), { cause: "test" });
+      expect([a.revision, b.revision]).toEqual([1, 2]);
+      expect(seen).toEqual([1, 2]);
+      expect(store.position.revision).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("groups concurrent writes into batches, in order, each acknowledged with its own revision", async () => {
+    const store = await openStore();
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => store.mutate(registerHost({ id: `h${i}`, domain: "/" }), { cause: "test" })),
+      );
+      expect(results.map((r) => r.revision)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      expect(store.index.registry.hosts.size).toBe(200);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("adds no revision for a mutation that changes nothing", async () => {
+    const store = await openStore();
+    try {
+      await store.mutate(registerHost({ id: "a", domain: "/" }), { cause: "test" });
+      const result = await store.mutate(setMaintenance("a", false), { cause: "test" });
+      expect(result).toEqual({ revision: 1, epoch: 1, changed: false });
+      expect(store.position.revision).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("rejects a stale expected revision and a bad mutation without writing, and goes on with the rest of the batch", async () => {
+    const store = await openStore();
+    try {
+      await store.mutate(registerHost({ id: "a", domain: "/" }), { cause: "test" });
+      const before = store.position;
+      const [stale, bad, good] = await Promise.allSettled([
+        store.mutate(setMaintenance("a", true), { cause: "test", expectedRevision: 0 }),
+        store.mutate(registerHost({ id: "a", domain: "/" }), { cause: "test" }),
+        store.mutate(setMaintenance("a", true), { cause: "test", expectedRevision: 1 }),
+      ]);
+      expect(stale).toMatchObject({ status: "rejected", reason: { code: Code.ABORTED } });
+      expect(bad).toMatchObject({ status: "rejected", reason: { code: Code.ALREADY_EXISTS } });
+      expect(good).toMatchObject({ status: "fulfilled", value: { revision: 2, changed: true } });
+      expect(store.position.revision).toBe(before.revision + 1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("comes back from disk with the same registry, revision and digest", async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    await store.mutate(registerHost({ id: "a", domain: "/", labels: { rack: "r1" } }), { cause: "test" });
+    await store.mutate(setLabels("a", { set: { rack: "r2" } }), { cause: "test" });
+    const before = store.position;
+    const registry = store.index.registry;
+    await store.close();
+
+    const reopened = await openStore(dir);
+    try {
+      expect(reopened.position).toEqual(before);
+      expect(reopened.index.registry).toEqual(registry);
+      expect((await reopened.changesAfter(0))?.map((c) => c.revision)).toEqual([1, 2]);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it("serves changes after any revision, and nothing once the log has compacted them", async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, 5);
+    for (let i = 0; i < 12; i++) await store.mutate(registerHost({ id: `h${i}`, domain: "/" }), { cause: "test" });
+    expect((await store.changesAfter(9))?.map((c) => c.revision)).toEqual([10, 11, 12]);
+    expect(await store.changesAfter(12)).toEqual([]);
+    await store.close();
+
+    // From disk (the in-memory window is gone after a restart): revisions 8..12 kept, older compacted.
+    const reopened = await openStore(dir, 5);
+    try {
+      expect((await reopened.changesAfter(7))?.map((c) => c.revision)).toEqual([8, 9, 10, 11, 12]);
+      expect(await reopened.changesAfter(2)).toBeUndefined();
+      expect(reopened.oldestLoggedRevision).toBe(8);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it("refuses to open a store whose entities do not match its digest", async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    await store.mutate(registerHost({ id: "a", domain: "/" }), { cause: "test" });
+    await store.close();
+
+    // Damage it behind the store's back: an entity changed without a change.
+    const db = await RegistryDb.open(dir);
+    const { registry, position } = await db.load();
+    const host = registry.hosts.get("a")!;
+    await db.write({ changes: [{ epoch: 1, revision: 1, digest: Buffer.alloc(32), ops: [{ kind: "put-host", host: { ...host, maintenance: true } }], timeUnixMs: 0, cause: "damage" }], position: position!, log: false });
+    await db.close();
+
+    await expect(RegistryStore.open(dir)).rejects.toMatchObject({ code: Code.DATA_LOSS });
+  });
+});
