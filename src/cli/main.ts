@@ -1,7 +1,9 @@
 import { Command, CommanderError } from "commander";
 import { CairnError } from "../errors.js";
 import { processOutput, type Output } from "./output.js";
+import { registerAgentCommands } from "./agent-commands.js";
 import { registerManagerCommands } from "./manager-command.js";
+import { registerCommandControlCommands } from "./command-control-command.js";
 import { registerRouteCommand } from "./route-command.js";
 import { registerDomainCommands } from "./domain-commands.js";
 import { registerHostCommands } from "./host-commands.js";
@@ -25,6 +27,8 @@ export function buildProgram(output: Output): Command {
     .showHelpAfterError("(run with --help for usage)");
   registerRouteCommand(program, output);
   registerManagerCommands(program, output);
+  registerAgentCommands(program, output);
+  registerCommandControlCommands(program, output);
   registerDomainCommands(program, output);
   registerHostCommands(program, output);
   registerPackageCommands(program, output);

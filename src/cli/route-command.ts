@@ -1,5 +1,7 @@
 import { Option, type Command } from "commander";
 import { invalidArgument } from "../errors.js";
+import { AgentClient } from "./agent-client.js";
+import { commaList } from "./agent-commands.js";
 import { loadFixtureFile } from "./fixture-file.js";
 import { DEFAULT_TIMEOUT_MS, ManagerClient, managerAddress, MANAGER_ENV } from "./manager-client.js";
 import { parseDuration } from "./durations.js";
@@ -16,6 +18,7 @@ interface RouteOptions {
   file?: string;
   down?: string[];
   manager?: string;
+  agent?: string;
   timeout: number;
   json?: boolean;
 }
@@ -31,7 +34,8 @@ export function registerRouteCommand(program: Command, output: Output): void {
     .description("the ordered managers of a type that a host would call, with the ones skipped and why")
     .requiredOption("--from <host>", "the origin host")
     .requiredOption("--type <type>", "the manager type")
-    .addOption(new Option("--file <fixture>", "compute offline from a fixture file (YAML or JSON)").conflicts("manager"))
+    .addOption(new Option("--file <fixture>", "compute offline from a fixture file (YAML or JSON)").conflicts(["manager", "agent"]))
+    .addOption(new Option("--agent <addr>", "ask this registry agent (its replica)").conflicts("manager"))
     .addOption(new Option("--down <hosts>", "with --file: mark these hosts down first (comma-separated)").argParser(commaList))
     .option("--manager <addr>", `ask this registry manager (default without --file: $${MANAGER_ENV})`)
     .option("--timeout <duration>", "with --manager: how long to wait for it", parseDuration, DEFAULT_TIMEOUT_MS)
@@ -41,8 +45,8 @@ export function registerRouteCommand(program: Command, output: Output): void {
       if (options.file) {
         route = offlineRoute(await loadFixtureFile(options.file), options);
       } else {
-        if (options.down) this.error("error: --down needs --file (a live manager knows which hosts are down)");
-        route = await managerRoute(options);
+        if (options.down) this.error("error: --down needs --file (a live registry knows which hosts are down)");
+        route = options.agent ? await agentRoute(options.agent, options) : await managerRoute(options);
       }
       output.out(options.json ? formatJson(routeToJson(route)) : formatRoute(route));
     });
@@ -66,9 +70,11 @@ async function managerRoute(options: RouteOptions): Promise<RouteRecord> {
   }
 }
 
-function commaList(value: string): string[] {
-  return value
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+async function agentRoute(address: string, options: RouteOptions): Promise<RouteRecord> {
+  const client = new AgentClient(address, options.timeout);
+  try {
+    return routeFromWire(await client.resolve(options.from, options.type));
+  } finally {
+    client.close();
+  }
 }

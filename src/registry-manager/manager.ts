@@ -8,11 +8,12 @@ import { silentLogger } from "../logger.js";
 import { endpointOf } from "../router/model.js";
 import { changeToWire } from "../wire/convert.js";
 import { registryService, replicationService } from "../wire/proto-loader.js";
+import { bindServer, listenHost } from "../wire/server.js";
 import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_INTERVAL_MS } from "./defaults.js";
 import { LivenessTracker } from "./liveness.js";
 import { combine, ensureRegistryPackage, setHostStatus } from "./mutations.js";
 import { registryHandlers } from "./registry-service.js";
-import { positionToWire, replicationHandlers } from "./replication-service.js";
+import { progressOf, replicationHandlers } from "./replication-service.js";
 import { RegistryStore } from "./store.js";
 import { WatchHub } from "./watch-hub.js";
 
@@ -79,8 +80,8 @@ export class RegistryManager {
       const hub = new WatchHub<WatchEvent>(options.maxWatchQueue);
       const liveness = new LivenessTracker(downAfterMs, clock.now());
       server = new grpc.Server({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES });
-      const port = await bind(server, options.listen);
-      const address = endpointOf(hostOf(options.listen), port);
+      const port = await bindServer(server, options.listen);
+      const address = endpointOf(listenHost(options.listen), port);
       const manager = new RegistryManager(options.hostId, address, store, server, hub, liveness, clock, logger);
       const primary = () => ({ host: manager.hostId, address: manager.address });
       server.addService(replicationService, replicationHandlers({ store, hub, liveness, clock, logger, heartbeatIntervalMs, downAfterMs, primary }));
@@ -88,7 +89,7 @@ export class RegistryManager {
       store.subscribe((change) => hub.broadcast(change.revision, { change: changeToWire(change) }));
       await store.mutate(
         combine(
-          ensureRegistryPackage(options.hostId, { port, role: "primary", domain: options.domain, address: hostOf(options.listen) }),
+          ensureRegistryPackage(options.hostId, { port, role: "primary", domain: options.domain, address: listenHost(options.listen) }),
           setHostStatus(options.hostId, "up"),
         ),
         { cause: `registry manager ${options.hostId} started` },
@@ -137,23 +138,9 @@ export class RegistryManager {
 
   private keepWatchersAlive(): void {
     const tick = () => {
-      this.hub.progress({ progress: { ...positionToWire(this.store.position), primary_host: this.hostId, primary_address: this.address } });
+      this.hub.progress({ progress: progressOf({ store: this.store, primary: () => ({ host: this.hostId, address: this.address }) }) });
       this.timers[1] = this.clock.setTimeout(tick, PROGRESS_INTERVAL_MS);
     };
     this.timers[1] = this.clock.setTimeout(tick, PROGRESS_INTERVAL_MS);
   }
-}
-
-function bind(server: grpc.Server, listen: string): Promise<number> {
-  return new Promise((resolve, reject) =>
-    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (error, port) =>
-      error ? reject(new CairnError(Code.UNAVAILABLE, `cannot listen on ${listen}: ${error.message}`)) : resolve(port),
-    ),
-  );
-}
-
-function hostOf(listen: string): string {
-  const cut = listen.lastIndexOf(":");
-  const host = cut < 0 ? listen : listen.slice(0, cut);
-  return host.replace(/^\[|\]$/g, "") || "127.0.0.1";
 }

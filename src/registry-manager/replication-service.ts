@@ -5,6 +5,7 @@ import { CairnError, Code } from "../errors.js";
 import type { HeartbeatReply } from "../generated/cairn/v1/HeartbeatReply.js";
 import type { HeartbeatRequest__Output } from "../generated/cairn/v1/HeartbeatRequest.js";
 import type { Position as WirePosition } from "../generated/cairn/v1/Position.js";
+import type { Progress } from "../generated/cairn/v1/Progress.js";
 import type { WatchEvent } from "../generated/cairn/v1/WatchEvent.js";
 import type { WatchRequest__Output } from "../generated/cairn/v1/WatchRequest.js";
 import { changeToWire, packageHealthFromWire } from "../wire/convert.js";
@@ -44,6 +45,11 @@ export function replicationHandlers(ctx: ReplicationContext): ReplicationHandler
   };
 }
 
+export function progressOf(ctx: Pick<ReplicationContext, "store" | "primary">): Progress {
+  const primary = ctx.primary();
+  return { ...positionToWire(ctx.store.position), primary_host: primary.host, primary_address: primary.address };
+}
+
 export function positionToWire(position: Position): WirePosition {
   return { epoch: position.epoch, revision: position.revision, digest: position.digest };
 }
@@ -68,6 +74,8 @@ async function watch(
     const resumed = await resume(ctx, request, watcher);
     if (resumed === undefined) await sendSnapshot(ctx, watcher);
     else watcher.goLive(resumed);
+    // Tells the watcher it has caught up (and with whom), even when nothing was missing.
+    watcher.deliver(0, { progress: progressOf(ctx) });
     log.debug({ host: request.host, from: request.from_revision, snapshot: resumed === undefined }, "watcher live");
   } catch (error) {
     log.warn({ err: error, host: request.host }, "watch failed");

@@ -47,6 +47,12 @@ export interface BatchWrite {
   compactBelow?: number;
   /** Extra meta keys to set in the same batch. */
   meta?: Record<string, unknown>;
+  /**
+   * Wait for the disk (fsync) before resolving; default true. A replica that
+   * can resync from its manager may skip it: a crash of the process loses
+   * nothing either way, only a power cut can.
+   */
+  sync?: boolean;
 }
 
 type Sublevel = ReturnType<Level<string, unknown>["sublevel"]>;
@@ -142,7 +148,7 @@ export class RegistryDb {
     ops.push({ type: "put", sublevel: this.meta, key: "position", value: batch.position });
     for (const [key, value] of Object.entries(batch.meta ?? {})) ops.push({ type: "put", sublevel: this.meta, key, value });
     // The sublevels encode their own values; the typings cannot follow a batch that mixes them.
-    await this.db.batch(ops as never, { sync: true });
+    await this.db.batch(ops as never, { sync: batch.sync ?? true });
     if (batch.log && batch.changes.length > 0) {
       this.lastLogged = batch.changes[batch.changes.length - 1]!.revision;
       this.firstLogged = first > this.lastLogged ? 0 : first;

@@ -1,0 +1,86 @@
+import type { Command } from "commander";
+import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry-manager/defaults.js";
+import { AgentClient } from "./agent-client.js";
+import { parseDuration } from "./durations.js";
+import { DEFAULT_TIMEOUT_MS } from "./manager-client.js";
+import { formatJson, type Output } from "./output.js";
+import { untilSignal } from "./signals.js";
+
+interface AgentStartOptions {
+  host: string;
+  data: string;
+  listen: string;
+  manager: string[];
+  domain: string;
+  heartbeatInterval: number;
+}
+
+interface AuthorizeOptions {
+  agent: string;
+  user: string;
+  command: string;
+  timeout: number;
+  json?: boolean;
+}
+
+export function registerAgentCommands(program: Command, output: Output): void {
+  program
+    .command("agent")
+    .description("run a registry agent")
+    .command("start")
+    .description("keep a replica of the registry, report this host's liveness, route calls, until SIGINT or SIGTERM")
+    .requiredOption("--host <id>", "this host's id")
+    .requiredOption("--data <dir>", "the replica's LevelDB folder (created if missing)")
+    .requiredOption("--manager <addrs>", "registry managers to start from (comma-separated)", commaList)
+    .option("--listen <addr>", "address of the Agent service (port 0: any free port)", "127.0.0.1:0")
+    .option("--domain <path>", "domain to register this host in at first contact", "/")
+    .option("--heartbeat-interval <duration>", "how often to heartbeat until the manager says otherwise", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS)
+    .action(async (options: AgentStartOptions) => {
+      const [{ createLogger }, { RegistryAgent }] = await Promise.all([import("../logger.js"), import("../registry-agent/agent.js")]);
+      const logger = createLogger("registry-agent");
+      const agent = await RegistryAgent.start({
+        hostId: options.host,
+        dataDir: options.data,
+        listen: options.listen,
+        managers: options.manager,
+        domain: options.domain,
+        heartbeatIntervalMs: options.heartbeatInterval,
+        logger,
+      });
+      output.out(`listening on ${agent.address}`);
+      const signal = await untilSignal();
+      logger.info({ signal }, "stopping");
+      await agent.stop();
+    });
+
+  program
+    .command("authorize")
+    .description("ask a registry agent to authorize a command: a routed call to the nearest command-control manager")
+    .requiredOption("--agent <addr>", "the registry agent to ask")
+    .requiredOption("--user <user>", "who runs the command")
+    .requiredOption("--command <command>", "the command")
+    .option("--timeout <duration>", "the call's deadline, failover included", parseDuration, DEFAULT_TIMEOUT_MS)
+    .option("--json", "print JSON")
+    .action(async (options: AuthorizeOptions) => {
+      const client = new AgentClient(options.agent, options.timeout);
+      try {
+        const reply = await client.authorize(options.user, options.command);
+        const answer = { allowed: reply.allowed, reason: reply.reason, served_by: reply.served_by, tried: reply.tried };
+        output.out(
+          options.json
+            ? formatJson(answer)
+            : `${reply.allowed ? "allowed" : "denied"} by ${reply.served_by}: ${reply.reason}` +
+                (reply.tried.length > 1 ? ` (tried ${reply.tried.join(", ")})` : ""),
+        );
+      } finally {
+        client.close();
+      }
+    });
+}
+
+export function commaList(value: string): string[] {
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

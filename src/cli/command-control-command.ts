@@ -1,0 +1,41 @@
+import type { Command } from "commander";
+import type { Output } from "./output.js";
+import { untilSignal } from "./signals.js";
+
+interface CommandControlStartOptions {
+  host: string;
+  listen: string;
+  rules?: string;
+}
+
+/** `cairn command-control start --host ID [--listen ADDR] [--rules FILE]`: the example manager type (SPEC section 8). */
+export function registerCommandControlCommands(program: Command, output: Output): void {
+  const commandControl = program.command("command-control").description("run a command-control manager (authorizes commands)");
+  commandControl
+    .command("start")
+    .description("answer Authorize by the rules until SIGINT or SIGTERM")
+    .requiredOption("--host <id>", "this manager's host id (answered as served_by)")
+    .option("--listen <addr>", "address to bind (port 0: any free port)", "127.0.0.1:0")
+    .option(
+      "--rules <file>",
+      "YAML rules: allow/deny by user and command glob, first match wins, deny by default; without --rules, everyone may run everything",
+    )
+    .action(async (options: CommandControlStartOptions) => {
+      // Loaded here, not at the top: every other command starts faster without the server.
+      const [{ createLogger }, { CommandControlServer }, { compileRules, defaultRules }, { readTextFile }] = await Promise.all([
+        import("../logger.js"),
+        import("../command-control/server.js"),
+        import("../command-control/rules.js"),
+        import("./fixture-file.js"),
+      ]);
+      // Rules first: a bad file is reported before anything listens.
+      const rules = options.rules ? compileRules(await readTextFile(options.rules), options.rules) : defaultRules();
+      const logger = createLogger("command-control");
+      if (!options.rules) logger.warn("no --rules: everyone may run everything");
+      const running = await CommandControlServer.start({ hostId: options.host, listen: options.listen, rules, logger });
+      output.out(`listening on ${running.address}`);
+      const signal = await untilSignal();
+      logger.info({ signal }, "stopping");
+      await running.stop();
+    });
+}

@@ -1,0 +1,113 @@
+import type * as grpc from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import { invalidArgument } from "../errors.js";
+import type { AgentAuthorizeReply } from "../generated/cairn/v1/AgentAuthorizeReply.js";
+import type { AgentStatus } from "../generated/cairn/v1/AgentStatus.js";
+import type { AuthorizeCommandReply__Output } from "../generated/cairn/v1/AuthorizeCommandReply.js";
+import type { Route as WireRoute } from "../generated/cairn/v1/Route.js";
+import type { WatchRouteRequest__Output } from "../generated/cairn/v1/WatchRouteRequest.js";
+import { endpointOf, packageOf, REGISTRY_TYPE } from "../router/model.js";
+import { routeToWire } from "../wire/convert.js";
+import type { AgentHandlers, CommandControlClient } from "../wire/proto-loader.js";
+import { toServiceError, unary } from "../wire/status.js";
+import type { Replica } from "./replica.js";
+import type { ReplicaFeed } from "./replica-feed.js";
+import type { RoutedCaller } from "./routed-caller.js";
+
+/** A routed call without a deadline of its own gets this one. */
+export const DEFAULT_CALL_DEADLINE_MS = 5_000;
+
+export interface AgentContext {
+  hostId: string;
+  replica: Replica;
+  feed: ReplicaFeed;
+  commandControl: RoutedCaller<CommandControlClient>;
+  startedAt: number;
+  now: () => number;
+  logger: Logger;
+}
+
+export function agentHandlers(ctx: AgentContext): AgentHandlers {
+  const log = ctx.logger.child({ component: "agent-service" });
+  const unexpected = (error: unknown) => log.error({ err: error }, "unexpected error in an agent call");
+  const resolve = (from: string, type: string, explain: boolean): WireRoute => {
+    if (!type) throw invalidArgument("type is required");
+    const { revision, epoch } = ctx.replica.position;
+    return routeToWire(ctx.replica.routes.route(from || ctx.hostId, type, { explain }), { revision, epoch });
+  };
+  return {
+    Resolve: unary(async (request) => resolve(request.from, request.type, request.explain), unexpected),
+    WatchRoute: (call) => watchRoute(ctx, call, resolve),
+    Status: unary(async () => status(ctx), unexpected),
+    Authorize: unary(async (request, call) => authorize(ctx, request.user, request.command, call.getDeadline()), unexpected),
+  };
+}
+
+function status(ctx: AgentContext): AgentStatus {
+  const position = ctx.replica.position;
+  const feed = ctx.feed.status;
+  const managerHost = feed.manager ? managerAt(ctx.replica, feed.manager) : undefined;
+  return {
+    host: ctx.hostId,
+    revision: position.revision,
+    epoch: position.epoch,
+    digest: position.digest,
+    cluster_id: position.clusterId,
+    manager_host: managerHost ?? "",
+    manager_address: feed.manager ?? "",
+    lag: feed.lag,
+    connected: feed.state === "live",
+    watch_state: feed.state,
+    uptime_ms: ctx.now() - ctx.startedAt,
+    suspects: ctx.commandControl.suspectHosts,
+  };
+}
+
+/** The host whose registry package listens at `endpoint`, if the replica knows it. */
+function managerAt(replica: Replica, endpoint: string): string | undefined {
+  for (const host of replica.routes.registry.hosts.values()) {
+    const pkg = packageOf(host, REGISTRY_TYPE);
+    if (pkg && endpointOf(host.address, pkg.port) === endpoint) return host.id;
+  }
+  return undefined;
+}
+
+async function authorize(ctx: AgentContext, user: string, command: string, deadline: grpc.Deadline): Promise<AgentAuthorizeReply> {
+  if (!user || !command) throw invalidArgument("user and command are required");
+  const until = deadline instanceof Date ? deadline.getTime() : Number.isFinite(deadline) ? Number(deadline) : Date.now() + DEFAULT_CALL_DEADLINE_MS;
+  const { reply, servedBy, tried } = await ctx.commandControl.call(until, (client, _candidate, attemptDeadline) =>
+    new Promise<AuthorizeCommandReply__Output>((resolve, reject) =>
+      client.Authorize({ agent_host: ctx.hostId, user, command }, { deadline: attemptDeadline }, (error, answer) =>
+        error ? reject(error) : resolve(answer!),
+      ),
+    ),
+  );
+  return { allowed: reply.allowed, reason: reply.reason, served_by: reply.served_by || servedBy, tried };
+}
+
+/** Sends the route now, then again each time a change moves it, until the caller goes away. */
+function watchRoute(
+  ctx: AgentContext,
+  call: grpc.ServerWritableStream<WatchRouteRequest__Output, WireRoute>,
+  resolve: (from: string, type: string, explain: boolean) => WireRoute,
+): void {
+  const { from, type, explain } = call.request;
+  let last = "";
+  const send = () => {
+    try {
+      const route = resolve(from, type, explain);
+      // Revision and epoch move with every change; only a different route is news.
+      const key = JSON.stringify([route.candidates, route.skipped]);
+      if (key === last) return;
+      last = key;
+      call.write(route);
+    } catch (error) {
+      unsubscribe();
+      call.emit("error", toServiceError(error));
+    }
+  };
+  const unsubscribe = ctx.replica.onChange(send);
+  call.on("cancelled", unsubscribe);
+  call.on("close", unsubscribe);
+  send();
+}

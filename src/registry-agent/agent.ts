@@ -1,0 +1,135 @@
+import * as grpc from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import { seededRandom, systemClock, type Clock } from "../clock.js";
+import { invalidArgument } from "../errors.js";
+import { silentLogger } from "../logger.js";
+import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry-manager/defaults.js";
+import { endpointOf, ROOT_PATH, type ChangeRecord } from "../router/model.js";
+import { bindServer, listenHost } from "../wire/server.js";
+import { agentService, v1, type CommandControlClient } from "../wire/proto-loader.js";
+import { agentHandlers } from "./agent-service.js";
+import { Heartbeater } from "./heartbeater.js";
+import { Replica } from "./replica.js";
+import { ReplicaFeed } from "./replica-feed.js";
+import { RoutedCaller } from "./routed-caller.js";
+
+export const COMMAND_CONTROL_TYPE = "command-control";
+/** Routed calls reconnect fast: a manager that comes back should get its calls back soon. */
+const MANAGER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  "grpc.initial_reconnect_backoff_ms": 100,
+  "grpc.max_reconnect_backoff_ms": 1_000,
+};
+
+export interface AgentOptions {
+  hostId: string;
+  dataDir: string;
+  /** host:port of the Agent service; port 0 picks a free one. */
+  listen: string;
+  /** Registry managers to start from (`--manager`). */
+  managers: readonly string[];
+  /** Where to register this host at first contact. */
+  domain?: string;
+  heartbeatIntervalMs?: number;
+  clock?: Clock;
+  random?: () => number;
+  logger?: Logger;
+}
+
+/**
+ * A registry agent: the replica and the feed that keeps it current, the
+ * heartbeats, the routed calls, and the Agent service, on one gRPC server.
+ */
+export class RegistryAgent {
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly hostId: string,
+    readonly address: string,
+    readonly replica: Replica,
+    readonly feed: ReplicaFeed,
+    private readonly heartbeater: Heartbeater,
+    readonly commandControl: RoutedCaller<CommandControlClient>,
+    private readonly server: grpc.Server,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(options: AgentOptions): Promise<RegistryAgent> {
+    if (options.managers.length === 0) throw invalidArgument("an agent needs at least one registry manager address (--manager)");
+    const clock = options.clock ?? systemClock;
+    const logger = (options.logger ?? silentLogger).child({ host: options.hostId });
+    const random = options.random ?? seededRandom(Date.now());
+    const replica = await Replica.open(options.dataDir, logger);
+    const server = new grpc.Server();
+    try {
+      const port = await bindServer(server, options.listen);
+      const host = listenHost(options.listen);
+      const address = endpointOf(host, port);
+      const feed = new ReplicaFeed({ hostId: options.hostId, replica, seeds: options.managers, clock, random, logger });
+      const heartbeater = new Heartbeater({
+        hostId: options.hostId,
+        domain: options.domain ?? ROOT_PATH,
+        address: host,
+        replica,
+        fallbacks: () => [...(feed.status.manager ? [feed.status.manager] : []), ...options.managers],
+        intervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+        clock,
+        logger,
+      });
+      const commandControl = new RoutedCaller<CommandControlClient>({
+        type: COMMAND_CONTROL_TYPE,
+        route: () => routeOrNothing(replica, options.hostId, COMMAND_CONTROL_TYPE),
+        connect: (endpoint) => new v1.CommandControl(endpoint, grpc.credentials.createInsecure(), MANAGER_CHANNEL_OPTIONS),
+        clock,
+        logger,
+      });
+      replica.onChange((change) => commandControl.registryChanged(hostsIn(change)));
+      const startedAt = clock.now();
+      server.addService(agentService, agentHandlers({ hostId: options.hostId, replica, feed, commandControl, startedAt, now: () => clock.now(), logger }));
+      const agent = new RegistryAgent(options.hostId, address, replica, feed, heartbeater, commandControl, server, logger);
+      feed.start();
+      heartbeater.start();
+      logger.info({ address, revision: replica.position.revision }, "registry agent started");
+      return agent;
+    } catch (error) {
+      server.forceShutdown();
+      await replica.close();
+      throw error;
+    }
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.feed.stop();
+      this.heartbeater.stop();
+      this.commandControl.stop();
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          this.server.forceShutdown();
+          resolve();
+        }, 2_000);
+        this.server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+      await this.replica.close();
+      this.logger.info("registry agent stopped");
+    })();
+    return this.stopping;
+  }
+}
+
+/** A type nobody carries yet has an empty route, not an error: calls then say no manager is available. */
+function routeOrNothing(replica: Replica, hostId: string, type: string) {
+  try {
+    return replica.routes.route(hostId, type).candidates;
+  } catch {
+    return [];
+  }
+}
+
+/** The hosts a change touched (all of them after a snapshot, which the caller gets as undefined). */
+function hostsIn(change: ChangeRecord | undefined): string[] {
+  if (!change) return [];
+  return change.ops.flatMap((op) => (op.kind === "put-host" ? [op.host.id] : op.kind === "delete-host" ? [op.id] : []));
+}

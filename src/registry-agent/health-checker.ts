@@ -1,0 +1,29 @@
+import { connect } from "node:net";
+import type { HostRecord, PackageHealth } from "../router/model.js";
+
+/** How long a package's port may take to accept a connection before it counts as unhealthy. */
+export const CHECK_TIMEOUT_MS = 500;
+
+/** True when something accepts a TCP connection at host:port within the timeout. */
+export function portAccepts(host: string, port: number, timeoutMs = CHECK_TIMEOUT_MS): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+/** The health of each package on `host`, by a TCP connect to its port (SPEC 6). */
+export async function checkPackages(host: HostRecord): Promise<{ type: string; health: PackageHealth }[]> {
+  return Promise.all(
+    host.packages.map(async (pkg) => ({
+      type: pkg.type,
+      health: (await portAccepts(host.address, pkg.port)) ? ("healthy" as const) : ("unhealthy" as const),
+    })),
+  );
+}

@@ -1,0 +1,134 @@
+import * as grpc from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import type { Clock, Timer } from "../clock.js";
+import type { HeartbeatReply__Output } from "../generated/cairn/v1/HeartbeatReply.js";
+import type { HeartbeatRequest } from "../generated/cairn/v1/HeartbeatRequest.js";
+import { packageOf, REGISTRY_TYPE } from "../router/model.js";
+import { packageHealthToWire } from "../wire/convert.js";
+import { v1, type ReplicationClient } from "../wire/proto-loader.js";
+import { checkPackages } from "./health-checker.js";
+import type { Replica } from "./replica.js";
+
+/** A heartbeat that has no answer by then is given up; the next one goes elsewhere. */
+const HEARTBEAT_TIMEOUT_MS = 1_000;
+
+export interface HeartbeaterOptions {
+  hostId: string;
+  /** Where to register this host at first contact. */
+  domain: string;
+  address: string;
+  replica: Replica;
+  /** Managers to fall back on: the one watched, the seeds. */
+  fallbacks: () => string[];
+  intervalMs: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Tells the primary, once per interval, that this host lives and how its
+ * packages are (a TCP connect to each package's port). The primary is the
+ * registry package with role `primary` in the replica; failing that, the
+ * manager that last named itself or another as primary, then the fallbacks.
+ */
+export class Heartbeater {
+  private readonly clients = new Map<string, ReplicationClient>();
+  private timer: Timer | undefined;
+  private stopped = false;
+  private intervalMs: number;
+  private namedPrimary: string | undefined;
+  private readonly log: Logger;
+  /** The time of the last heartbeat a primary recorded. */
+  lastRecorded: number | undefined;
+
+  constructor(private readonly options: HeartbeaterOptions) {
+    this.intervalMs = options.intervalMs;
+    this.log = options.logger.child({ component: "heartbeat" });
+  }
+
+  start(): void {
+    void this.beat();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
+
+  /** One heartbeat now; the next is scheduled when it is done. */
+  async beat(): Promise<void> {
+    try {
+      await this.send();
+    } catch (error) {
+      this.log.warn({ err: error }, "no registry manager took the heartbeat");
+    } finally {
+      if (!this.stopped) this.timer = this.options.clock.setTimeout(() => void this.beat(), this.intervalMs);
+    }
+  }
+
+  private async send(): Promise<void> {
+    const { hostId, domain, address, replica } = this.options;
+    const host = replica.routes.registry.hosts.get(hostId);
+    const healths = host ? await checkPackages(host) : [];
+    const request: HeartbeatRequest = {
+      host: hostId,
+      epoch: replica.seenEpoch,
+      packages: healths.map((h) => ({ type: h.type, health: packageHealthToWire(h.health) })),
+      address,
+      domain,
+      revision: replica.position.revision,
+    };
+    let lastError: unknown;
+    for (const target of this.targets()) {
+      try {
+        const reply = await this.call(target, request);
+        replica.sawEpoch(reply.epoch);
+        if (reply.interval_ms > 0) this.intervalMs = reply.interval_ms;
+        if (reply.recorded) {
+          this.lastRecorded = this.options.clock.now();
+          return;
+        }
+        // A backup: it names the primary, which is tried next.
+        this.namedPrimary = reply.primary_address || undefined;
+        if (this.namedPrimary && this.namedPrimary !== target) {
+          const again = await this.call(this.namedPrimary, request);
+          if (again.recorded) {
+            this.lastRecorded = this.options.clock.now();
+            return;
+          }
+        }
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw lastError ?? new Error("no registry manager known");
+  }
+
+  private targets(): string[] {
+    const { replica, hostId } = this.options;
+    const primaries: string[] = [];
+    try {
+      for (const candidate of replica.routes.route(hostId, REGISTRY_TYPE).candidates) {
+        const manager = replica.routes.registry.hosts.get(candidate.host);
+        if (manager && packageOf(manager, REGISTRY_TYPE)?.role === "primary") primaries.push(candidate.endpoint);
+      }
+    } catch {
+      // Not registered yet: first contact goes to whoever we know.
+    }
+    const named = this.namedPrimary ? [this.namedPrimary] : [];
+    return [...new Set([...primaries, ...named, ...this.options.fallbacks()])];
+  }
+
+  private call(address: string, request: HeartbeatRequest): Promise<HeartbeatReply__Output> {
+    let client = this.clients.get(address);
+    if (!client) {
+      client = new v1.Replication(address, grpc.credentials.createInsecure());
+      this.clients.set(address, client);
+    }
+    return new Promise((resolve, reject) =>
+      client.Heartbeat(request, { deadline: Date.now() + HEARTBEAT_TIMEOUT_MS }, (error, reply) => (error ? reject(error) : resolve(reply!))),
+    );
+  }
+}

@@ -1,0 +1,168 @@
+import type { Logger } from "pino";
+import { CairnError, Code } from "../errors.js";
+import { StateDigest } from "../router/digest.js";
+import { emptyRegistry, type ChangeRecord, type Registry } from "../router/model.js";
+import { RouteIndex } from "../router/route-index.js";
+import { RegistryDb } from "../storage/registry-db.js";
+
+export interface ReplicaPosition {
+  clusterId: string;
+  /** The epoch of the change at `revision`. */
+  epoch: number;
+  revision: number;
+  digest: Buffer;
+}
+
+/** Why a change was refused; the feed reacts to each differently. */
+export type ReplicaRefusal = "stale-epoch" | "gap" | "digest-mismatch" | "other-cluster";
+
+export class ReplicaError extends CairnError {
+  constructor(
+    readonly refusal: ReplicaRefusal,
+    message: string,
+  ) {
+    super(refusal === "stale-epoch" ? Code.ABORTED : Code.DATA_LOSS, message);
+  }
+}
+
+const SEEN_EPOCH_KEY = "seen-epoch";
+
+/**
+ * The agent's copy of the registry: in memory behind a route index, and on
+ * disk in its own LevelDB so that a restarted agent routes at once. A change
+ * is applied only when it is the next revision, from an epoch no lower than
+ * any seen, and leaves exactly the digest it carries; anything else is
+ * refused and the feed resyncs from a snapshot.
+ *
+ * Disk writes are queued in order behind the in-memory state and not
+ * fsynced: the replica can always be rebuilt from a manager, and what is on
+ * disk is always a whole revision (entities and position in one batch).
+ */
+export class Replica {
+  private index: RouteIndex;
+  private digest: StateDigest;
+  private current: ReplicaPosition;
+  private highestEpoch: number;
+  private persisting: Promise<void> = Promise.resolve();
+  private listeners = new Set<(change: ChangeRecord | undefined) => void>();
+
+  private constructor(
+    private readonly db: RegistryDb,
+    registry: Registry,
+    position: ReplicaPosition,
+    seenEpoch: number,
+    private readonly logger: Logger,
+  ) {
+    this.index = RouteIndex.build(registry);
+    this.digest = StateDigest.of(registry);
+    this.current = position;
+    this.highestEpoch = Math.max(seenEpoch, position.epoch);
+  }
+
+  static async open(dir: string, logger: Logger): Promise<Replica> {
+    const db = await RegistryDb.open(dir);
+    const { registry, position } = await db.load();
+    const seenEpoch = (await db.getMeta<number>(SEEN_EPOCH_KEY)) ?? 0;
+    const digest = StateDigest.of(registry);
+    if (position && position.digest !== digest.hex()) {
+      // Damaged on disk: route from nothing rather than from a lie, and resync.
+      logger.warn({ revision: position.revision }, "replica on disk does not match its digest; starting empty");
+      const empty = emptyRegistry();
+      return new Replica(db, empty, { ...emptyPosition(), digest: StateDigest.of(empty).bytes() }, seenEpoch, logger);
+    }
+    const start = position
+      ? { clusterId: position.clusterId, epoch: position.epoch, revision: position.revision, digest: digest.bytes() }
+      : { ...emptyPosition(), digest: digest.bytes() };
+    return new Replica(db, registry, start, seenEpoch, logger);
+  }
+
+  get routes(): RouteIndex {
+    return this.index;
+  }
+
+  get position(): ReplicaPosition {
+    return { ...this.current, digest: Buffer.from(this.current.digest) };
+  }
+
+  /** The highest epoch this replica has heard of, from changes or from managers. */
+  get seenEpoch(): number {
+    return this.highestEpoch;
+  }
+
+  /** Called after every applied change (undefined after a snapshot). */
+  onChange(listener: (change: ChangeRecord | undefined) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Remembers a higher epoch heard of outside a change (a manager's answer). */
+  sawEpoch(epoch: number): void {
+    if (epoch <= this.highestEpoch) return;
+    this.highestEpoch = epoch;
+    this.persist(() => this.db.write({ changes: [], position: this.stored(), log: false, sync: false, meta: { [SEEN_EPOCH_KEY]: epoch } }));
+  }
+
+  apply(change: ChangeRecord): void {
+    if (change.epoch < this.highestEpoch) {
+      throw new ReplicaError("stale-epoch", `change ${change.revision} is from epoch ${change.epoch}, lower than epoch ${this.highestEpoch} already seen`);
+    }
+    if (change.revision !== this.current.revision + 1) {
+      throw new ReplicaError("gap", `change ${change.revision} does not follow revision ${this.current.revision}`);
+    }
+    const next = this.digest.copy();
+    next.update(this.index.registry, change.ops);
+    if (!next.equals(change.digest)) {
+      throw new ReplicaError("digest-mismatch", `after change ${change.revision} the replica's digest is not the manager's`);
+    }
+    this.index.apply(change.ops);
+    this.digest = next;
+    this.current = { ...this.current, epoch: change.epoch, revision: change.revision, digest: next.bytes() };
+    const meta = change.epoch > this.highestEpoch ? { [SEEN_EPOCH_KEY]: change.epoch } : undefined;
+    this.highestEpoch = Math.max(this.highestEpoch, change.epoch);
+    const position = this.stored();
+    this.persist(() => this.db.write({ changes: [change], position, log: false, sync: false, ...(meta && { meta }) }));
+    for (const listener of this.listeners) listener(change);
+  }
+
+  /** Replaces the whole replica with a snapshot the caller has checked whole. */
+  install(registry: Registry, position: ReplicaPosition): void {
+    if (position.epoch < this.highestEpoch) {
+      throw new ReplicaError("stale-epoch", `snapshot at revision ${position.revision} is from epoch ${position.epoch}, lower than epoch ${this.highestEpoch} already seen`);
+    }
+    this.index = RouteIndex.build(registry);
+    this.digest = StateDigest.of(registry);
+    this.current = { ...position, digest: this.digest.bytes() };
+    this.highestEpoch = Math.max(this.highestEpoch, position.epoch);
+    const stored = this.stored();
+    const meta = { [SEEN_EPOCH_KEY]: this.highestEpoch };
+    this.persist(() => this.db.replace(registry, stored, meta));
+    this.logger.info({ revision: position.revision, epoch: position.epoch, hosts: registry.hosts.size }, "installed a snapshot");
+    for (const listener of this.listeners) listener(undefined);
+  }
+
+  /** Waits for every queued disk write. */
+  flushed(): Promise<void> {
+    return this.persisting;
+  }
+
+  async close(): Promise<void> {
+    await this.persisting;
+    await this.db.close();
+  }
+
+  private stored() {
+    const { clusterId, epoch, revision } = this.current;
+    return { clusterId, epoch, revision, digest: this.current.digest.toString("hex") };
+  }
+
+  private persist(write: () => Promise<void>): void {
+    this.persisting = this.persisting.then(write).catch((error) => {
+      // The in-memory replica stays right; the disk copy will be a revision behind after a restart.
+      this.logger.error({ err: error }, "could not write the replica to disk");
+    });
+  }
+}
+
+function emptyPosition(): ReplicaPosition {
+  return { clusterId: "", epoch: 0, revision: 0, digest: Buffer.alloc(32) };
+}

@@ -1,0 +1,142 @@
+import type * as grpc from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import type { Clock, Timer } from "../clock.js";
+import { CairnError, Code } from "../errors.js";
+import type { RouteCandidate } from "../router/route.js";
+import { fromServiceError, isRetryable } from "../wire/status.js";
+import { portAccepts } from "./health-checker.js";
+
+/** One try may use at most this much of the caller's deadline, so that the next candidate still has time. */
+export const ATTEMPT_TIMEOUT_MS = 1_000;
+/** How often suspects are probed with a TCP connect. */
+export const PROBE_INTERVAL_MS = 250;
+
+export interface RoutedCallerOptions<C> {
+  type: string;
+  /** The current route for `type` from this agent's host, best first. */
+  route: () => readonly RouteCandidate[];
+  /** A client for the manager at `endpoint`; made once per endpoint and reused. */
+  connect: (endpoint: string) => C;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface RoutedReply<R> {
+  reply: R;
+  servedBy: string;
+  /** Every host tried, in order; the one that answered last. */
+  tried: string[];
+}
+
+interface Suspect {
+  endpoint: string;
+  since: number;
+}
+
+/**
+ * Calls the nearest available manager of one type, with failover (SPEC 6).
+ *
+ * A call goes to the first candidate of the route. A connection-level
+ * failure (UNAVAILABLE, or DEADLINE_EXCEEDED before any reply) makes that
+ * manager a suspect and the call moves on to the next candidate, within the
+ * caller's deadline. Suspects stay out of the way until a probe connects or
+ * the registry reports a change for their host; when every candidate is
+ * suspect they are tried anyway. Application errors (PERMISSION_DENIED, …)
+ * are the manager's answer and are returned as they are.
+ */
+export class RoutedCaller<C extends grpc.Client> {
+  private readonly clients = new Map<string, C>();
+  private readonly suspects = new Map<string, Suspect>();
+  private probeTimer: Timer | undefined;
+  private stopped = false;
+  private readonly log: Logger;
+
+  constructor(private readonly options: RoutedCallerOptions<C>) {
+    this.log = options.logger.child({ component: "routed-caller", type: options.type });
+  }
+
+  get suspectHosts(): string[] {
+    return [...this.suspects.keys()];
+  }
+
+  async call<R>(deadline: number, invoke: (client: C, candidate: RouteCandidate, deadline: number) => Promise<R>): Promise<RoutedReply<R>> {
+    const route = this.options.route();
+    const trusted = route.filter((c) => !this.suspects.has(c.host));
+    const order = [...trusted, ...route.filter((c) => this.suspects.has(c.host))];
+    const tried: string[] = [];
+    let lastError: unknown;
+    for (const candidate of order) {
+      const now = Date.now();
+      if (now >= deadline) break;
+      tried.push(candidate.host);
+      try {
+        const reply = await invoke(this.client(candidate.endpoint), candidate, Math.min(deadline, now + ATTEMPT_TIMEOUT_MS));
+        this.clear(candidate.host, "answered");
+        return { reply, servedBy: candidate.host, tried };
+      } catch (error) {
+        // The manager's own answer: its status and message go back to the caller as they are.
+        if (!isRetryable(error)) throw fromServiceError(error);
+        lastError = error;
+        this.suspect(candidate);
+      }
+    }
+    if (route.length === 0) throw new CairnError(Code.UNAVAILABLE, `no available manager of type ${this.options.type}`);
+    const why = (lastError as { details?: string; message?: string })?.details ?? (lastError as Error)?.message ?? "deadline reached";
+    throw new CairnError(Code.UNAVAILABLE, `no manager of type ${this.options.type} answered (tried ${tried.join(", ") || "none"}): ${why}`);
+  }
+
+  /** The registry changed these hosts: whatever made them suspect may be over. */
+  registryChanged(hosts: Iterable<string>): void {
+    for (const host of hosts) this.clear(host, "registry change");
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.probeTimer?.cancel();
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
+
+  private client(endpoint: string): C {
+    let client = this.clients.get(endpoint);
+    if (!client) {
+      client = this.options.connect(endpoint);
+      this.clients.set(endpoint, client);
+    }
+    return client;
+  }
+
+  private suspect(candidate: RouteCandidate): void {
+    if (this.suspects.has(candidate.host)) return;
+    this.suspects.set(candidate.host, { endpoint: candidate.endpoint, since: this.options.clock.now() });
+    this.log.info({ host: candidate.host, endpoint: candidate.endpoint }, "manager suspect");
+    this.scheduleProbe();
+  }
+
+  private clear(host: string, why: string): void {
+    const suspect = this.suspects.get(host);
+    if (!suspect) return;
+    this.suspects.delete(host);
+    // The old channel may sit in its reconnect backoff; a fresh one connects at once.
+    this.clients.get(suspect.endpoint)?.close();
+    this.clients.delete(suspect.endpoint);
+    this.log.info({ host, why }, "manager trusted again");
+  }
+
+  private scheduleProbe(): void {
+    if (this.probeTimer || this.stopped) return;
+    this.probeTimer = this.options.clock.setTimeout(() => void this.probe(), PROBE_INTERVAL_MS);
+  }
+
+  private async probe(): Promise<void> {
+    this.probeTimer = undefined;
+    await Promise.all(
+      [...this.suspects].map(async ([host, suspect]) => {
+        const cut = suspect.endpoint.lastIndexOf(":");
+        const address = suspect.endpoint.slice(0, cut).replace(/^\[|\]$/g, "");
+        if (await portAccepts(address, Number(suspect.endpoint.slice(cut + 1)))) this.clear(host, "probe connected");
+      }),
+    );
+    if (this.suspects.size > 0) this.scheduleProbe();
+  }
+}

@@ -1,0 +1,19 @@
+import * as grpc from "@grpc/grpc-js";
+import { CairnError, Code } from "../errors.js";
+import { DEFAULT_ADDRESS } from "../router/model.js";
+
+/** Binds `server` to `listen` (host:port, port 0 for any free one) and returns the port it got. */
+export function bindServer(server: grpc.Server, listen: string): Promise<number> {
+  return new Promise((resolve, reject) =>
+    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (error, port) =>
+      error ? reject(new CairnError(Code.UNAVAILABLE, `cannot listen on ${listen}: ${error.message}`)) : resolve(port),
+    ),
+  );
+}
+
+/** The host part of a listen address, without IPv6 brackets. */
+export function listenHost(listen: string): string {
+  const cut = listen.lastIndexOf(":");
+  const host = cut < 0 ? listen : listen.slice(0, cut);
+  return host.replace(/^\[|\]$/g, "") || DEFAULT_ADDRESS;
+}
