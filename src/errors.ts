@@ -36,6 +36,8 @@ export class CairnError extends Error {
     message: string,
     /** Extra problems, one per line, when one request had several (a bad fixture). */
     readonly details: readonly string[] = [],
+    /** Where the request should go instead (a backup names its primary). */
+    readonly redirect?: string,
   ) {
     super(message);
   }
@@ -46,5 +48,8 @@ export const invalidArgument = (message: string, details?: readonly string[]) =>
 export const notFound = (message: string) => new CairnError(Code.NOT_FOUND, message);
 export const alreadyExists = (message: string) => new CairnError(Code.ALREADY_EXISTS, message);
 export const failedPrecondition = (message: string) => new CairnError(Code.FAILED_PRECONDITION, message);
+/** A write sent to a manager that is not the primary: it names the primary, and clients may follow. */
+export const notPrimary = (message: string, primaryAddress: string | undefined) =>
+  new CairnError(Code.FAILED_PRECONDITION, message, [], primaryAddress || undefined);
 export const aborted = (message: string) => new CairnError(Code.ABORTED, message);
 export const unavailable = (message: string) => new CairnError(Code.UNAVAILABLE, message);

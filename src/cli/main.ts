@@ -3,7 +3,9 @@ import { CairnError } from "../errors.js";
 import { processOutput, type Output } from "./output.js";
 import { registerAgentCommands } from "./agent-commands.js";
 import { registerManagerCommands } from "./manager-command.js";
+import { registerPromoteCommand } from "./promote-command.js";
 import { registerCommandControlCommands } from "./command-control-command.js";
+import { registerDemoCommand } from "./demo-command.js";
 import { registerRouteCommand } from "./route-command.js";
 import { registerDomainCommands } from "./domain-commands.js";
 import { registerHostCommands } from "./host-commands.js";
@@ -37,6 +39,8 @@ export function buildProgram(output: Output): Command {
   registerStatusCommand(program, output);
   registerWatchCommand(program, output);
   registerImportExportCommands(program, output);
+  registerPromoteCommand(program, output);
+  registerDemoCommand(program, output);
   return program;
 }
 

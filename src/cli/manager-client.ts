@@ -78,7 +78,32 @@ export class ManagerClient {
     this.client.close();
   }
 
-  call<K extends UnaryMethod>(method: K, request: RequestOf<K>): Promise<ReplyOf<K>> {
+  /** The same manager, with a longer (or shorter) deadline per call. */
+  withTimeout(timeoutMs: number): ManagerClient {
+    return timeoutMs === this.timeoutMs ? this : new ManagerClient(this.address, timeoutMs);
+  }
+
+  /**
+   * A unary call. A write refused by a backup names the primary
+   * (FAILED_PRECONDITION with a redirect); it is sent there once, by itself
+   * (SPEC 7: the admin CLI follows a backup to the primary).
+   */
+  async call<K extends UnaryMethod>(method: K, request: RequestOf<K>): Promise<ReplyOf<K>> {
+    try {
+      return await this.callHere(method, request);
+    } catch (error) {
+      const redirect = error instanceof CairnError && error.code === Code.FAILED_PRECONDITION ? error.redirect : undefined;
+      if (!redirect || redirect === this.address) throw error;
+      const primary = new ManagerClient(redirect, this.timeoutMs);
+      try {
+        return await primary.callHere(method, request);
+      } finally {
+        primary.close();
+      }
+    }
+  }
+
+  private callHere<K extends UnaryMethod>(method: K, request: RequestOf<K>): Promise<ReplyOf<K>> {
     // The definition of `method` has exactly these types; TypeScript cannot narrow the union by K.
     const definition = registryService[method] as unknown as MethodDefinition<RequestOf<K>, unknown, unknown, ReplyOf<K>>;
     return new Promise((resolve, reject) => {

@@ -9,6 +9,8 @@ interface ManagerStartOptions {
   data: string;
   listen: string;
   bootstrap?: boolean;
+  join?: string;
+  syncBackups: number;
   domain?: string;
   heartbeatInterval: number;
   downAfter: number;
@@ -24,6 +26,8 @@ export function registerManagerCommands(program: Command, output: Output): void 
     .requiredOption("--data <dir>", "the LevelDB folder (created if missing)")
     .option("--listen <addr>", "address to bind (port 0: any free port)", "127.0.0.1:0")
     .option("--bootstrap", "start a new registry if --data holds none")
+    .option("--join <primary>", "follow this primary as a backup if --data holds none")
+    .option("--sync-backups <k>", "acknowledge a write only once K backups have it on disk", parseCount, 0)
     .option("--domain <path>", "domain to register this host in when it is not registered yet", "/")
     .option("--heartbeat-interval <duration>", "how often agents heartbeat", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS)
     .option("--down-after <duration>", "silence after which a host is marked down", parseDuration, DEFAULT_DOWN_AFTER_MS)
@@ -37,6 +41,8 @@ export function registerManagerCommands(program: Command, output: Output): void 
         dataDir: options.data,
         listen: options.listen,
         bootstrap: options.bootstrap ?? false,
+        ...(options.join && { join: options.join }),
+        syncBackups: options.syncBackups,
         domain: options.domain,
         heartbeatIntervalMs: options.heartbeatInterval,
         downAfterMs: options.downAfter,
@@ -44,6 +50,7 @@ export function registerManagerCommands(program: Command, output: Output): void 
         logger,
       });
       output.out(`listening on ${running.address}`);
+      logger.info({ role: running.role() }, "serving");
       const signal = await untilSignal();
       logger.info({ signal }, "stopping");
       await running.stop();

@@ -11,7 +11,7 @@ import { routeToWire } from "../wire/convert.js";
 import type { AgentHandlers, CommandControlClient } from "../wire/proto-loader.js";
 import { toServiceError, unary } from "../wire/status.js";
 import type { Replica } from "./replica.js";
-import type { ReplicaFeed } from "./replica-feed.js";
+import type { WatchFeed } from "../replication/watch-feed.js";
 import type { RoutedCaller } from "./routed-caller.js";
 
 /** A routed call without a deadline of its own gets this one. */
@@ -20,7 +20,7 @@ export const DEFAULT_CALL_DEADLINE_MS = 5_000;
 export interface AgentContext {
   hostId: string;
   replica: Replica;
-  feed: ReplicaFeed;
+  feed: WatchFeed;
   commandControl: RoutedCaller<CommandControlClient>;
   startedAt: number;
   now: () => number;

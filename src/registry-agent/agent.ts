@@ -4,13 +4,13 @@ import { seededRandom, systemClock, type Clock } from "../clock.js";
 import { invalidArgument } from "../errors.js";
 import { silentLogger } from "../logger.js";
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry-manager/defaults.js";
-import { endpointOf, ROOT_PATH, type ChangeRecord } from "../router/model.js";
+import { endpointOf, REGISTRY_TYPE, ROOT_PATH, type ChangeRecord } from "../router/model.js";
 import { bindServer, listenHost } from "../wire/server.js";
 import { agentService, v1, type CommandControlClient } from "../wire/proto-loader.js";
+import { WatchFeed } from "../replication/watch-feed.js";
 import { agentHandlers } from "./agent-service.js";
 import { Heartbeater } from "./heartbeater.js";
 import { Replica } from "./replica.js";
-import { ReplicaFeed } from "./replica-feed.js";
 import { RoutedCaller } from "./routed-caller.js";
 
 export const COMMAND_CONTROL_TYPE = "command-control";
@@ -46,7 +46,7 @@ export class RegistryAgent {
     readonly hostId: string,
     readonly address: string,
     readonly replica: Replica,
-    readonly feed: ReplicaFeed,
+    readonly feed: WatchFeed,
     private readonly heartbeater: Heartbeater,
     readonly commandControl: RoutedCaller<CommandControlClient>,
     private readonly server: grpc.Server,
@@ -64,7 +64,22 @@ export class RegistryAgent {
       const port = await bindServer(server, options.listen);
       const host = listenHost(options.listen);
       const address = endpointOf(host, port);
-      const feed = new ReplicaFeed({ hostId: options.hostId, replica, seeds: options.managers, clock, random, logger });
+      const feed = new WatchFeed({
+        hostId: options.hostId,
+        sink: {
+          position: () => replica.position,
+          seenEpoch: () => replica.seenEpoch,
+          sawEpoch: (epoch) => replica.sawEpoch(epoch),
+          install: (registry, position, digest) => replica.install(registry, position, digest),
+          apply: (changes) => {
+            for (const change of changes) replica.apply(change);
+          },
+        },
+        candidates: () => registryManagers(replica, options.hostId, options.managers),
+        clock,
+        random,
+        logger,
+      });
       const heartbeater = new Heartbeater({
         hostId: options.hostId,
         domain: options.domain ?? ROOT_PATH,
@@ -126,6 +141,12 @@ function routeOrNothing(replica: Replica, hostId: string, type: string) {
   } catch {
     return [];
   }
+}
+
+/** The registry managers to watch, nearest first by the agent's own `registry` route, then the seeds. */
+function registryManagers(replica: Replica, hostId: string, seeds: readonly string[]): string[] {
+  const routed = routeOrNothing(replica, hostId, REGISTRY_TYPE).map((c) => c.endpoint);
+  return [...new Set([...routed, ...seeds])];
 }
 
 /** The hosts a change touched (all of them after a snapshot, which the caller gets as undefined). */

@@ -14,7 +14,7 @@ export interface ReplicaPosition {
 }
 
 /** Why a change was refused; the feed reacts to each differently. */
-export type ReplicaRefusal = "stale-epoch" | "gap" | "digest-mismatch" | "other-cluster";
+export type ReplicaRefusal = "stale-epoch" | "gap" | "digest-mismatch";
 
 export class ReplicaError extends CairnError {
   constructor(
@@ -124,13 +124,13 @@ export class Replica {
     for (const listener of this.listeners) listener(change);
   }
 
-  /** Replaces the whole replica with a snapshot the caller has checked whole. */
-  install(registry: Registry, position: ReplicaPosition): void {
+  /** Replaces the whole replica with a snapshot the caller has checked whole (and whose digest it may pass on). */
+  install(registry: Registry, position: ReplicaPosition, digest = StateDigest.of(registry)): void {
     if (position.epoch < this.highestEpoch) {
       throw new ReplicaError("stale-epoch", `snapshot at revision ${position.revision} is from epoch ${position.epoch}, lower than epoch ${this.highestEpoch} already seen`);
     }
     this.index = RouteIndex.build(registry);
-    this.digest = StateDigest.of(registry);
+    this.digest = digest;
     this.current = { ...position, digest: this.digest.bytes() };
     this.highestEpoch = Math.max(this.highestEpoch, position.epoch);
     const stored = this.stored();

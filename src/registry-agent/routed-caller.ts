@@ -69,6 +69,8 @@ export class RoutedCaller<C extends grpc.Client> {
       const now = Date.now();
       if (now >= deadline) break;
       tried.push(candidate.host);
+      // A suspect's cached channel sits in its reconnect backoff and would fail at once even if the manager is back.
+      if (this.suspects.has(candidate.host)) this.dropClient(candidate.endpoint);
       try {
         const reply = await invoke(this.client(candidate.endpoint), candidate, Math.min(deadline, now + ATTEMPT_TIMEOUT_MS));
         this.clear(candidate.host, "answered");
@@ -118,9 +120,13 @@ export class RoutedCaller<C extends grpc.Client> {
     if (!suspect) return;
     this.suspects.delete(host);
     // The old channel may sit in its reconnect backoff; a fresh one connects at once.
-    this.clients.get(suspect.endpoint)?.close();
-    this.clients.delete(suspect.endpoint);
+    this.dropClient(suspect.endpoint);
     this.log.info({ host, why }, "manager trusted again");
+  }
+
+  private dropClient(endpoint: string): void {
+    this.clients.get(endpoint)?.close();
+    this.clients.delete(endpoint);
   }
 
   private scheduleProbe(): void {

@@ -1,4 +1,4 @@
-import type * as grpc from "@grpc/grpc-js";
+import * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { CairnError, Code, invalidArgument, notFound } from "../errors.js";
@@ -6,22 +6,25 @@ import type { DomainSummary } from "../generated/cairn/v1/DomainSummary.js";
 import type { ExportRequest__Output } from "../generated/cairn/v1/ExportRequest.js";
 import type { ImportChunk__Output } from "../generated/cairn/v1/ImportChunk.js";
 import type { MutationReply } from "../generated/cairn/v1/MutationReply.js";
+import type { PromoteManagerReply } from "../generated/cairn/v1/PromoteManagerReply.js";
+import type { PromoteManagerRequest__Output } from "../generated/cairn/v1/PromoteManagerRequest.js";
 import type { SnapshotChunk } from "../generated/cairn/v1/SnapshotChunk.js";
 import { parseFixture } from "../router/fixture.js";
-import { ROOT_PATH, comparePaths, isSameOrDescendant, parentPath, sortedDomainPaths } from "../router/model.js";
+import { REGISTRY_TYPE, ROOT_PATH, comparePaths, endpointOf, isSameOrDescendant, packageOf, parentPath, sortedDomainPaths } from "../router/model.js";
 import type { HostRecord, Registry } from "../router/model.js";
 import { domainPathProblem } from "../router/names.js";
 import {
   domainToWire,
   hostToWire,
   managerRoleFromWire,
+  managerRoleToWire,
   packageFromWire,
   policyFromWire,
   routeToWire,
   typeToWire,
 } from "../wire/convert.js";
-import type { RegistryHandlers } from "../wire/proto-loader.js";
-import { toServiceError, unary } from "../wire/status.js";
+import { v1, type RegistryHandlers } from "../wire/proto-loader.js";
+import { fromServiceError, toServiceError, unary } from "../wire/status.js";
 import {
   createDomain,
   deleteDomain,
@@ -40,6 +43,7 @@ import {
   type Mutation,
 } from "./mutations.js";
 import { snapshotChunks } from "../wire/snapshot.js";
+import type { ManagerControl } from "./manager-control.js";
 import type { RegistryStore } from "./store.js";
 
 /**
@@ -52,6 +56,8 @@ import type { RegistryStore } from "./store.js";
  * could refuse.
  */
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
+/** A promotion passed on to another manager checks its peers first: give it time. */
+const FORWARD_TIMEOUT_MS = 10_000;
 /** Causes are for people reading a log; a file name in one is cut to this. */
 const MAX_CAUSE_NAME_LENGTH = 200;
 
@@ -59,11 +65,8 @@ export interface RegistryContext {
   store: RegistryStore;
   clock: Clock;
   logger: Logger;
-  /** This manager's host id and bound address. */
-  hostId: string;
-  address: string;
-  /** The primary as this manager knows it: itself for now. */
-  primary(): { host: string; address: string };
+  /** The manager these services run in: its role, the primary, promotion. */
+  manager: ManagerControl;
   /** Bound on one import, summed over its chunks (default MAX_IMPORT_BYTES). */
   maxImportBytes?: number;
 }
@@ -203,29 +206,61 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
     // ---- status, promotion ----
     GetStatus: read(() => {
       const position = ctx.store.position;
-      const primary = ctx.primary();
+      const primary = ctx.manager.primary();
+      const isPrimary = ctx.manager.role() === "primary";
       return {
-        host: ctx.hostId,
-        address: ctx.address,
-        role: "MANAGER_ROLE_PRIMARY",
+        host: ctx.manager.hostId,
+        address: ctx.manager.address,
+        role: managerRoleToWire(ctx.manager.role()),
         epoch: position.epoch,
         revision: position.revision,
         digest: position.digest,
         primary_host: primary.host,
         primary_address: primary.address,
         cluster_id: position.clusterId,
-        backups: [],
-        sync_backups: 0,
+        backups: isPrimary
+          ? ctx.manager.backups.view().map((b) => ({
+              host: b.host,
+              address: registryEndpoint(state(), b.host) ?? "",
+              revision: b.acked,
+              lag: Math.max(0, position.revision - b.acked),
+              connected: b.connected,
+            }))
+          : [],
+        sync_backups: ctx.manager.backups.required,
         uptime_ms: Math.max(0, ctx.clock.now() - startedAt),
       };
     }),
-    PromoteManager: unary(async () => {
-      throw new CairnError(
-        Code.UNIMPLEMENTED,
-        "promote-manager is not available yet: promotion arrives with backup managers, which this manager does not run",
-      );
-    }),
+    PromoteManager: unary(async (request: PromoteManagerRequest__Output) => {
+      if (request.host === ctx.manager.hostId || !request.host) {
+        const result = await ctx.manager.promote(request.force);
+        return { ...result, host: ctx.manager.hostId, address: ctx.manager.address };
+      }
+      // Sent to another manager: it passes the request on to HOST's own.
+      const endpoint = registryEndpoint(state(), request.host);
+      if (!endpoint) throw notFound(`host "${request.host}" runs no registry manager`);
+      return forwardPromotion(endpoint, request);
+    }, unexpected),
   };
+}
+
+/** The endpoint of `host`'s registry manager, from its `registry` package. */
+function registryEndpoint(registry: Readonly<Registry>, host: string): string | undefined {
+  const record = registry.hosts.get(host);
+  const pkg = record && packageOf(record, REGISTRY_TYPE);
+  return pkg && record ? endpointOf(record.address, pkg.port) : undefined;
+}
+
+/** PromoteManager, passed on to the manager that must promote itself. */
+function forwardPromotion(endpoint: string, request: PromoteManagerRequest__Output): Promise<PromoteManagerReply> {
+  const client = new v1.Registry(endpoint, grpc.credentials.createInsecure());
+  return new Promise<PromoteManagerReply>((resolve, reject) =>
+    client.PromoteManager(request, { deadline: Date.now() + FORWARD_TIMEOUT_MS }, (error, reply) => {
+      client.close();
+      if (error) reject(fromServiceError(error, endpoint));
+      else resolve(reply!);
+    }),
+  );
 }
 
 // ---- export ----

@@ -1,32 +1,33 @@
 import type * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
-import { CairnError, Code } from "../errors.js";
+import { CairnError, Code, notPrimary } from "../errors.js";
+import type { AckRequest__Output } from "../generated/cairn/v1/AckRequest.js";
+import type { EpochNotice__Output } from "../generated/cairn/v1/EpochNotice.js";
 import type { HeartbeatReply } from "../generated/cairn/v1/HeartbeatReply.js";
 import type { HeartbeatRequest__Output } from "../generated/cairn/v1/HeartbeatRequest.js";
 import type { Position as WirePosition } from "../generated/cairn/v1/Position.js";
 import type { Progress } from "../generated/cairn/v1/Progress.js";
 import type { WatchEvent } from "../generated/cairn/v1/WatchEvent.js";
 import type { WatchRequest__Output } from "../generated/cairn/v1/WatchRequest.js";
-import { changeToWire, packageHealthFromWire } from "../wire/convert.js";
+import { packageOf, REGISTRY_TYPE, type PackageRecord } from "../router/model.js";
+import { changeToWire, managerRoleToWire, packageFromWire, packageHealthFromWire } from "../wire/convert.js";
 import type { ReplicationHandlers } from "../wire/proto-loader.js";
 import { snapshotChunks } from "../wire/snapshot.js";
 import { toServiceError, unary } from "../wire/status.js";
-import type { LivenessTracker } from "./liveness.js";
-import { combine, firstContact, reportHealth, setHostStatus, type Mutation } from "./mutations.js";
-import type { Position, RegistryStore } from "./store.js";
+import type { ManagerControl } from "./manager-control.js";
+import { combine, ensureRegistryPackage, firstContact, reportHealth, setHostStatus, type Mutation } from "./mutations.js";
+import type { RegistryStore } from "./store.js";
 import type { Watcher, WatchHub } from "./watch-hub.js";
 
 export interface ReplicationContext {
   store: RegistryStore;
   hub: WatchHub<WatchEvent>;
-  liveness: LivenessTracker;
+  manager: ManagerControl;
   clock: Clock;
   logger: Logger;
   heartbeatIntervalMs: number;
   downAfterMs: number;
-  /** The primary as this manager knows it: itself for now. */
-  primary(): { host: string; address: string };
 }
 
 export function replicationHandlers(ctx: ReplicationContext): ReplicationHandlers {
@@ -35,23 +36,40 @@ export function replicationHandlers(ctx: ReplicationContext): ReplicationHandler
   return {
     Watch: (call) => void watch(ctx, call, log),
     Heartbeat: unary((request: HeartbeatRequest__Output) => heartbeat(ctx, request), unexpected),
-    GetPosition: unary(async () => positionToWire(ctx.store.position)),
-    Ack: unary(async () => {
-      throw new CairnError(Code.UNIMPLEMENTED, "acknowledgements are for backup managers, which this manager does not run");
-    }),
-    Announce: unary(async () => {
-      throw new CairnError(Code.UNIMPLEMENTED, "epoch announcements are for backup managers, which this manager does not run");
-    }),
+    GetPosition: unary(async () => positionOf(ctx)),
+    Ack: unary(async (request: AckRequest__Output) => {
+      ctx.manager.learnedEpoch(request.epoch);
+      if (ctx.manager.role() === "primary") ctx.manager.backups.acked(request.host, request.revision);
+      return {};
+    }, unexpected),
+    Announce: unary(async (notice: EpochNotice__Output) => {
+      const wasPrimary = ctx.manager.role() === "primary";
+      ctx.manager.learnedEpoch(notice.epoch, notice.primary_address ? { host: notice.primary_host, address: notice.primary_address } : undefined);
+      const { epoch, revision } = ctx.store.position;
+      return { epoch, revision, stepped_down: wasPrimary && ctx.manager.role() !== "primary" };
+    }, unexpected),
   };
 }
 
-export function progressOf(ctx: Pick<ReplicationContext, "store" | "primary">): Progress {
-  const primary = ctx.primary();
-  return { ...positionToWire(ctx.store.position), primary_host: primary.host, primary_address: primary.address };
+export function progressOf(ctx: Pick<ReplicationContext, "store" | "manager">): Progress {
+  const primary = ctx.manager.primary();
+  const { epoch, revision, digest } = ctx.store.position;
+  return { epoch, revision, digest, primary_host: primary.host, primary_address: primary.address };
 }
 
-export function positionToWire(position: Position): WirePosition {
-  return { epoch: position.epoch, revision: position.revision, digest: position.digest };
+/** Where this manager stands, and whom it takes for the primary (GetPosition). */
+export function positionOf(ctx: Pick<ReplicationContext, "store" | "manager">): WirePosition {
+  const primary = ctx.manager.primary();
+  const { epoch, revision, digest } = ctx.store.position;
+  return {
+    epoch,
+    revision,
+    digest,
+    host: ctx.manager.hostId,
+    role: managerRoleToWire(ctx.manager.role()),
+    primary_host: primary.host,
+    primary_address: primary.address,
+  };
 }
 
 // ---- Watch ----
@@ -62,6 +80,18 @@ async function watch(
   log: Logger,
 ): Promise<void> {
   const request = call.request;
+  ctx.manager.learnedEpoch(request.seen_epoch);
+  if (request.seen_epoch > ctx.store.position.epoch) {
+    // A deposed manager's history is not one to follow.
+    call.emit("error", toServiceError(notPrimary(`this registry manager is behind epoch ${request.seen_epoch}; watch the primary`, ctx.manager.primary().address)));
+    return;
+  }
+  if (request.is_backup) {
+    const closed = ctx.manager.backups.opened(request.host);
+    call.on("close", closed);
+    call.on("cancelled", closed);
+    call.on("error", closed);
+  }
   // Joined before anything is read, so no change published meanwhile is missed.
   const watcher = ctx.hub.add({
     write: (event) => call.write(event),
@@ -116,29 +146,36 @@ async function sendSnapshot(ctx: ReplicationContext, watcher: Watcher<WatchEvent
 // ---- Heartbeat ----
 
 async function heartbeat(ctx: ReplicationContext, request: HeartbeatRequest__Output): Promise<HeartbeatReply> {
-  const now = ctx.clock.now();
-  const healths = request.packages.map((p) => ({ type: p.type, health: packageHealthFromWire(p.health) }));
-  const current = ctx.store.index.registry.hosts.get(request.host);
-  // Most heartbeats change nothing: answer them without queueing a write.
-  const unchanged =
-    current?.status === "up" &&
-    healths.every((h) => (current.packages.find((p) => p.type === h.type)?.health ?? h.health) === h.health);
-  ctx.liveness.heard(request.host, now);
-  if (!unchanged) {
-    await ctx.store.mutate(heartbeatMutation(request.host, request.domain, request.address, healths), {
-      cause: `heartbeat from ${request.host}`,
-    });
-  }
-  const primary = ctx.primary();
-  return {
+  ctx.manager.learnedEpoch(request.epoch);
+  const primary = ctx.manager.primary();
+  const reply = {
     epoch: ctx.store.position.epoch,
     primary_host: primary.host,
     primary_address: primary.address,
     interval_ms: ctx.heartbeatIntervalMs,
     down_after_ms: ctx.downAfterMs,
-    recorded: true,
     cluster_id: ctx.store.position.clusterId,
   };
+  const liveness = ctx.manager.liveness();
+  // Only the primary records liveness; a backup names the primary instead.
+  if (ctx.manager.role() !== "primary" || !liveness) return { ...reply, recorded: false };
+  const now = ctx.clock.now();
+  const healths = request.packages.map((p) => ({ type: p.type, health: packageHealthFromWire(p.health) }));
+  const current = ctx.store.index.registry.hosts.get(request.host);
+  // Most heartbeats change nothing: answer them without queueing a write.
+  const registryPackage = request.registry_package ? packageFromWire(request.registry_package, "registry package") : undefined;
+  const ownRegistry = current && registryPackage ? packageOf(current, REGISTRY_TYPE) : undefined;
+  const unchanged =
+    current?.status === "up" &&
+    healths.every((h) => (current.packages.find((p) => p.type === h.type)?.health ?? h.health) === h.health) &&
+    (!registryPackage || (ownRegistry?.port === registryPackage.port && ownRegistry.role === registryPackage.role));
+  liveness.heard(request.host, now);
+  if (!unchanged) {
+    await ctx.store.mutate(heartbeatMutation(request.host, request.domain, request.address, healths, registryPackage), {
+      cause: `heartbeat from ${request.host}`,
+    });
+  }
+  return { ...reply, recorded: true };
 }
 
 function heartbeatMutation(
@@ -146,6 +183,10 @@ function heartbeatMutation(
   domain: string,
   address: string,
   healths: { type: string; health: "healthy" | "unhealthy" }[],
+  registryPackage: PackageRecord | undefined,
 ): Mutation {
-  return combine(firstContact(host, { domain, address }), setHostStatus(host, "up"), reportHealth(host, healths));
+  const steps = [firstContact(host, { domain, address }), setHostStatus(host, "up"), reportHealth(host, healths)];
+  // A backup manager keeps its own registry package current through the primary (SPEC 7).
+  if (registryPackage?.role) steps.push(ensureRegistryPackage(host, { port: registryPackage.port, role: registryPackage.role, domain, address }));
+  return combine(...steps);
 }

@@ -40,6 +40,16 @@ export interface StoreOptions {
   logger?: Logger;
 }
 
+/**
+ * What a write must pass besides the disk (--sync-backups): `admit` refuses
+ * a mutation before anything is written, `durable` resolves once enough
+ * backups hold a revision.
+ */
+export interface WriteGate {
+  admit(): void;
+  durable(revision: number): Promise<void>;
+}
+
 interface Pending extends MutateOptions {
   mutation: Mutation;
   resolve(result: CommitResult): void;
@@ -59,14 +69,20 @@ interface Pending extends MutateOptions {
  */
 export class RegistryStore {
   /** Every accepted mutation applied, durable or not yet: what mutations are checked against. */
-  private readonly working: Registry;
-  private readonly workingDigest: StateDigest;
+  private working: Registry;
+  private workingDigest: StateDigest;
   private workingRevision: number;
   /** The durable state, indexed for routes: what readers see. */
-  private readonly published: RouteIndex;
+  private published: RouteIndex;
   private durable: Position;
   private readonly recent: ChangeRecord[] = [];
   private readonly listeners = new Set<(change: ChangeRecord) => void>();
+  private readonly resetListeners = new Set<() => void>();
+  /** Set while this store may not take writes (a backup's): every mutation is refused with it. */
+  private writeRefusal: CairnError | undefined;
+  private gate: WriteGate | undefined;
+  /** Replicated changes and snapshot installs, one after the other. */
+  private replicating: Promise<void> = Promise.resolve();
   private queue: Pending[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private flushActive = false;
@@ -156,10 +172,113 @@ export class RegistryStore {
     if (this.failure) return Promise.reject(unavailable(`the store stopped after a failed write: ${this.failure.message}`));
     if (this.closed) return Promise.reject(unavailable("the registry manager is shutting down"));
     if (!this.initialized) return Promise.reject(unavailable("the registry manager has not joined a cluster yet"));
+    if (this.writeRefusal) return Promise.reject(this.writeRefusal);
+    try {
+      this.gate?.admit();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ ...options, mutation, resolve, reject });
       if (!this.flushActive) this.flushing = this.flushLoop();
     });
+  }
+
+  /**
+   * From now on every write is refused with `refusal` (undefined: accepted
+   * again). Writes already queued are refused too, and so are those whose
+   * batch is on its way to disk: once a manager knows it may not write, it
+   * acknowledges nothing more.
+   */
+  refuseWrites(refusal: CairnError | undefined): void {
+    this.writeRefusal = refusal;
+    if (refusal) for (const pending of this.queue.splice(0)) pending.reject(refusal);
+  }
+
+  get refusingWrites(): boolean {
+    return this.writeRefusal !== undefined;
+  }
+
+  /** Makes acknowledgements wait on `gate` too (undefined: on the disk alone). */
+  setWriteGate(gate: WriteGate | undefined): void {
+    this.gate = gate;
+  }
+
+  /** Calls `listener` after the whole state was replaced by a snapshot. */
+  onReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
+  }
+
+  /**
+   * A backup's way in: the primary's changes, applied exactly as they are
+   * (revision, epoch, digest), made durable in one synced batch, then
+   * published. Refused (nothing written) unless they follow this store's
+   * revision, come from no older epoch, and reproduce their digests.
+   */
+  replicate(changes: readonly ChangeRecord[]): Promise<void> {
+    const run = async () => {
+      if (changes.length === 0) return;
+      const digest = this.workingDigest.copy();
+      const scratch = cloneRegistry(this.working);
+      let revision = this.workingRevision;
+      let epoch = this.durable.epoch;
+      for (const change of changes) {
+        if (change.revision !== revision + 1) throw new CairnError(Code.DATA_LOSS, `change ${change.revision} does not follow revision ${revision}`);
+        if (change.epoch < epoch) throw new CairnError(Code.ABORTED, `change ${change.revision} is from epoch ${change.epoch}, older than epoch ${epoch}`);
+        digest.update(scratch, change.ops);
+        applyOps(scratch, change.ops);
+        if (!digest.equals(change.digest)) throw new CairnError(Code.DATA_LOSS, `change ${change.revision} does not reproduce its digest`);
+        revision = change.revision;
+        epoch = change.epoch;
+      }
+      const last = changes[changes.length - 1]!;
+      await this.db.write({
+        changes,
+        position: this.storedPosition({ ...this.durable, epoch, revision, digest: Buffer.from(last.digest) }),
+        log: true,
+        compactBelow: revision - this.logRetention + 1,
+      });
+      this.working = scratch;
+      this.workingDigest = digest;
+      this.workingRevision = revision;
+      for (const change of changes) this.publish(change);
+    };
+    const result = this.replicating.then(run);
+    this.replicating = result.catch(() => {});
+    return result;
+  }
+
+  /** Replaces everything with a snapshot (checked whole by the caller): a backup's resync. */
+  install(registry: Registry, position: Position, digest = StateDigest.of(registry)): Promise<void> {
+    const run = async () => {
+      await this.db.replace(registry, this.storedPosition(position));
+      this.working = cloneRegistry(registry);
+      this.workingDigest = digest.copy();
+      this.workingRevision = position.revision;
+      this.published = RouteIndex.build(registry);
+      this.durable = { ...position, digest: digest.bytes() };
+      this.recent.length = 0;
+      for (const listener of this.resetListeners) listener();
+    };
+    const result = this.replicating.then(run);
+    this.replicating = result.catch(() => {});
+    return result;
+  }
+
+  /** Starts a new epoch (a promotion): the changes from now on carry it. */
+  async beginEpoch(epoch: number): Promise<void> {
+    if (epoch <= this.durable.epoch) throw new CairnError(Code.FAILED_PRECONDITION, `epoch ${epoch} is not after ${this.durable.epoch}`);
+    await this.replicating;
+    await this.flushing;
+    const position = { ...this.durable, epoch };
+    await this.db.write({ changes: [], position: this.storedPosition(position), log: false });
+    this.durable = position;
+  }
+
+  /** Durable meta that is not the registry (a manager's role). */
+  async setMeta(values: Record<string, unknown>): Promise<void> {
+    await this.db.write({ changes: [], log: false, meta: values });
   }
 
   /** Calls `listener` with every durable change, in order, from now on. */
@@ -194,6 +313,7 @@ export class RegistryStore {
   async close(): Promise<void> {
     this.closed = true;
     await this.flushing;
+    await this.replicating;
     this.listeners.clear();
     await this.db.close();
   }
@@ -241,11 +361,37 @@ export class RegistryStore {
           }
           for (const change of changes) this.publish(change);
         }
-        for (const done of settle) done();
+        this.settle(group, settle, changes.length > 0 ? this.workingRevision : undefined);
       }
     } finally {
       this.flushActive = false;
     }
+  }
+
+  /**
+   * Answers a group once its batch is on disk: refused when this store
+   * stopped taking writes meanwhile, after the write gate when there is one.
+   */
+  private settle(group: Pending[], settle: (() => void)[], revision: number | undefined): void {
+    const refusal = this.writeRefusal;
+    if (refusal) {
+      for (const pending of group) pending.reject(refusal);
+      return;
+    }
+    if (!this.gate || revision === undefined) {
+      for (const done of settle) done();
+      return;
+    }
+    this.gate.durable(revision).then(
+      () => {
+        const late = this.writeRefusal;
+        if (late) for (const pending of group) pending.reject(late);
+        else for (const done of settle) done();
+      },
+      (error) => {
+        for (const pending of group) pending.reject(error);
+      },
+    );
   }
 
   private accept(ops: Op[], epoch: number, cause: string): ChangeRecord {

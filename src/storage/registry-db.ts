@@ -41,7 +41,8 @@ interface StoredChange {
 export interface BatchWrite {
   /** Changes to apply to the entities, in order; logged when `log` is set. */
   changes: readonly ChangeRecord[];
-  position: StoredPosition;
+  /** Where the store stands after the batch; left as it is when undefined (a meta-only write). */
+  position?: StoredPosition;
   log: boolean;
   /** Log entries below this revision are deleted in the same batch. */
   compactBelow?: number;
@@ -145,7 +146,7 @@ export class RegistryDb {
         ops.push({ type: "del", sublevel: this.log, key: revisionKey(first) });
       }
     }
-    ops.push({ type: "put", sublevel: this.meta, key: "position", value: batch.position });
+    if (batch.position) ops.push({ type: "put", sublevel: this.meta, key: "position", value: batch.position });
     for (const [key, value] of Object.entries(batch.meta ?? {})) ops.push({ type: "put", sublevel: this.meta, key, value });
     // The sublevels encode their own values; the typings cannot follow a batch that mixes them.
     await this.db.batch(ops as never, { sync: batch.sync ?? true });

@@ -39,6 +39,11 @@ export function snapshotChunks(registry: Readonly<Registry>, position: SnapshotP
 
 /** The registry a snapshot's chunks hold, checked whole: every chunk in order, the last one, the digest. */
 export function registryFromSnapshot(chunks: readonly SnapshotChunk__Output[]): Registry {
+  return verifiedSnapshot(chunks).registry;
+}
+
+/** The same, with the digest it was checked against, so that a replica need not compute it again. */
+export function verifiedSnapshot(chunks: readonly SnapshotChunk__Output[]): { registry: Registry; digest: StateDigest } {
   const registry = emptyRegistry();
   chunks.forEach((chunk, i) => {
     if (chunk.index !== i) throw new CairnError(Code.DATA_LOSS, `snapshot: chunk ${chunk.index} came where chunk ${i} was due`);
@@ -48,8 +53,9 @@ export function registryFromSnapshot(chunks: readonly SnapshotChunk__Output[]): 
   });
   const last = chunks.at(-1);
   if (!last?.last) throw new CairnError(Code.DATA_LOSS, "the snapshot ended before its last chunk");
-  if (!StateDigest.of(registry).equals(last.digest)) {
+  const digest = StateDigest.of(registry);
+  if (!digest.equals(last.digest)) {
     throw new CairnError(Code.DATA_LOSS, `the snapshot does not match its digest at revision ${last.revision}`);
   }
-  return registry;
+  return { registry, digest };
 }

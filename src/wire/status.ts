@@ -8,11 +8,14 @@ import { CairnError, Code, CODE_NAMES } from "../errors.js";
 
 /** Extra problem lines (one per bad fixture entry) travel in this trailer. */
 const DETAILS_KEY = "cairn-details-bin";
+/** The address a request should go to instead (a backup names its primary). */
+const REDIRECT_KEY = "cairn-redirect";
 
 export function toServiceError(error: unknown, onUnexpected?: (error: unknown) => void): Partial<grpc.StatusObject> {
   if (error instanceof CairnError) {
     const metadata = new grpc.Metadata();
     if (error.details.length > 0) metadata.set(DETAILS_KEY, Buffer.from(JSON.stringify(error.details)));
+    if (error.redirect) metadata.set(REDIRECT_KEY, error.redirect);
     return { code: error.code, details: error.message, metadata };
   }
   onUnexpected?.(error);
@@ -26,9 +29,10 @@ export function fromServiceError(error: unknown, target?: string): CairnError {
   if (typeof status.code !== "number") return new CairnError(Code.UNKNOWN, String((error as Error)?.message ?? error));
   const raw = status.metadata?.get(DETAILS_KEY)[0];
   const details = raw ? (JSON.parse(Buffer.from(raw as Buffer).toString("utf8")) as string[]) : [];
+  const redirect = status.metadata?.get(REDIRECT_KEY)[0]?.toString();
   let message = status.details || CODE_NAMES[status.code] || "error";
   if (status.code === Code.UNAVAILABLE && target) message = `no registry manager answers at ${target}: ${message}`;
-  return new CairnError(status.code as Code, message, details);
+  return new CairnError(status.code as Code, message, details, redirect);
 }
 
 /**

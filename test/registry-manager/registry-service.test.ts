@@ -9,6 +9,8 @@ import type { SnapshotChunk__Output } from "../../src/generated/cairn/v1/Snapsho
 import { silentLogger } from "../../src/logger.js";
 import { formatFixture } from "../../src/router/fixture.js";
 import { REGISTRY_TYPE, emptyRegistry, newHost, newPackage, type Registry } from "../../src/router/model.js";
+import { BackupTracker } from "../../src/registry-manager/backups.js";
+import type { ManagerControl } from "../../src/registry-manager/manager-control.js";
 import { registryHandlers } from "../../src/registry-manager/registry-service.js";
 import { SNAPSHOT_CHUNK_HOSTS } from "../../src/wire/snapshot.js";
 import { RegistryStore } from "../../src/registry-manager/store.js";
@@ -170,7 +172,8 @@ describe("cairn.v1.Registry admin writes", () => {
         client.rejection("CreateDomain", { path: "/apac", expected_revision: 1 }), /not 1/],
       ["an oversized request", Code.RESOURCE_EXHAUSTED, () =>
         client.rejection("RegisterHost", { id: "agent-3", domain: "/", labels: hugeLabels })],
-      ["promotion (not yet)", Code.UNIMPLEMENTED, () => client.rejection("PromoteManager", { host: "x" }), /backup managers/],
+      ["promoting a host that runs no manager", Code.NOT_FOUND, () => client.rejection("PromoteManager", { host: "x" }), /runs no registry manager/],
+      ["promoting the primary", Code.FAILED_PRECONDITION, () => client.rejection("PromoteManager", { host: MANAGER_HOST }), /already the primary/],
     ];
     for (const [what, code, reject, message] of cases) {
       const before = await position(client);
@@ -363,11 +366,18 @@ describe("cairn.v1.Registry import and export", () => {
     await store.initialize("test-cluster", 1);
     const server = new grpc.Server();
     defer(() => server.forceShutdown());
-    const primary = () => ({ host: MANAGER_HOST, address: "127.0.0.1:0" });
-    server.addService(
-      registryService,
-      registryHandlers({ store, clock: systemClock, logger: silentLogger, hostId: MANAGER_HOST, address: "", primary, maxImportBytes: 1024 }),
-    );
+    // Only the import path runs here: a manager that is primary and nothing more.
+    const manager: ManagerControl = {
+      hostId: MANAGER_HOST,
+      address: "127.0.0.1:0",
+      role: () => "primary",
+      primary: () => ({ host: MANAGER_HOST, address: "127.0.0.1:0" }),
+      liveness: () => undefined,
+      backups: new BackupTracker(0, systemClock),
+      learnedEpoch: () => {},
+      promote: () => Promise.reject(new Error("not in this test")),
+    };
+    server.addService(registryService, registryHandlers({ store, clock: systemClock, logger: silentLogger, manager, maxImportBytes: 1024 }));
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
     );

@@ -1,5 +1,6 @@
 // Original file: cairn/v1/common.proto
 
+import type { ManagerRole as _cairn_v1_ManagerRole, ManagerRole__Output as _cairn_v1_ManagerRole__Output } from '../../cairn/v1/ManagerRole.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -12,6 +13,15 @@ export interface Position {
    * State digest at that revision (32 bytes; empty for an empty replica).
    */
   'digest'?: (Buffer | Uint8Array | string);
+  /**
+   * Who answers (a registry manager's GetPosition): its host, its role, and
+   * the primary as it knows it, so that a manager that finds a later epoch
+   * knows whom to follow.
+   */
+  'host'?: (string);
+  'role'?: (_cairn_v1_ManagerRole);
+  'primary_host'?: (string);
+  'primary_address'?: (string);
 }
 
 /**
@@ -24,4 +34,13 @@ export interface Position__Output {
    * State digest at that revision (32 bytes; empty for an empty replica).
    */
   'digest': (Buffer);
+  /**
+   * Who answers (a registry manager's GetPosition): its host, its role, and
+   * the primary as it knows it, so that a manager that finds a later epoch
+   * knows whom to follow.
+   */
+  'host': (string);
+  'role': (_cairn_v1_ManagerRole__Output);
+  'primary_host': (string);
+  'primary_address': (string);
 }

@@ -1,14 +1,15 @@
 import * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import type { Clock, Timer } from "../clock.js";
+import { Code } from "../errors.js";
 import type { Progress__Output } from "../generated/cairn/v1/Progress.js";
 import type { SnapshotChunk__Output } from "../generated/cairn/v1/SnapshotChunk.js";
 import type { WatchEvent__Output } from "../generated/cairn/v1/WatchEvent.js";
-import { REGISTRY_TYPE } from "../router/model.js";
+import type { StateDigest } from "../router/digest.js";
+import type { ChangeRecord, Registry } from "../router/model.js";
 import { changeFromWire } from "../wire/convert.js";
 import { v1, type ReplicationClient } from "../wire/proto-loader.js";
-import { registryFromSnapshot } from "../wire/snapshot.js";
-import { ReplicaError, type Replica } from "./replica.js";
+import { verifiedSnapshot } from "../wire/snapshot.js";
 
 /** First reconnect delay; it doubles per failure up to the maximum, with ±50% jitter. */
 export const RECONNECT_BASE_MS = 50;
@@ -32,32 +33,64 @@ const TRANSITIONS: Readonly<Record<FeedState, readonly FeedState[]>> = {
   stopped: [],
 };
 
+export interface FeedPosition {
+  clusterId: string;
+  /** The epoch of the change at `revision`. */
+  epoch: number;
+  revision: number;
+  digest: Buffer;
+}
+
+/**
+ * Where a feed's changes go: an agent's replica, or a backup manager's
+ * store. A refusal with code ABORTED means "from an older epoch than one
+ * seen" (that manager is deposed: move on); any other refusal asks for a
+ * snapshot.
+ */
+export interface FeedSink {
+  position(): FeedPosition;
+  seenEpoch(): number;
+  sawEpoch(epoch: number): void;
+  install(registry: Registry, position: FeedPosition, digest: StateDigest): void | Promise<void>;
+  /** Changes in order; several that arrived together come as one batch. */
+  apply(changes: readonly ChangeRecord[]): void | Promise<void>;
+}
+
 export interface FeedOptions {
   hostId: string;
-  replica: Replica;
-  /** The `--manager` addresses: used after the managers the registry itself names. */
-  seeds: readonly string[];
+  sink: FeedSink;
+  /** The managers to watch, best first; never empty. */
+  candidates: () => string[];
+  /** A backup manager following the primary's log (listed in its status, expected to Ack). */
+  isBackup?: boolean;
   clock: Clock;
   /** In [0, 1): the jitter of reconnect delays. Seeded in tests. */
   random: () => number;
   logger: Logger;
+  /** Called with each keep-alive (it names the primary). */
+  onProgress?: (progress: Progress__Output) => void;
 }
 
+type Work = { change: ChangeRecord } | { snapshot: SnapshotChunk__Output[] };
+
 /**
- * Keeps the replica current from a registry manager's Watch stream.
+ * Keeps a replica current from a registry manager's Watch stream.
  *
- * It watches the nearest registry manager of its own `registry` route (the
- * seeds after those), resuming from the replica's revision; when the stream
- * breaks it moves to the next manager in that list after a backoff with
- * jitter. A change the replica refuses ends the stream: a gap or a digest
- * mismatch asks the same manager for a snapshot, a change from an older
- * epoch than one seen means that manager is deposed, and the feed moves on.
+ * It watches the first of its candidates, resuming from the replica's
+ * revision; when the stream breaks it moves to the next candidate after a
+ * backoff with jitter. A change the sink refuses ends the stream: a gap or a
+ * digest mismatch asks the same manager for a snapshot, a change from an
+ * epoch older than one seen means that manager is deposed, and the feed
+ * moves on. Changes reach the sink in order; those that arrive while it is
+ * busy are handed over together.
  */
-export class ReplicaFeed {
+export class WatchFeed {
   private state: FeedState = "idle";
   private readonly clients = new Map<string, ReplicationClient>();
   private call: grpc.ClientReadableStream<WatchEvent__Output> | undefined;
   private chunks: SnapshotChunk__Output[] = [];
+  private inbox: Work[] = [];
+  private draining = false;
   private retry: Timer | undefined;
   private failures = 0;
   private nextAddress = 0;
@@ -65,14 +98,16 @@ export class ReplicaFeed {
   private current: string | undefined;
   private lastProgress: Progress__Output | undefined;
   private readonly log: Logger;
+  /** Snapshots installed since start, for status and tests. */
+  snapshots = 0;
 
   constructor(private readonly options: FeedOptions) {
-    this.log = options.logger.child({ component: "replica-feed" });
+    this.log = options.logger.child({ component: options.isBackup ? "backup-feed" : "replica-feed" });
   }
 
   get status(): { state: FeedState; manager: string | undefined; lag: number; primary: { host: string; address: string } | undefined } {
     const progress = this.lastProgress;
-    const lag = progress ? Math.max(0, progress.revision - this.options.replica.position.revision) : 0;
+    const lag = progress ? Math.max(0, progress.revision - this.options.sink.position().revision) : 0;
     const primary = progress?.primary_address ? { host: progress.primary_host, address: progress.primary_address } : undefined;
     return { state: this.state, manager: this.current, lag, primary };
   }
@@ -82,42 +117,31 @@ export class ReplicaFeed {
   }
 
   stop(): void {
+    if (this.state === "stopped") return;
     this.transition("stopped");
     this.retry?.cancel();
     this.call?.cancel();
+    this.call = undefined;
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
-  }
-
-  /** The managers to try, nearest first: the registry's own route, then the seeds. */
-  candidates(): string[] {
-    const { replica, hostId, seeds } = this.options;
-    let routed: string[] = [];
-    try {
-      routed = replica.routes.route(hostId, REGISTRY_TYPE).candidates.map((c) => c.endpoint);
-    } catch {
-      // Not registered yet, or no registry manager in the replica: the seeds will do.
-    }
-    return [...new Set([...routed, ...seeds])];
   }
 
   private transition(to: FeedState): void {
     const from = this.state;
     if (from === to) return;
-    if (!TRANSITIONS[from].includes(to)) throw new Error(`replica feed: no transition ${from} -> ${to}`);
+    if (!TRANSITIONS[from].includes(to)) throw new Error(`watch feed: no transition ${from} -> ${to}`);
     this.state = to;
     this.log.info({ manager: this.current }, `${from} -> ${to}`);
   }
 
   private connect(): void {
     if (this.state === "stopped") return;
-    // Never empty: the agent refuses to start without seeds.
-    const addresses = this.candidates();
+    const addresses = this.options.candidates();
     const address = addresses[this.nextAddress % addresses.length]!;
     this.current = address;
     this.transition("connecting");
-    const { replica, hostId } = this.options;
-    const position = replica.position;
+    const { sink, hostId } = this.options;
+    const position = sink.position();
     const fromSnapshot = this.wantSnapshot || position.revision === 0;
     const call = this.client(address).Watch({
       host: hostId,
@@ -125,41 +149,68 @@ export class ReplicaFeed {
       epoch: fromSnapshot ? 0 : position.epoch,
       digest: fromSnapshot ? Buffer.alloc(0) : position.digest,
       cluster_id: position.clusterId,
-      seen_epoch: replica.seenEpoch,
+      seen_epoch: sink.seenEpoch(),
+      is_backup: this.options.isBackup ?? false,
     });
     this.call = call;
     this.chunks = [];
+    this.inbox = [];
     call.on("data", (event: WatchEvent__Output) => {
-      if (this.call !== call) return;
-      try {
-        this.receive(event);
-      } catch (error) {
-        this.refused(error, address);
-      }
+      if (this.call === call) this.receive(call, event);
     });
     call.on("error", (error: grpc.ServiceError) => this.ended(call, address, error));
     call.on("end", () => this.ended(call, address, undefined));
   }
 
-  private receive(event: WatchEvent__Output): void {
-    const { replica } = this.options;
+  private receive(call: grpc.ClientReadableStream<WatchEvent__Output>, event: WatchEvent__Output): void {
     if (event.snapshot) {
       if (this.state !== "syncing") this.transition("syncing");
       this.chunks.push(event.snapshot);
       if (!event.snapshot.last) return;
-      const registry = registryFromSnapshot(this.chunks);
-      const head = this.chunks[0]!;
+      this.inbox.push({ snapshot: this.chunks });
       this.chunks = [];
-      replica.install(registry, { clusterId: head.cluster_id, epoch: head.epoch, revision: head.revision, digest: Buffer.from(head.digest) });
-      this.wantSnapshot = false;
-      this.goneLive();
     } else if (event.change) {
-      replica.apply(changeFromWire(event.change));
-      if (this.state === "connecting") this.goneLive();
+      try {
+        this.inbox.push({ change: changeFromWire(event.change) });
+      } catch (error) {
+        this.refused(error);
+        return;
+      }
     } else if (event.progress) {
       this.lastProgress = event.progress;
-      replica.sawEpoch(event.progress.epoch);
+      this.options.sink.sawEpoch(event.progress.epoch);
+      this.options.onProgress?.(event.progress);
       if (this.state === "connecting") this.goneLive();
+      return;
+    }
+    if (!this.draining) void this.drain(call);
+  }
+
+  /** Hands the inbox to the sink in order: a snapshot alone, consecutive changes together. */
+  private async drain(call: grpc.ClientReadableStream<WatchEvent__Output>): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.call === call && this.inbox.length > 0) {
+        const next = this.inbox[0]!;
+        if ("snapshot" in next) {
+          this.inbox.shift();
+          const { registry, digest } = verifiedSnapshot(next.snapshot);
+          const head = next.snapshot[0]!;
+          const position = { clusterId: head.cluster_id, epoch: head.epoch, revision: head.revision, digest: digest.bytes() };
+          await this.options.sink.install(registry, position, digest);
+          this.snapshots++;
+          this.wantSnapshot = false;
+        } else {
+          const cut = this.inbox.findIndex((w) => "snapshot" in w);
+          const batch = this.inbox.splice(0, cut < 0 ? this.inbox.length : cut) as { change: ChangeRecord }[];
+          await this.options.sink.apply(batch.map((w) => w.change));
+        }
+        if (this.call === call && this.state !== "live") this.goneLive();
+      }
+    } catch (error) {
+      if (this.call === call) this.refused(error);
+    } finally {
+      this.draining = false;
     }
   }
 
@@ -168,8 +219,9 @@ export class ReplicaFeed {
     this.failures = 0;
   }
 
-  private refused(error: unknown, address: string): void {
-    if (error instanceof ReplicaError && error.refusal === "stale-epoch") {
+  private refused(error: unknown): void {
+    const address = this.current;
+    if ((error as { code?: unknown })?.code === Code.ABORTED) {
       this.log.warn({ manager: address, err: error }, "manager is behind an epoch already seen; moving on");
       this.nextAddress++;
     } else {

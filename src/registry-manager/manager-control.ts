@@ -1,0 +1,36 @@
+import type { BackupTracker } from "./backups.js";
+import type { LivenessTracker } from "./liveness.js";
+
+export type Role = "primary" | "backup";
+
+export interface ManagerAddress {
+  host: string;
+  address: string;
+}
+
+export interface PromotionResult {
+  epoch: number;
+  revision: number;
+  /** What was checked and why the promotion went ahead, for people. */
+  reason: string;
+}
+
+/**
+ * What the services need from the manager that runs them: its role, who
+ * the primary is, and the ways in for high availability. The services stay
+ * thin adapters; the role logic lives in the manager.
+ */
+export interface ManagerControl {
+  readonly hostId: string;
+  readonly address: string;
+  role(): Role;
+  /** The primary as this manager knows it (itself on a primary). */
+  primary(): ManagerAddress;
+  /** The liveness tracker while primary. */
+  liveness(): LivenessTracker | undefined;
+  readonly backups: BackupTracker;
+  /** Someone spoke of `epoch`: a primary behind it steps down (fencing). */
+  learnedEpoch(epoch: number, primary?: ManagerAddress): void;
+  /** This backup becomes primary at the next epoch (SPEC 7). */
+  promote(force: boolean): Promise<PromotionResult>;
+}
