@@ -16,10 +16,9 @@
  * and a bad file reports all its problems at once.
  */
 
-import { LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument } from "yaml";
-import type { Scalar } from "yaml";
-
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { invalidArgument } from "../errors.js";
+import { describe, isNull, keyText, offsetOf, placeOf, scalarValue } from "../router/yaml-nodes.js";
 import { compileGlob } from "./glob.js";
 
 export const EFFECTS = ["allow", "deny"] as const;
@@ -253,36 +252,7 @@ class RulesReader {
   }
 
   private place(offset: number): string {
-    const { line, col } = this.lines.linePos(offset);
-    return `${Math.max(line, 1)}:${Math.max(col, 1)}`;
+    return placeOf(this.lines, offset);
   }
 }
 
-function offsetOf(node: unknown): number | undefined {
-  return isNode(node) && node.range ? node.range[0] : undefined;
-}
-
-function isNull(node: unknown): boolean {
-  return node === null || node === undefined || (isScalar(node) && node.value === null);
-}
-
-/** A scalar's value; undefined for anything else (collections, aliases). */
-function scalarValue(node: unknown): unknown {
-  return isScalar(node) ? node.value : undefined;
-}
-
-/** A key as the author wrote it (`1:` is the key "1", not the number). */
-function keyText(key: Scalar): string {
-  return typeof key.value === "string" ? key.value : (key.source ?? String(key.value));
-}
-
-function describe(node: unknown): string {
-  if (isNull(node)) return "null";
-  if (isMap(node)) return "a mapping";
-  if (isSeq(node)) return "a list";
-  if (isAlias(node)) return "an alias";
-  const value = scalarValue(node);
-  if (typeof value === "string") return JSON.stringify(value);
-  // As written: `1.0`, not the number it became.
-  return (isScalar(node) ? node.source : undefined) ?? String(value);
-}

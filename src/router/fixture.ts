@@ -11,10 +11,10 @@
  * any valid registry `r`.
  */
 
-import { Document, LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument } from "yaml";
-import type { Scalar, YAMLMap } from "yaml";
-
+import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
+import type { YAMLMap } from "yaml";
 import { invalidArgument } from "../errors.js";
+import { describe, isNull, keyText, offsetOf, placeOf, scalarValue } from "./yaml-nodes.js";
 import {
   DOCUMENT_KEYS,
   DOMAIN_KEYS,
@@ -414,34 +414,12 @@ class FixtureReader {
   }
 
   private place(offset: number): string {
-    const { line, col } = this.lines.linePos(offset);
-    return `${Math.max(line, 1)}:${Math.max(col, 1)}`;
+    return placeOf(this.lines, offset);
   }
 }
 
 function say(subject: string, text: string): string {
   return subject ? `${subject}: ${text}` : text;
-}
-
-function offsetOf(node: unknown): number | undefined {
-  return isNode(node) && node.range ? node.range[0] : undefined;
-}
-
-function isNull(node: unknown): boolean {
-  return node === null || node === undefined || (isScalar(node) && node.value === null);
-}
-
-/** A scalar's value; undefined for anything else (collections, aliases). */
-function scalarValue(node: unknown): unknown {
-  return isScalar(node) ? node.value : undefined;
-}
-
-/**
- * A key as the author wrote it: `2024:` names the subdomain "2024", even
- * though YAML reads the key as a number.
- */
-function keyText(key: Scalar): string {
-  return typeof key.value === "string" ? key.value : (key.source ?? String(key.value));
 }
 
 /** The string value of `key` in a mapping, when there is one, to name it in messages. */
@@ -450,17 +428,6 @@ function peekString(node: unknown, key: string): string | undefined {
   const pair = node.items.find((p) => isScalar(p.key) && p.key.value === key);
   const value = pair ? scalarValue(pair.value) : undefined;
   return typeof value === "string" ? value : undefined;
-}
-
-function describe(node: unknown): string {
-  if (isNull(node)) return "null";
-  if (isMap(node)) return "a mapping";
-  if (isSeq(node)) return "a list";
-  if (isAlias(node)) return "an alias";
-  const value = scalarValue(node);
-  if (typeof value === "string") return JSON.stringify(value);
-  // As written: `1.0`, not the number it became.
-  return (isScalar(node) ? node.source : undefined) ?? String(value);
 }
 
 // ---- format ----
