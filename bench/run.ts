@@ -1,18 +1,21 @@
 /**
  * `npm run bench [-- PART…]`: runs the named bench parts (all by default),
  * each printing its JSON line and its table, then one final JSON line with
- * every part. Run with `node --expose-gc --import tsx bench/run.ts` so heap
- * figures can be taken after full collections.
+ * every part. `npm run bench` builds first (the manager part runs the real
+ * `cairn` binary from dist/) and runs `node --expose-gc --import tsx
+ * bench/run.ts`, so heap figures can be taken after full collections.
  *
  * Exit status: 0 when every part ran (a missed budget is reported, not
  * failed: benchmarks are not tests), 1 when a part threw (e.g. a sanity
  * check found the figures were not for real work), 2 on a bad argument.
  */
+import { benchManager } from "./manager.js";
 import { benchRouter } from "./router.js";
 import { machineInfo, machineLine, type PartReport } from "./lib/stats.js";
 
 const PARTS: Record<string, () => Promise<PartReport>> = {
   router: () => benchRouter(),
+  manager: () => benchManager(),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -30,10 +30,13 @@ export function summarize(samples: ArrayLike<number>, scale = 1): Summary {
   return { n, mean: sum / n / scale, p50: at(50) / scale, p99: at(99) / scale, max: sorted[n - 1]! / scale };
 }
 
-/** A budget: every check must hold (value of `metric` strictly below `below`, in the row's unit). */
+/**
+ * A budget: every check must hold, in the row's unit: the value of `metric`
+ * (or the row's single `value`) strictly below `below` and at least `atLeast`.
+ */
 export interface Budget {
   text: string;
-  checks: { metric: Metric; below: number }[];
+  checks: { metric: Metric; below?: number; atLeast?: number }[];
 }
 
 export interface Row {
@@ -100,9 +103,9 @@ export function machineLine(m: Machine = machineInfo()): string {
 
 export function budgetMet(row: Row): boolean | undefined {
   if (!row.budget) return undefined;
-  return row.budget.checks.every(({ metric, below }) => {
+  return row.budget.checks.every(({ metric, below, atLeast }) => {
     const v = row.summary ? row.summary[metric] : row.value;
-    return v !== undefined && v < below;
+    return v !== undefined && !Number.isNaN(v) && (below === undefined || v < below) && (atLeast === undefined || v >= atLeast);
   });
 }
 
