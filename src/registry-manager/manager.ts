@@ -83,7 +83,7 @@ export class RegistryManager implements ManagerControl {
   private stopping: Promise<void> | undefined;
   private stepping: Promise<void> | undefined;
   readonly backups: BackupTracker;
-  private readonly hub: WatchHub<WatchEvent>;
+  private readonly hub: WatchHub<WatchEvent | Buffer>;
   private readonly log: Logger;
 
   private constructor(
@@ -99,7 +99,7 @@ export class RegistryManager implements ManagerControl {
     this.log = logger;
     this.primaryAt = { host: options.hostId, address };
     this.backups = new BackupTracker(options.syncBackups ?? 0, clock);
-    this.hub = new WatchHub<WatchEvent>(options.maxWatchQueue);
+    this.hub = new WatchHub<WatchEvent | Buffer>(options.maxWatchQueue);
   }
 
   get hostId(): string {
@@ -431,24 +431,34 @@ export class RegistryManager implements ManagerControl {
   private serve(server: grpc.Server): void {
     const { store, clock, log } = this;
     server.addService(
-      replicationService,
+      replicationServiceWithEncodedEvents,
       replicationHandlers({ store, hub: this.hub, manager: this, clock, logger: log, heartbeatIntervalMs: this.options.heartbeatIntervalMs, downAfterMs: this.options.downAfterMs }),
     );
     server.addService(registryService, registryHandlers({ store, clock, logger: log, manager: this }));
-    store.subscribe((change) => this.hub.broadcast(change.revision, { change: changeToWire(change) }));
+    store.subscribe((change) => {
+      // Encoded once for every watcher, and sent after the writers have their answers.
+      const event = encodeWatchEvent({ change: changeToWire(change) });
+      setImmediate(() => this.hub.broadcast(change.revision, event));
+    });
   }
 
   private sweepLiveness(everyMs: number): void {
     const sweep = () => {
       const liveness = this.liveness();
       if (!liveness) return;
-      const now = this.clock.now();
-      for (const host of liveness.overdue(this.store.index.registry, now, this.hostId)) {
-        // Checked again when the write runs: a heartbeat may have come in between.
-        const markDown: Mutation = (state) => (liveness.isOverdue(host, this.clock.now()) ? setHostStatus(host, "down")(state) : []);
-        this.store
-          .mutate(markDown, { cause: `no heartbeat from ${host}` })
-          .catch((error) => this.log.warn({ err: error, host }, "could not mark a silent host down"));
+      const overdue = liveness.overdue(this.store.index.registry, this.clock.now(), this.hostId);
+      if (overdue.length > 0) {
+        // One change for every host found silent in this sweep, each checked again when the write
+        // runs: a heartbeat may have come in between.
+        const markDown: Mutation = (state) =>
+          overdue.flatMap((host) => {
+            const record = state.hosts.get(host);
+            return record && record.status !== "down" && liveness.isOverdue(host, this.clock.now())
+              ? [{ kind: "put-host" as const, host: { ...record, status: "down" as const } }]
+              : [];
+          });
+        const cause = overdue.length === 1 ? `no heartbeat from ${overdue[0]}` : `no heartbeat from ${overdue.length} hosts`;
+        this.store.mutate(markDown, { cause }).catch((error) => this.log.warn({ err: error, hosts: overdue.length }, "could not mark silent hosts down"));
       }
       this.timers.set("sweep", this.clock.setTimeout(sweep, everyMs));
     };
@@ -464,6 +474,19 @@ export class RegistryManager implements ManagerControl {
     this.timers.set("progress", this.clock.setTimeout(tick, PROGRESS_INTERVAL_MS));
   }
 }
+
+/**
+ * The Replication service, except that Watch also takes events already
+ * encoded: a change is encoded once, not once per watcher.
+ */
+const encodeWatchEvent = replicationService.Watch.responseSerialize as (event: WatchEvent) => Buffer;
+const replicationServiceWithEncodedEvents: grpc.ServiceDefinition = {
+  ...replicationService,
+  Watch: {
+    ...replicationService.Watch,
+    responseSerialize: (event: WatchEvent | Buffer) => (Buffer.isBuffer(event) ? event : encodeWatchEvent(event)),
+  },
+};
 
 /** (epoch, revision) order: a later epoch wins, then a later revision. */
 function isLater(a: { epoch: number; revision: number }, b: { epoch: number; revision: number }): boolean {

@@ -22,7 +22,8 @@ import type { Watcher, WatchHub } from "./watch-hub.js";
 
 export interface ReplicationContext {
   store: RegistryStore;
-  hub: WatchHub<WatchEvent>;
+  /** Events go out as objects or already encoded (a broadcast change). */
+  hub: WatchHub<WatchEvent | Buffer>;
   manager: ManagerControl;
   clock: Clock;
   logger: Logger;
@@ -76,7 +77,7 @@ export function positionOf(ctx: Pick<ReplicationContext, "store" | "manager">): 
 
 async function watch(
   ctx: ReplicationContext,
-  call: grpc.ServerWritableStream<WatchRequest__Output, WatchEvent>,
+  call: grpc.ServerWritableStream<WatchRequest__Output, WatchEvent | Buffer>,
   log: Logger,
 ): Promise<void> {
   const request = call.request;
@@ -119,7 +120,7 @@ async function watch(
  * needs a snapshot): another cluster, revision 0, ahead of us, compacted
  * away, or a change at its revision that is not the one it has.
  */
-async function resume(ctx: ReplicationContext, request: WatchRequest__Output, watcher: Watcher<WatchEvent>): Promise<number | undefined> {
+async function resume(ctx: ReplicationContext, request: WatchRequest__Output, watcher: Watcher<WatchEvent | Buffer>): Promise<number | undefined> {
   const position = ctx.store.position;
   const from = request.from_revision;
   if (request.cluster_id && request.cluster_id !== position.clusterId) return undefined;
@@ -136,7 +137,7 @@ async function resume(ctx: ReplicationContext, request: WatchRequest__Output, wa
   return at;
 }
 
-async function sendSnapshot(ctx: ReplicationContext, watcher: Watcher<WatchEvent>): Promise<void> {
+async function sendSnapshot(ctx: ReplicationContext, watcher: Watcher<WatchEvent | Buffer>): Promise<void> {
   const { registry, position } = ctx.store.snapshot();
   const chunks = snapshotChunks(registry, position);
   for (const chunk of chunks) await watcher.sendCatchingUp({ snapshot: chunk });

@@ -64,6 +64,8 @@ export class Watcher<E> {
   /** A live change (or, with revision 0, a progress event). */
   deliver(revision: number, event: E): void {
     if (this.state === "closed") return;
+    // Already sent or queued: a broadcast may trail the publication it announces, which catch-up already covered.
+    if (revision > 0 && this.state === "live" && revision <= Math.max(this.lastRevision, this.queue.at(-1)?.revision ?? 0)) return;
     if (this.state === "catching-up" || this.blocked || this.queue.length > 0) {
       if (revision === 0) return; // progress is only worth sending to an idle watcher
       this.queue.push({ revision, event });

@@ -57,6 +57,14 @@ export interface BatchWrite {
 }
 
 type Sublevel = ReturnType<Level<string, unknown>["sublevel"]>;
+/**
+ * The sublevels' key prefixes as abstract-level writes them (`!name!`): the
+ * hot write path builds its keys with them, and the sublevels read them back.
+ */
+const PREFIX = { meta: "!meta!", log: "!log!", domain: "!domain!", host: "!host!", type: "!type!" } as const;
+
+type RawOp = { type: "put"; key: string; value: string } | { type: "del"; key: string };
+
 type BatchOp =
   | { type: "put"; sublevel: Sublevel; key: string; value: unknown }
   | { type: "del"; sublevel: Sublevel; key: string };
@@ -133,26 +141,65 @@ export class RegistryDb {
     return changes;
   }
 
+  /**
+   * One synced batch. This is the manager's hot path, so it is built at the
+   * root with each key already prefixed and each value encoded once (a host
+   * put is the same JSON in its entity and in its log entry): the same bytes
+   * the sublevels read back, without their per-operation encoding.
+   */
   async write(batch: BatchWrite): Promise<void> {
-    const ops: BatchOp[] = [];
+    const ops: RawOp[] = [];
+    const put = (prefix: string, key: string, value: string) => ops.push({ type: "put", key: prefix + key, value });
+    const del = (prefix: string, key: string) => ops.push({ type: "del", key: prefix + key });
     for (const change of batch.changes) {
-      for (const op of change.ops) ops.push(this.entityOp(op));
-      if (batch.log) ops.push({ type: "put", sublevel: this.log, key: revisionKey(change.revision), value: toStored(change) });
+      const encodedOps: string[] = [];
+      for (const op of change.ops) {
+        const encoded = this.encodeEntityOp(op, put, del);
+        encodedOps.push(encoded);
+      }
+      if (batch.log) put(PREFIX.log, revisionKey(change.revision), encodeChange(change, encodedOps));
     }
     let first = this.firstLogged;
     if (batch.log && batch.changes.length > 0 && first === 0) first = batch.changes[0]!.revision;
     if (batch.compactBelow !== undefined) {
-      for (; first > 0 && first < batch.compactBelow && first <= this.lastLogged; first++) {
-        ops.push({ type: "del", sublevel: this.log, key: revisionKey(first) });
-      }
+      for (; first > 0 && first < batch.compactBelow && first <= this.lastLogged; first++) del(PREFIX.log, revisionKey(first));
     }
-    if (batch.position) ops.push({ type: "put", sublevel: this.meta, key: "position", value: batch.position });
-    for (const [key, value] of Object.entries(batch.meta ?? {})) ops.push({ type: "put", sublevel: this.meta, key, value });
-    // The sublevels encode their own values; the typings cannot follow a batch that mixes them.
-    await this.db.batch(ops as never, { sync: batch.sync ?? true });
+    if (batch.position) put(PREFIX.meta, "position", JSON.stringify(batch.position));
+    for (const [key, value] of Object.entries(batch.meta ?? {})) put(PREFIX.meta, key, JSON.stringify(value));
+    await this.db.batch(ops as never, { sync: batch.sync ?? true, keyEncoding: "utf8", valueEncoding: "utf8" } as never);
     if (batch.log && batch.changes.length > 0) {
       this.lastLogged = batch.changes[batch.changes.length - 1]!.revision;
       this.firstLogged = first > this.lastLogged ? 0 : first;
+    }
+  }
+
+  /** Puts or deletes the entity of `op`, and returns the op's own JSON for the log. */
+  private encodeEntityOp(op: Op, put: (prefix: string, key: string, value: string) => void, del: (prefix: string, key: string) => void): string {
+    switch (op.kind) {
+      case "put-domain": {
+        const json = JSON.stringify(op.domain);
+        put(PREFIX.domain, op.domain.path, json);
+        return `{"kind":"put-domain","domain":${json}}`;
+      }
+      case "put-host": {
+        const json = JSON.stringify(op.host);
+        put(PREFIX.host, op.host.id, json);
+        return `{"kind":"put-host","host":${json}}`;
+      }
+      case "put-type": {
+        const json = JSON.stringify(op.type);
+        put(PREFIX.type, op.type.name, json);
+        return `{"kind":"put-type","type":${json}}`;
+      }
+      case "delete-domain":
+        del(PREFIX.domain, op.path);
+        return JSON.stringify(op);
+      case "delete-host":
+        del(PREFIX.host, op.id);
+        return JSON.stringify(op);
+      case "delete-type":
+        del(PREFIX.type, op.name);
+        return JSON.stringify(op);
     }
   }
 
@@ -180,31 +227,16 @@ export class RegistryDb {
     await this.db.close();
   }
 
-  private entityOp(op: Op): BatchOp {
-    switch (op.kind) {
-      case "put-domain":
-        return { type: "put", sublevel: this.domains, key: op.domain.path, value: op.domain };
-      case "delete-domain":
-        return { type: "del", sublevel: this.domains, key: op.path };
-      case "put-host":
-        return { type: "put", sublevel: this.hosts, key: op.host.id, value: op.host };
-      case "delete-host":
-        return { type: "del", sublevel: this.hosts, key: op.id };
-      case "put-type":
-        return { type: "put", sublevel: this.types, key: op.type.name, value: op.type };
-      case "delete-type":
-        return { type: "del", sublevel: this.types, key: op.name };
-    }
-  }
-
   private async findLogBounds(): Promise<void> {
     for await (const key of this.log.keys({ limit: 1 })) this.firstLogged = parseInt(key as string, 16);
     for await (const key of this.log.keys({ limit: 1, reverse: true })) this.lastLogged = parseInt(key as string, 16);
   }
 }
 
-function toStored(change: ChangeRecord): StoredChange {
-  return { ...change, digest: Buffer.from(change.digest).toString("hex") };
+/** A log entry, around ops already encoded. */
+function encodeChange(change: ChangeRecord, encodedOps: readonly string[]): string {
+  const digest = Buffer.from(change.digest).toString("hex");
+  return `{"epoch":${change.epoch},"revision":${change.revision},"digest":"${digest}","ops":[${encodedOps.join(",")}],"timeUnixMs":${change.timeUnixMs},"cause":${JSON.stringify(change.cause)}}`;
 }
 
 function fromStored(stored: StoredChange): ChangeRecord {

@@ -76,6 +76,17 @@ describe("liveness in a running manager, on a fake clock", () => {
     expect(statusOf(manager, manager.hostId)).toBe("up");
   });
 
+  it("marks every host found silent in one sweep down in one change", async () => {
+    const clock = new FakeClock();
+    const manager = await startManager(defer, { clock, downAfterMs: DOWN_AFTER });
+    const heartbeat = heartbeatClient(defer, manager.address);
+    for (const host of ["agent-1", "agent-2", "agent-3"]) await heartbeat({ host });
+    const before = manager.store.position.revision;
+    clock.advance(DOWN_AFTER + 500);
+    await until(() => ["agent-1", "agent-2", "agent-3"].every((host) => statusOf(manager, host) === "down"), "all three down");
+    expect(manager.store.position.revision).toBe(before + 1);
+  });
+
   it("gives hosts down-after of grace after a restart before marking anyone down", async () => {
     const dataDir = tempDir();
     const first = await startManager(defer, { dataDir, clock: new FakeClock(), downAfterMs: DOWN_AFTER });

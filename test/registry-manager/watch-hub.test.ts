@@ -33,6 +33,17 @@ describe("WatchHub", () => {
     expect(sink.received).toEqual(["c4", "c5", "c6", "c7"]);
   });
 
+  it("does not send twice a change whose broadcast trails the catch-up that already carried it", () => {
+    const hub = new WatchHub<string>();
+    const sink = new TestSink();
+    const watcher = hub.add(sink);
+    void watcher.sendCatchingUp("c5", 5);
+    watcher.goLive(5);
+    hub.broadcast(5, "c5 again");
+    hub.broadcast(6, "c6");
+    expect(sink.received).toEqual(["c5", "c6"]);
+  });
+
   it("cuts off a stalled watcher without holding up the others", () => {
     const hub = new WatchHub<string>(3);
     const stalled = new TestSink(1);
