@@ -219,17 +219,20 @@ export class RegistryStore {
   replicate(changes: readonly ChangeRecord[]): Promise<void> {
     const run = async () => {
       if (changes.length === 0) return;
+      // Checked one by one against the working state. A refusal part-way leaves
+      // it ahead of the disk, which is fine: a refused change always ends in a
+      // snapshot install, which replaces it whole.
       const digest = this.workingDigest.copy();
-      const scratch = cloneRegistry(this.working);
       let revision = this.workingRevision;
       let epoch = this.durable.epoch;
       for (const change of changes) {
         if (change.revision !== revision + 1) throw new CairnError(Code.DATA_LOSS, `change ${change.revision} does not follow revision ${revision}`);
         if (change.epoch < epoch) throw new CairnError(Code.ABORTED, `change ${change.revision} is from epoch ${change.epoch}, older than epoch ${epoch}`);
-        digest.update(scratch, change.ops);
-        applyOps(scratch, change.ops);
+        digest.update(this.working, change.ops);
         if (!digest.equals(change.digest)) throw new CairnError(Code.DATA_LOSS, `change ${change.revision} does not reproduce its digest`);
-        revision = change.revision;
+        applyOps(this.working, change.ops);
+        this.workingDigest = digest.copy();
+        this.workingRevision = revision = change.revision;
         epoch = change.epoch;
       }
       const last = changes[changes.length - 1]!;
@@ -239,9 +242,6 @@ export class RegistryStore {
         log: true,
         compactBelow: revision - this.logRetention + 1,
       });
-      this.working = scratch;
-      this.workingDigest = digest;
-      this.workingRevision = revision;
       for (const change of changes) this.publish(change);
     };
     const result = this.replicating.then(run);
