@@ -9,6 +9,8 @@
  * failed: benchmarks are not tests), 1 when a part threw (e.g. a sanity
  * check found the figures were not for real work), 2 on a bad argument.
  */
+import { benchAgent } from "./agent.js";
+import { benchHa } from "./ha.js";
 import { benchManager } from "./manager.js";
 import { benchRouter } from "./router.js";
 import { machineInfo, machineLine, type PartReport } from "./lib/stats.js";
@@ -16,6 +18,8 @@ import { machineInfo, machineLine, type PartReport } from "./lib/stats.js";
 const PARTS: Record<string, () => Promise<PartReport>> = {
   router: () => benchRouter(),
   manager: () => benchManager(),
+  agent: () => benchAgent(),
+  ha: () => benchHa(),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

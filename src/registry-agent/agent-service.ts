@@ -6,7 +6,7 @@ import type { AgentStatus } from "../generated/cairn/v1/AgentStatus.js";
 import type { AuthorizeCommandReply__Output } from "../generated/cairn/v1/AuthorizeCommandReply.js";
 import type { Route as WireRoute } from "../generated/cairn/v1/Route.js";
 import type { WatchRouteRequest__Output } from "../generated/cairn/v1/WatchRouteRequest.js";
-import { endpointOf, packageOf, REGISTRY_TYPE } from "../router/model.js";
+import { REGISTRY_TYPE } from "../router/model.js";
 import { routeToWire } from "../wire/convert.js";
 import type { AgentHandlers, CommandControlClient } from "../wire/proto-loader.js";
 import { toServiceError, unary } from "../wire/status.js";
@@ -46,7 +46,7 @@ export function agentHandlers(ctx: AgentContext): AgentHandlers {
 function status(ctx: AgentContext): AgentStatus {
   const position = ctx.replica.position;
   const feed = ctx.feed.status;
-  const managerHost = feed.manager ? managerAt(ctx.replica, feed.manager) : undefined;
+  const managerHost = feed.manager ? managerAt(ctx.replica, ctx.hostId, feed.manager) : undefined;
   return {
     host: ctx.hostId,
     revision: position.revision,
@@ -63,13 +63,13 @@ function status(ctx: AgentContext): AgentStatus {
   };
 }
 
-/** The host whose registry package listens at `endpoint`, if the replica knows it. */
-function managerAt(replica: Replica, endpoint: string): string | undefined {
-  for (const host of replica.routes.registry.hosts.values()) {
-    const pkg = packageOf(host, REGISTRY_TYPE);
-    if (pkg && endpointOf(host.address, pkg.port) === endpoint) return host.id;
+/** The registry manager listening at `endpoint`, if the replica routes to it (its registry route, not a scan of every host). */
+function managerAt(replica: Replica, hostId: string, endpoint: string): string | undefined {
+  try {
+    return replica.routes.route(hostId, REGISTRY_TYPE).candidates.find((c) => c.endpoint === endpoint)?.host;
+  } catch {
+    return undefined; // not registered yet, or no registry manager in the replica
   }
-  return undefined;
 }
 
 async function authorize(ctx: AgentContext, user: string, command: string, deadline: grpc.Deadline): Promise<AgentAuthorizeReply> {

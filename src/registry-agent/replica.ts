@@ -46,15 +46,19 @@ export class Replica {
   private persisting: Promise<void> = Promise.resolve();
   private listeners = new Set<(change: ChangeRecord | undefined) => void>();
 
+  /** Changes applied in memory and waiting for one disk write together (one batch per burst, not per change). */
+  private unwritten: { changes: ChangeRecord[]; meta: Record<string, unknown> } | undefined;
+
   private constructor(
     private readonly db: RegistryDb,
     registry: Registry,
     position: ReplicaPosition,
     seenEpoch: number,
     private readonly logger: Logger,
+    digest = StateDigest.of(registry),
   ) {
     this.index = RouteIndex.build(registry);
-    this.digest = StateDigest.of(registry);
+    this.digest = digest;
     this.current = position;
     this.highestEpoch = Math.max(seenEpoch, position.epoch);
   }
@@ -73,7 +77,7 @@ export class Replica {
     const start = position
       ? { clusterId: position.clusterId, epoch: position.epoch, revision: position.revision, digest: digest.bytes() }
       : { ...emptyPosition(), digest: digest.bytes() };
-    return new Replica(db, registry, start, seenEpoch, logger);
+    return new Replica(db, registry, start, seenEpoch, logger, digest);
   }
 
   get routes(): RouteIndex {
@@ -99,7 +103,7 @@ export class Replica {
   sawEpoch(epoch: number): void {
     if (epoch <= this.highestEpoch) return;
     this.highestEpoch = epoch;
-    this.persist(() => this.db.write({ changes: [], position: this.stored(), log: false, sync: false, meta: { [SEEN_EPOCH_KEY]: epoch } }));
+    this.persist(() => this.db.write({ changes: [], log: false, sync: false, meta: { [SEEN_EPOCH_KEY]: epoch } }));
   }
 
   apply(change: ChangeRecord): void {
@@ -119,8 +123,7 @@ export class Replica {
     this.current = { ...this.current, epoch: change.epoch, revision: change.revision, digest: next.bytes() };
     const meta = change.epoch > this.highestEpoch ? { [SEEN_EPOCH_KEY]: change.epoch } : undefined;
     this.highestEpoch = Math.max(this.highestEpoch, change.epoch);
-    const position = this.stored();
-    this.persist(() => this.db.write({ changes: [change], position, log: false, sync: false, ...(meta && { meta }) }));
+    this.persistChange(change, meta);
     for (const listener of this.listeners) listener(change);
   }
 
@@ -135,6 +138,8 @@ export class Replica {
     this.highestEpoch = Math.max(this.highestEpoch, position.epoch);
     const stored = this.stored();
     const meta = { [SEEN_EPOCH_KEY]: this.highestEpoch };
+    // Changes not yet written belong to the replaced state; those applied from now on follow the replace.
+    this.unwritten = undefined;
     this.persist(() => this.db.replace(registry, stored, meta));
     this.logger.info({ revision: position.revision, epoch: position.epoch, hosts: registry.hosts.size }, "installed a snapshot");
     for (const listener of this.listeners) listener(undefined);
@@ -153,6 +158,25 @@ export class Replica {
   private stored() {
     const { clusterId, epoch, revision } = this.current;
     return { clusterId, epoch, revision, digest: this.current.digest.toString("hex") };
+  }
+
+  /**
+   * Queues `change` for the disk. Changes that arrive while a write is in
+   * flight go together in the next one, with the position of the last.
+   */
+  private persistChange(change: ChangeRecord, meta: Record<string, unknown> | undefined): void {
+    if (!this.unwritten) {
+      const pending: { changes: ChangeRecord[]; meta: Record<string, unknown> } = (this.unwritten = { changes: [], meta: {} });
+      const clusterId = this.current.clusterId;
+      this.persist(() => {
+        if (this.unwritten === pending) this.unwritten = undefined;
+        const last = pending.changes[pending.changes.length - 1]!;
+        const position = { clusterId, epoch: last.epoch, revision: last.revision, digest: Buffer.from(last.digest).toString("hex") };
+        return this.db.write({ changes: pending.changes, position, log: false, sync: false, meta: pending.meta });
+      });
+    }
+    this.unwritten.changes.push(change);
+    Object.assign(this.unwritten.meta, meta);
   }
 
   private persist(write: () => Promise<void>): void {

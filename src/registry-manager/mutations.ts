@@ -26,7 +26,6 @@ import {
   REGISTRY_TYPE,
   ROOT_PATH,
   applyOps,
-  cloneRegistry,
   comparePaths,
   isSameOrDescendant,
   joinPath,
@@ -86,25 +85,52 @@ export function checkExpectedRevision(expected: number | undefined, current: num
 /**
  * Several mutations as one change: each sees the registry as the previous
  * ones left it, and their ops are concatenated (the heartbeat path uses it
- * for first contact + liveness + health). The registry is copied only when a
- * mutation that is not the last one changes something.
+ * for first contact + liveness + health). The earlier mutations' ops are
+ * applied to the given registry and undone before returning, whatever
+ * happens: a copy of every map would cost the whole registry per heartbeat.
  */
 export function combine(...mutations: readonly Mutation[]): Mutation {
   return (state) => {
+    const registry = state as Registry;
     const ops: Op[] = [];
-    let view: Readonly<Registry> = state;
-    let scratch: Registry | undefined;
-    mutations.forEach((mutation, i) => {
-      const next = mutation(view);
-      if (next.length === 0) return;
-      ops.push(...next);
-      if (i === mutations.length - 1) return;
-      scratch ??= cloneRegistry(state);
-      applyOps(scratch, next);
-      view = scratch;
-    });
-    return ops;
+    const undo: (() => void)[] = [];
+    try {
+      mutations.forEach((mutation, i) => {
+        const next = mutation(registry);
+        ops.push(...next);
+        if (i < mutations.length - 1) for (const op of next) undo.push(applyUndoably(registry, op));
+      });
+      return ops;
+    } finally {
+      for (const restore of undo.reverse()) restore();
+    }
   };
+}
+
+/** Applies one op and returns what puts the registry back as it was. */
+function applyUndoably(registry: Registry, op: Op): () => void {
+  const keep = <V>(map: Map<string, V>, key: string) => {
+    const had = map.has(key);
+    const old = map.get(key);
+    return () => (had ? map.set(key, old as V) : map.delete(key));
+  };
+  let restore: () => void;
+  switch (op.kind) {
+    case "put-domain":
+    case "delete-domain":
+      restore = keep(registry.domains, op.kind === "put-domain" ? op.domain.path : op.path);
+      break;
+    case "put-host":
+    case "delete-host":
+      restore = keep(registry.hosts, op.kind === "put-host" ? op.host.id : op.id);
+      break;
+    case "put-type":
+    case "delete-type":
+      restore = keep(registry.types, op.kind === "put-type" ? op.type.name : op.name);
+      break;
+  }
+  applyOps(registry, [op]);
+  return restore;
 }
 
 // ---- domains ----
