@@ -122,6 +122,8 @@ export class RegistryManager implements ManagerControl {
       if (!store.initialized && options.join) {
         role = "backup";
         primary = { host: "", address: options.join };
+      } else if (!store.initialized && role === "backup" && primary) {
+        logger.warn("the store holds no registry (a resync was cut short): following the primary again");
       } else if (!store.initialized) {
         if (!options.bootstrap) {
           throw failedPrecondition(`${options.dataDir} holds no registry: start the first manager with --bootstrap, or a backup with --join PRIMARY`);

@@ -63,11 +63,13 @@ type Sublevel = ReturnType<Level<string, unknown>["sublevel"]>;
  */
 const PREFIX = { meta: "!meta!", log: "!log!", domain: "!domain!", host: "!host!", type: "!type!" } as const;
 
+/** Set while a replace is under way (see `replace`). */
+const RESYNCING_KEY = "resyncing";
+/** Operations per batch of a replace. */
+const REPLACE_BATCH = 2_000;
+
 type RawOp = { type: "put"; key: string; value: string } | { type: "del"; key: string };
 
-type BatchOp =
-  | { type: "put"; sublevel: Sublevel; key: string; value: unknown }
-  | { type: "del"; sublevel: Sublevel; key: string };
 
 export function revisionKey(revision: number): string {
   return revision.toString(16).padStart(16, "0");
@@ -108,6 +110,8 @@ export class RegistryDb {
   /** Everything on disk: the entities and where they stand (undefined for a new store). */
   async load(): Promise<{ registry: Registry; position: StoredPosition | undefined }> {
     const registry = emptyRegistry();
+    // A replace cut short: what is here is half of two states, worth nothing.
+    if ((await this.meta.get(RESYNCING_KEY)) !== undefined) return { registry, position: undefined };
     for await (const value of this.domains.values()) {
       const domain = value as DomainRecord;
       registry.domains.set(domain.path, domain);
@@ -204,21 +208,42 @@ export class RegistryDb {
   }
 
   /**
-   * Replaces everything (entities and log) with `registry` at `position`, in
-   * one batch: how a replica installs a snapshot.
+   * Replaces everything (entities and log) with `registry` at `position`:
+   * how a replica installs a snapshot. It goes in batches of REPLACE_BATCH
+   * (one batch of 100,000 hosts costs hundreds of MB and blocks the event
+   * loop); a marker written first and removed by the last batch makes a
+   * replace cut short by a crash read back as an empty store, to resync.
    */
   async replace(registry: Readonly<Registry>, position: StoredPosition, meta: Record<string, unknown> = {}): Promise<void> {
-    const ops: BatchOp[] = [];
-    for (const sublevel of [this.domains, this.hosts, this.types, this.log]) {
-      for await (const key of sublevel.keys()) ops.push({ type: "del", sublevel, key: key as string });
+    const options = { keyEncoding: "utf8", valueEncoding: "utf8" };
+    await this.db.batch([{ type: "put", key: PREFIX.meta + RESYNCING_KEY, value: "true" }] as never, { ...options, sync: true } as never);
+    let ops: RawOp[] = [];
+    const flush = async (force = false) => {
+      if (ops.length < REPLACE_BATCH && !force) return;
+      const batch = ops;
+      ops = [];
+      await this.db.batch(batch as never, { ...options, sync: false } as never);
+    };
+    for (const prefix of [PREFIX.domain, PREFIX.host, PREFIX.type, PREFIX.log]) {
+      for await (const key of this.db.keys({ gte: prefix, lt: prefix + "\xff", keyEncoding: "utf8" })) {
+        ops.push({ type: "del", key: key as string });
+        await flush();
+      }
     }
-    for (const domain of registry.domains.values()) ops.push({ type: "put", sublevel: this.domains, key: domain.path, value: domain });
-    for (const host of registry.hosts.values()) ops.push({ type: "put", sublevel: this.hosts, key: host.id, value: host });
-    for (const type of registry.types.values()) ops.push({ type: "put", sublevel: this.types, key: type.name, value: type });
-    ops.push({ type: "put", sublevel: this.meta, key: "position", value: position });
-    for (const [key, value] of Object.entries(meta)) ops.push({ type: "put", sublevel: this.meta, key, value });
-    // The sublevels encode their own values; the typings cannot follow a batch that mixes them.
-    await this.db.batch(ops as never, { sync: true });
+    const entities: [string, string, unknown][] = [
+      ...[...registry.domains.values()].map((d): [string, string, unknown] => [PREFIX.domain, d.path, d]),
+      ...[...registry.hosts.values()].map((h): [string, string, unknown] => [PREFIX.host, h.id, h]),
+      ...[...registry.types.values()].map((t): [string, string, unknown] => [PREFIX.type, t.name, t]),
+    ];
+    for (const [prefix, key, value] of entities) {
+      ops.push({ type: "put", key: prefix + key, value: JSON.stringify(value) });
+      await flush();
+    }
+    await flush(true);
+    const last: RawOp[] = [{ type: "put", key: PREFIX.meta + "position", value: JSON.stringify(position) }];
+    for (const [key, value] of Object.entries(meta)) last.push({ type: "put", key: PREFIX.meta + key, value: JSON.stringify(value) });
+    last.push({ type: "del", key: PREFIX.meta + RESYNCING_KEY });
+    await this.db.batch(last as never, { ...options, sync: true } as never);
     this.firstLogged = 0;
     this.lastLogged = 0;
   }

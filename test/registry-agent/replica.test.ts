@@ -1,3 +1,4 @@
+import { Level } from "level";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { Replica, ReplicaError } from "../../src/registry-agent/replica.js";
@@ -85,6 +86,27 @@ describe("Replica", () => {
     const again = await open(dir);
     expect(again.position).toEqual(before);
     expect(again.routes.first("m1", "command-control")?.host).toBe("m1");
+  });
+
+  it("starts empty (and so resyncs) after a snapshot install cut short, and installs in batches that read back whole", async () => {
+    const dir = tempDir();
+    const history = new History();
+    for (let i = 0; i < 5_000; i++) history.next([putManager(`m${i}`, 7000 + (i % 1000))]);
+    const first = await Replica.open(dir, silentLogger);
+    first.install(cloneRegistry(history.registry), history.position);
+    await first.close();
+    const whole = await open(dir);
+    expect(whole.position.revision).toBe(5_000);
+    expect(whole.routes.registry.hosts.size).toBe(5_000);
+    await whole.close();
+
+    // The marker a replace writes first and removes last: as if the process died in between.
+    const raw = new Level<string, string>(dir, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    await raw.put("!meta!resyncing", "true");
+    await raw.close();
+    const cut = await open(dir);
+    expect(cut.position.revision).toBe(0);
+    expect(cut.routes.registry.hosts.size).toBe(0);
   });
 
   it("starts empty (and so resyncs) when its disk copy does not match its digest", async () => {
