@@ -17,8 +17,7 @@
  */
 
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
-import { invalidArgument } from "../errors.js";
-import { describe, isNull, keyText, offsetOf, placeOf, scalarValue } from "../router/yaml-nodes.js";
+import { describe, isNull, keyText, offsetOf, ProblemReader, scalarValue } from "../router/yaml-nodes.js";
 import { compileGlob } from "./glob.js";
 
 export const EFFECTS = ["allow", "deny"] as const;
@@ -128,26 +127,7 @@ interface Entry {
   at: number;
 }
 
-class RulesReader {
-  private readonly problems: { offset: number; message: string }[] = [];
-
-  constructor(private readonly lines: LineCounter) {}
-
-  report(offset: number, message: string): void {
-    this.problems.push({ offset, message });
-  }
-
-  throwIfProblems(fileName: string): void {
-    if (this.problems.length === 0) return;
-    // Stable sort: problems at one place keep the order they were found in.
-    const lines = [...this.problems]
-      .sort((a, b) => a.offset - b.offset)
-      .map((p) => `${fileName}:${this.place(p.offset)}: ${p.message}`);
-    const more = lines.length - 1;
-    const first = lines[0]!;
-    throw invalidArgument(more === 0 ? first : `${first} (and ${more} more problem${more === 1 ? "" : "s"})`, lines);
-  }
-
+class RulesReader extends ProblemReader {
   readDocument(contents: unknown): RuleSpec[] {
     if (isNull(contents)) {
       this.report(0, 'the file holds no rules (write "rules: []" to deny everything)');
@@ -251,8 +231,5 @@ class RulesReader {
     this.report(at, `${what} must be ${expected}, got ${describe(value)}${hint}`);
   }
 
-  private place(offset: number): string {
-    return placeOf(this.lines, offset);
-  }
 }
 

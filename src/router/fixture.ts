@@ -13,8 +13,7 @@
 
 import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import type { YAMLMap } from "yaml";
-import { invalidArgument } from "../errors.js";
-import { describe, isNull, keyText, offsetOf, placeOf, scalarValue } from "./yaml-nodes.js";
+import { describe, isNull, keyText, offsetOf, ProblemReader, scalarValue } from "./yaml-nodes.js";
 import {
   DOCUMENT_KEYS,
   DOMAIN_KEYS,
@@ -87,32 +86,10 @@ interface Entry {
   at: number;
 }
 
-interface Problem {
-  offset: number;
-  message: string;
-}
 
-class FixtureReader {
-  private readonly problems: Problem[] = [];
+class FixtureReader extends ProblemReader {
   /** Host id -> offset of its first `id` value, across the whole tree. */
   private readonly hostIds = new Map<string, number>();
-
-  constructor(private readonly lines: LineCounter) {}
-
-  report(offset: number, message: string): void {
-    this.problems.push({ offset, message });
-  }
-
-  throwIfProblems(fileName: string): void {
-    if (this.problems.length === 0) return;
-    // Stable sort: problems at one place keep the order they were found in.
-    const lines = [...this.problems]
-      .sort((a, b) => a.offset - b.offset)
-      .map((p) => `${fileName}:${this.place(p.offset)}: ${p.message}`);
-    const more = lines.length - 1;
-    const first = lines[0]!;
-    throw invalidArgument(more === 0 ? first : `${first} (and ${more} more problem${more === 1 ? "" : "s"})`, lines);
-  }
 
   readDocument(contents: unknown, registry: Registry): void {
     if (isNull(contents)) {
@@ -413,9 +390,6 @@ class FixtureReader {
     this.report(at, say(subject, `${name} must be ${expected}, got ${describe(value)}${hint}`));
   }
 
-  private place(offset: number): string {
-    return placeOf(this.lines, offset);
-  }
 }
 
 function say(subject: string, text: string): string {

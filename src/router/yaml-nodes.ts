@@ -1,4 +1,5 @@
 import { isAlias, isMap, isNode, isScalar, isSeq, type LineCounter, type Scalar } from "yaml";
+import { invalidArgument } from "../errors.js";
 
 /**
  * Small readings of a YAML syntax tree, shared by the files that report
@@ -42,4 +43,34 @@ export function describe(node: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   // As written: `1.0`, not the number it became.
   return (isScalar(node) ? node.source : undefined) ?? String(value);
+}
+
+/**
+ * Problems found while reading a YAML file, each at its offset; thrown all
+ * at once as one INVALID_ARGUMENT whose details are `file:line:col: …` lines
+ * in file order, the first of them also the message.
+ */
+export class ProblemReader {
+  private readonly problems: { offset: number; message: string }[] = [];
+
+  constructor(private readonly lines: LineCounter) {}
+
+  report(offset: number, message: string): void {
+    this.problems.push({ offset, message });
+  }
+
+  throwIfProblems(fileName: string): void {
+    if (this.problems.length === 0) return;
+    // Stable sort: problems at one place keep the order they were found in.
+    const lines = [...this.problems]
+      .sort((a, b) => a.offset - b.offset)
+      .map((p) => `${fileName}:${this.place(p.offset)}: ${p.message}`);
+    const more = lines.length - 1;
+    const first = lines[0]!;
+    throw invalidArgument(more === 0 ? first : `${first} (and ${more} more problem${more === 1 ? "" : "s"})`, lines);
+  }
+
+  protected place(offset: number): string {
+    return placeOf(this.lines, offset);
+  }
 }
