@@ -3,13 +3,12 @@ import type { Logger } from "pino";
 import type { Clock, Timer } from "../clock.js";
 import { Code } from "../errors.js";
 import type { Progress__Output } from "../generated/cairn/v1/Progress.js";
-import type { SnapshotChunk__Output } from "../generated/cairn/v1/SnapshotChunk.js";
 import type { WatchEvent__Output } from "../generated/cairn/v1/WatchEvent.js";
 import type { StateDigest } from "../router/digest.js";
 import type { ChangeRecord, Registry } from "../router/model.js";
 import { changeFromWire } from "../wire/convert.js";
 import { v1, type ReplicationClient } from "../wire/proto-loader.js";
-import { verifiedSnapshot } from "../wire/snapshot.js";
+import { SnapshotAssembler } from "../wire/snapshot.js";
 
 /** First reconnect delay; it doubles per failure up to the maximum, with ±50% jitter. */
 export const RECONNECT_BASE_MS = 50;
@@ -71,7 +70,7 @@ export interface FeedOptions {
   onProgress?: (progress: Progress__Output) => void;
 }
 
-type Work = { change: ChangeRecord } | { snapshot: SnapshotChunk__Output[] };
+type Work = { change: ChangeRecord } | { snapshot: ReturnType<SnapshotAssembler["finish"]> };
 
 /**
  * Keeps a replica current from a registry manager's Watch stream.
@@ -88,7 +87,8 @@ export class WatchFeed {
   private state: FeedState = "idle";
   private readonly clients = new Map<string, ReplicationClient>();
   private call: grpc.ClientReadableStream<WatchEvent__Output> | undefined;
-  private chunks: SnapshotChunk__Output[] = [];
+  /** The snapshot being received, built chunk by chunk. */
+  private assembler: SnapshotAssembler | undefined;
   private inbox: Work[] = [];
   private draining = false;
   private retry: Timer | undefined;
@@ -153,7 +153,7 @@ export class WatchFeed {
       is_backup: this.options.isBackup ?? false,
     });
     this.call = call;
-    this.chunks = [];
+    this.assembler = undefined;
     this.inbox = [];
     call.on("data", (event: WatchEvent__Output) => {
       if (this.call === call) this.receive(call, event);
@@ -165,10 +165,16 @@ export class WatchFeed {
   private receive(call: grpc.ClientReadableStream<WatchEvent__Output>, event: WatchEvent__Output): void {
     if (event.snapshot) {
       if (this.state !== "syncing") this.transition("syncing");
-      this.chunks.push(event.snapshot);
-      if (!event.snapshot.last) return;
-      this.inbox.push({ snapshot: this.chunks });
-      this.chunks = [];
+      try {
+        this.assembler ??= new SnapshotAssembler();
+        if (!this.assembler.add(event.snapshot)) return;
+        this.inbox.push({ snapshot: this.assembler.finish() });
+      } catch (error) {
+        this.refused(error);
+        return;
+      } finally {
+        if (event.snapshot.last) this.assembler = undefined;
+      }
     } else if (event.change) {
       try {
         this.inbox.push({ change: changeFromWire(event.change) });
@@ -194,10 +200,8 @@ export class WatchFeed {
         const next = this.inbox[0]!;
         if ("snapshot" in next) {
           this.inbox.shift();
-          const { registry, digest } = verifiedSnapshot(next.snapshot);
-          const head = next.snapshot[0]!;
-          const position = { clusterId: head.cluster_id, epoch: head.epoch, revision: head.revision, digest: digest.bytes() };
-          await this.options.sink.install(registry, position, digest);
+          const { registry, digest, position } = next.snapshot;
+          await this.options.sink.install(registry, { ...position, digest: Buffer.from(position.digest) }, digest);
           this.snapshots++;
           this.wantSnapshot = false;
         } else {

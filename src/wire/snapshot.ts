@@ -1,7 +1,7 @@
 import { CairnError, Code } from "../errors.js";
 import type { SnapshotChunk, SnapshotChunk__Output } from "../generated/cairn/v1/SnapshotChunk.js";
 import { StateDigest } from "../router/digest.js";
-import { emptyRegistry, type Registry } from "../router/model.js";
+import { applyOps, emptyRegistry, type Op, type Registry } from "../router/model.js";
 import { domainFromWire, domainToWire, hostFromWire, hostToWire, typeFromWire, typeToWire } from "./convert.js";
 
 /**
@@ -20,42 +20,68 @@ export interface SnapshotPosition {
   digest: Uint8Array;
 }
 
-export function snapshotChunks(registry: Readonly<Registry>, position: SnapshotPosition): SnapshotChunk[] {
+/** The chunks of a snapshot, each made only when it is asked for: the first goes out before the last is encoded. */
+export function* snapshotChunks(registry: Readonly<Registry>, position: SnapshotPosition): Generator<SnapshotChunk> {
   const hosts = [...registry.hosts.values()];
   const count = Math.max(1, Math.ceil(hosts.length / SNAPSHOT_CHUNK_HOSTS));
-  return Array.from({ length: count }, (_, index) => ({
-    epoch: position.epoch,
-    revision: position.revision,
-    digest: position.digest,
-    cluster_id: position.clusterId,
-    // Domains and types ride in the first chunk; hosts are spread over all.
-    domains: index === 0 ? [...registry.domains.values()].map(domainToWire) : [],
-    types: index === 0 ? [...registry.types.values()].map(typeToWire) : [],
-    hosts: hosts.slice(index * SNAPSHOT_CHUNK_HOSTS, (index + 1) * SNAPSHOT_CHUNK_HOSTS).map(hostToWire),
-    index,
-    last: index === count - 1,
-  }));
+  for (let index = 0; index < count; index++) {
+    yield {
+      epoch: position.epoch,
+      revision: position.revision,
+      digest: position.digest,
+      cluster_id: position.clusterId,
+      // Domains and types ride in the first chunk; hosts are spread over all.
+      domains: index === 0 ? [...registry.domains.values()].map(domainToWire) : [],
+      types: index === 0 ? [...registry.types.values()].map(typeToWire) : [],
+      hosts: hosts.slice(index * SNAPSHOT_CHUNK_HOSTS, (index + 1) * SNAPSHOT_CHUNK_HOSTS).map(hostToWire),
+      index,
+      last: index === count - 1,
+    };
+  }
 }
 
 /** The registry a snapshot's chunks hold, checked whole: every chunk in order, the last one, the digest. */
 export function registryFromSnapshot(chunks: readonly SnapshotChunk__Output[]): Registry {
-  return verifiedSnapshot(chunks).registry;
+  const assembler = new SnapshotAssembler();
+  for (const chunk of chunks) assembler.add(chunk);
+  return assembler.finish().registry;
 }
 
-/** The same, with the digest it was checked against, so that a replica need not compute it again. */
-export function verifiedSnapshot(chunks: readonly SnapshotChunk__Output[]): { registry: Registry; digest: StateDigest } {
-  const registry = emptyRegistry();
-  chunks.forEach((chunk, i) => {
-    if (chunk.index !== i) throw new CairnError(Code.DATA_LOSS, `snapshot: chunk ${chunk.index} came where chunk ${i} was due`);
-    for (const domain of chunk.domains) registry.domains.set(domain.path, domainFromWire(domain));
-    for (const type of chunk.types) registry.types.set(type.name, typeFromWire(type));
-    for (const host of chunk.hosts) registry.hosts.set(host.id, hostFromWire(host));
-  });
-  const last = chunks.at(-1);
-  if (!last?.last) throw new CairnError(Code.DATA_LOSS, "the snapshot ended before its last chunk");
-  const digest = StateDigest.of(registry);
-  if (!digest.equals(last.digest)) {
-    throw new CairnError(Code.DATA_LOSS, `the snapshot does not match its digest at revision ${last.revision}`);
+/**
+ * Builds a registry chunk by chunk as a snapshot arrives: each chunk is
+ * converted and hashed when it comes, so neither the wire objects of the
+ * whole snapshot nor a second pass over it are needed at the end.
+ */
+export class SnapshotAssembler {
+  private readonly registry = emptyRegistry();
+  private readonly digest = StateDigest.of(this.registry);
+  private expected = 0;
+  private last: SnapshotChunk__Output | undefined;
+
+  /** Adds the next chunk; true when it was the last. */
+  add(chunk: SnapshotChunk__Output): boolean {
+    if (this.last) throw new CairnError(Code.DATA_LOSS, `snapshot: chunk ${chunk.index} came after the last chunk`);
+    if (chunk.index !== this.expected) throw new CairnError(Code.DATA_LOSS, `snapshot: chunk ${chunk.index} came where chunk ${this.expected} was due`);
+    this.expected++;
+    const ops: Op[] = [
+      ...chunk.domains.map((d): Op => ({ kind: "put-domain", domain: domainFromWire(d) })),
+      ...chunk.types.map((t): Op => ({ kind: "put-type", type: typeFromWire(t) })),
+      ...chunk.hosts.map((h): Op => ({ kind: "put-host", host: hostFromWire(h) })),
+    ];
+    this.digest.update(this.registry, ops);
+    applyOps(this.registry, ops);
+    if (chunk.last) this.last = chunk;
+    return chunk.last;
   }
-  return { registry, digest };
+
+  /** The whole registry and its digest, checked against the digest the snapshot was sent with. */
+  finish(): { registry: Registry; digest: StateDigest; position: SnapshotPosition } {
+    const last = this.last;
+    if (!last) throw new CairnError(Code.DATA_LOSS, "the snapshot ended before its last chunk");
+    if (!this.digest.equals(last.digest)) {
+      throw new CairnError(Code.DATA_LOSS, `the snapshot does not match its digest at revision ${last.revision}`);
+    }
+    const position = { clusterId: last.cluster_id, epoch: last.epoch, revision: last.revision, digest: this.digest.bytes() };
+    return { registry: this.registry, digest: this.digest, position };
+  }
 }
