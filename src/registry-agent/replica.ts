@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { CairnError, Code } from "../errors.js";
 import { StateDigest } from "../router/digest.js";
-import { emptyRegistry, type ChangeRecord, type Registry } from "../router/model.js";
+import { cloneRegistry, emptyRegistry, type ChangeRecord, type Registry } from "../router/model.js";
 import { RouteIndex } from "../router/route-index.js";
 import { RegistryDb } from "../storage/registry-db.js";
 
@@ -57,7 +57,7 @@ export class Replica {
     private readonly logger: Logger,
     digest = StateDigest.of(registry),
   ) {
-    this.index = RouteIndex.build(registry);
+    this.index = RouteIndex.adopt(registry);
     this.digest = digest;
     this.current = position;
     this.highestEpoch = Math.max(seenEpoch, position.epoch);
@@ -132,7 +132,7 @@ export class Replica {
     if (position.epoch < this.highestEpoch) {
       throw new ReplicaError("stale-epoch", `snapshot at revision ${position.revision} is from epoch ${position.epoch}, lower than epoch ${this.highestEpoch} already seen`);
     }
-    this.index = RouteIndex.build(registry);
+    this.index = RouteIndex.adopt(registry);
     this.digest = digest;
     this.current = { ...position, digest: this.digest.bytes() };
     this.highestEpoch = Math.max(this.highestEpoch, position.epoch);
@@ -140,7 +140,9 @@ export class Replica {
     const meta = { [SEEN_EPOCH_KEY]: this.highestEpoch };
     // Changes not yet written belong to the replaced state; those applied from now on follow the replace.
     this.unwritten = undefined;
-    this.persist(() => this.db.replace(registry, stored, meta));
+    // The index owns `registry` and changes it as changes come; the disk gets the state as installed.
+    const installed = cloneRegistry(registry);
+    this.persist(() => this.db.replace(installed, stored, meta));
     this.logger.info({ revision: position.revision, epoch: position.epoch, hosts: registry.hosts.size }, "installed a snapshot");
     for (const listener of this.listeners) listener(undefined);
   }

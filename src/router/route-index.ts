@@ -41,10 +41,16 @@ export class RouteIndex {
   private readonly occupied = new Map<string, Set<DomainNode>>();
 
   private constructor(registry: Registry) {
-    this.state = cloneRegistry(registry);
+    this.state = registry;
   }
 
-  static build(registry: Registry): RouteIndex {
+  /** An index over a copy of `registry`: the caller keeps its own maps. */
+  static build(registry: Readonly<Registry>): RouteIndex {
+    return RouteIndex.adopt(cloneRegistry(registry));
+  }
+
+  /** An index that takes `registry` over (no copy): the caller must not touch it again. */
+  static adopt(registry: Registry): RouteIndex {
     const index = new RouteIndex(registry);
     for (const path of sortedDomainPaths(registry)) index.tree.add(path);
     for (const host of registry.hosts.values()) index.indexHost(host);
