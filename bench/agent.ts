@@ -50,7 +50,7 @@ import { fileURLToPath } from "node:url";
 import type { AgentStatus__Output } from "../src/generated/cairn/v1/AgentStatus.js";
 import { formatFixture } from "../src/router/fixture.js";
 import { emptyRegistry, newHost, newPackage } from "../src/router/model.js";
-import { awaitQuiet, checkBuild, Cleanup, establishedTo, machineCpuSeconds, procCpuSeconds } from "./lib/cairn-process.js";
+import { awaitQuiet, checkBuild, Cleanup, establishedTo, machineCpuSeconds, procCpuSeconds, quietNote, pct, type Quiet } from "./lib/cairn-process.js";
 import type { FromSwarm, ToSwarm } from "./lib/agent-swarm.js";
 import {
   fmtCount,
@@ -795,17 +795,6 @@ async function swarmPhase(
 }
 
 // ---------------------------------------------------------------- helpers
-
-type Quiet = Awaited<ReturnType<typeof awaitQuiet>>;
-
-function quietNote(quiet: Quiet): string {
-  if (!quiet.quiet) return ` (NOT QUIET: the machine was still ${quiet.busyCores.toFixed(2)} cores busy after ${(quiet.waitedMs / 1000).toFixed(0)} s)`;
-  return quiet.waitedMs > 1_000 ? ` (waited ${(quiet.waitedMs / 1000).toFixed(0)} s for a quiet machine first)` : "";
-}
-
-function pct(cpuSeconds: number, windowMs: number): string {
-  return `${Math.round((cpuSeconds * 100_000) / windowMs)}%`;
-}
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const t0 = wallMs();

@@ -38,7 +38,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import type { AgentStatus__Output } from "../src/generated/cairn/v1/AgentStatus.js";
-import { awaitQuiet, checkBuild, Cleanup, machineCpuSeconds } from "./lib/cairn-process.js";
+import { awaitQuiet, checkBuild, Cleanup, machineCpuSeconds, quietNote, type Quiet } from "./lib/cairn-process.js";
 import { round3, sleep, startAgentNode, startManagerNode, until, wallMs, type ManagerNode } from "./lib/fleet.js";
 import { report, summarize, type PartReport, type Row } from "./lib/stats.js";
 import type { FromWriters, RunWriters } from "./manager-writers.js";
@@ -414,12 +414,5 @@ function promotionRows(rows: Row[], k: number, rounds: readonly Promotion[]): vo
     summary: of((p) => p.everyAgentHasFirstWriteMs),
     note: "every agent's Status at the new epoch with a revision at least the first write's (polled every 20 ms)",
   });
-}
-
-type Quiet = Awaited<ReturnType<typeof awaitQuiet>>;
-
-function quietNote(quiet: Quiet): string {
-  if (!quiet.quiet) return ` (NOT QUIET: the machine was still ${quiet.busyCores.toFixed(2)} cores busy after ${(quiet.waitedMs / 1000).toFixed(0)} s)`;
-  return quiet.waitedMs > 1_000 ? ` (waited ${(quiet.waitedMs / 1000).toFixed(0)} s for a quiet machine first)` : "";
 }
 

@@ -55,6 +55,9 @@ import {
   startServerProcess,
   withManagerState,
   type ManagerProcess,
+  pct,
+  quietNote,
+  type Quiet,
 } from "./lib/cairn-process.js";
 import { describeRegistry, generateRegistry, SPEC_SIZE } from "./lib/generate.js";
 import { nowNs, report, summarize, timeMs, type PartReport, type Row } from "./lib/stats.js";
@@ -590,17 +593,6 @@ function cpuNote(
     `${pct(run.benchCpuS, windowMs)}, other processes ${pct(run.othersCpuS, windowMs)} of one core, ${os.cpus().length} cores` +
     quietNote(run.quiet)
   );
-}
-
-type Quiet = Awaited<ReturnType<typeof awaitQuiet>>;
-
-function quietNote(quiet: Quiet): string {
-  if (!quiet.quiet) return ` (NOT QUIET: the machine was still ${quiet.busyCores.toFixed(2)} cores busy after ${(quiet.waitedMs / 1000).toFixed(0)} s)`;
-  return quiet.waitedMs > 1_000 ? ` (waited ${(quiet.waitedMs / 1000).toFixed(0)} s for a quiet machine first)` : "";
-}
-
-function pct(cpuSeconds: number, windowMs: number): string {
-  return `${Math.round((cpuSeconds * 100_000) / windowMs)}%`;
 }
 
 function sum(values: readonly number[]): number {

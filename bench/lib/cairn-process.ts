@@ -286,3 +286,16 @@ export function establishedTo(port: number): number {
   }
   return count;
 }
+
+/** How a figure's note says the machine was not quiet, or that the bench waited for it to be. */
+export type Quiet = Awaited<ReturnType<typeof awaitQuiet>>;
+
+export function quietNote(quiet: Quiet): string {
+  if (!quiet.quiet) return ` (NOT QUIET: the machine was still ${quiet.busyCores.toFixed(2)} cores busy after ${(quiet.waitedMs / 1000).toFixed(0)} s)`;
+  return quiet.waitedMs > 1_000 ? ` (waited ${(quiet.waitedMs / 1000).toFixed(0)} s for a quiet machine first)` : "";
+}
+
+/** CPU seconds over a window, as a share of one core. */
+export function pct(cpuSeconds: number, windowMs: number): string {
+  return `${Math.round((cpuSeconds * 100_000) / windowMs)}%`;
+}

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry-manager/defaults.js";
 import { AgentClient } from "./agent-client.js";
-import { parseDuration } from "./durations.js";
+import { commaList, parseDuration } from "./durations.js";
 import { DEFAULT_TIMEOUT_MS } from "./manager-client.js";
 import { formatJson, type Output } from "./output.js";
 import { untilSignal } from "./signals.js";
@@ -76,11 +76,4 @@ export function registerAgentCommands(program: Command, output: Output): void {
         client.close();
       }
     });
-}
-
-export function commaList(value: string): string[] {
-  return value
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
 }

@@ -1,10 +1,9 @@
 import { Option, type Command } from "commander";
 import { invalidArgument } from "../errors.js";
 import { AgentClient } from "./agent-client.js";
-import { commaList } from "./agent-commands.js";
 import { loadFixtureFile } from "./fixture-file.js";
 import { DEFAULT_TIMEOUT_MS, ManagerClient, managerAddress, MANAGER_ENV } from "./manager-client.js";
-import { parseDuration } from "./durations.js";
+import { commaList, parseDuration } from "./durations.js";
 import { formatJson, type Output } from "./output.js";
 import { formatRoute, routeToJson } from "./route-format.js";
 import { RouteIndex } from "../router/route-index.js";

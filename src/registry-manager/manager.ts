@@ -2,13 +2,14 @@ import { randomUUID } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { seededRandom, systemClock, type Clock, type Timer } from "../clock.js";
-import { CairnError, Code, failedPrecondition, notPrimary } from "../errors.js";
+import { CairnError, Code, failedPrecondition, invalidArgument, notPrimary } from "../errors.js";
 import type { HeartbeatReply__Output } from "../generated/cairn/v1/HeartbeatReply.js";
 import type { Position__Output } from "../generated/cairn/v1/Position.js";
 import type { WatchEvent } from "../generated/cairn/v1/WatchEvent.js";
 import { silentLogger } from "../logger.js";
 import { WatchFeed } from "../replication/watch-feed.js";
 import { endpointOf, packageOf, REGISTRY_TYPE, type Registry } from "../router/model.js";
+import { hostIdProblem } from "../router/names.js";
 import { changeToWire, managerRoleFromWire, packageToWire } from "../wire/convert.js";
 import { registryService, replicationService, v1, type ReplicationClient } from "../wire/proto-loader.js";
 import { bindServer, listenHost } from "../wire/server.js";
@@ -107,6 +108,8 @@ export class RegistryManager implements ManagerControl {
   }
 
   static async start(options: ManagerOptions): Promise<RegistryManager> {
+    const badHost = hostIdProblem(options.hostId);
+    if (badHost) throw invalidArgument(`--host: ${badHost}`);
     const clock = options.clock ?? systemClock;
     const logger = (options.logger ?? silentLogger).child({ host: options.hostId });
     const settings = {

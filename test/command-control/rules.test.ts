@@ -1,26 +1,18 @@
 import fc from "fast-check";
+import { problemsOf } from "../support/problems.js";
 import { describe, expect, it } from "vitest";
 
 import { compileGlob } from "../../src/command-control/glob.js";
 import { NO_MATCH_REASON, Rules, compileRules, defaultRules, describeRule } from "../../src/command-control/rules.js";
 import type { RuleSpec } from "../../src/command-control/rules.js";
-import { CairnError, Code } from "../../src/errors.js";
+import { CairnError } from "../../src/errors.js";
 
 /** Lines of a rules file, so that line and column numbers can be read off the test. */
 const text = (...lines: string[]) => lines.join("\n") + "\n";
 
 /** The problems compileRules reports for `source`, one `file:line:col: message` each. */
 function problems(source: string, fileName = "rules.yaml"): readonly string[] {
-  try {
-    compileRules(source, fileName);
-  } catch (error) {
-    expect(error).toBeInstanceOf(CairnError);
-    const e = error as CairnError;
-    expect(e.code).toBe(Code.INVALID_ARGUMENT);
-    expect(e.message).toContain(e.details[0]);
-    return e.details;
-  }
-  throw new Error("compileRules accepted a bad rules file");
+  return problemsOf(() => compileRules(source, fileName), "a bad rules file");
 }
 
 const matches = (glob: string, input: string) => compileGlob(glob).test(input);

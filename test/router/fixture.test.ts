@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 
 import fc from "fast-check";
+import { problemsOf } from "../support/problems.js";
 import { describe, expect, it } from "vitest";
 
-import { CairnError, Code } from "../../src/errors.js";
+import { CairnError } from "../../src/errors.js";
 import { formatFixture, parseFixture, registryToFixture } from "../../src/router/fixture.js";
 import type { FixtureFormat } from "../../src/router/fixture.js";
 import { emptyRegistry, joinPath, newHost, newPackage } from "../../src/router/model.js";
@@ -17,16 +18,7 @@ const text = (...lines: string[]) => lines.join("\n") + "\n";
 
 /** The problems parseFixture reports for `source`, one `file:line:col: message` each. */
 function problems(source: string, fileName = "bad.yaml"): readonly string[] {
-  try {
-    parseFixture(source, fileName);
-  } catch (error) {
-    expect(error).toBeInstanceOf(CairnError);
-    const e = error as CairnError;
-    expect(e.code).toBe(Code.INVALID_ARGUMENT);
-    expect(e.message).toContain(e.details[0]);
-    return e.details;
-  }
-  throw new Error("parseFixture accepted a bad fixture");
+  return problemsOf(() => parseFixture(source, fileName), "a bad fixture");
 }
 
 /** Registries compare by content, not by the order their maps were filled in. */
