@@ -441,6 +441,8 @@ export class RegistryManager implements ManagerControl {
     );
     server.addService(registryService, registryHandlers({ store, clock, logger: log, manager: this }));
     store.subscribe((change) => {
+      // Nobody to tell: a watcher that comes later reads this change in its catch-up.
+      if (this.hub.size === 0) return;
       // Encoded once for every watcher, and sent after the writers have their answers.
       const event = encodeWatchEvent({ change: changeToWire(change) });
       setImmediate(() => this.hub.broadcast(change.revision, event));

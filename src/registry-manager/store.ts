@@ -8,7 +8,7 @@ import { RegistryDb, type StoredPosition } from "../storage/registry-db.js";
 import { DEFAULT_LOG_RETENTION } from "./defaults.js";
 import { checkExpectedRevision, type Mutation } from "./mutations.js";
 
-/** Recent changes kept in memory so that watchers near the head never read the disk. */
+/** Recent changes kept in memory (this many to twice as many) so that watchers near the head never read the disk. */
 const RECENT_CHANGES = 1_024;
 /** Mutations grouped into one synced batch at most. */
 const MAX_GROUP = 4_096;
@@ -50,19 +50,29 @@ export interface WriteGate {
   durable(revision: number): Promise<void>;
 }
 
-interface Pending extends MutateOptions {
-  mutation: Mutation;
-  resolve(result: CommitResult): void;
+/** A mutation already run against the working state, waiting for its batch to reach the disk. */
+interface Accepted {
+  /** Undefined when the mutation changed nothing or was rejected. */
+  change: ChangeRecord | undefined;
+  /** Answers the caller once the batch is durable: its result, or its own rejection. */
+  answer(): void;
   reject(error: unknown): void;
 }
 
+/** Accepted mutations on their way to the disk together. */
+interface Batch {
+  group: Accepted[];
+  changes: ChangeRecord[];
+  written: Promise<void>;
+}
+
 /**
- * The registry manager's durable state. All writes go through one queue that
- * runs each mutation against the latest accepted state, assigns revisions,
- * and makes every mutation waiting at that moment durable in one synced batch
- * (group commit). A mutation is acknowledged, published to readers and
- * streamed to watchers only once its batch is on disk, so nobody ever sees a
- * change that a crash could take back.
+ * The registry manager's durable state. Each mutation runs as it arrives,
+ * against the latest accepted state, and takes the next revision; the ones
+ * accepted while a batch is on its way to disk become the next synced batch
+ * (group commit), so the next batch is ready when the disk is. A mutation is
+ * acknowledged, published to readers and streamed to watchers only once its
+ * batch is on disk, so nobody ever sees a change that a crash could take back.
  *
  * Knows nothing of gRPC: services consume `mutate`, `subscribe`, `snapshot`
  * and `changesAfter`.
@@ -83,7 +93,8 @@ export class RegistryStore {
   private gate: WriteGate | undefined;
   /** Replicated changes and snapshot installs, one after the other. */
   private replicating: Promise<void> = Promise.resolve();
-  private queue: Pending[] = [];
+  /** Accepted mutations (in `working`) not yet handed to the disk. */
+  private accepted: Accepted[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private flushActive = false;
   private closed = false;
@@ -164,7 +175,7 @@ export class RegistryStore {
   }
 
   /**
-   * Runs `mutation` against the registry as it is after every write queued
+   * Runs `mutation` against the registry as it is after every write accepted
    * before it, and resolves once its change is durable. A mutation that
    * returns no ops resolves with the current revision and adds none.
    */
@@ -179,20 +190,36 @@ export class RegistryStore {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ ...options, mutation, resolve, reject });
+      this.accepted.push(this.run(mutation, options, resolve, reject));
       if (!this.flushActive) this.flushing = this.flushLoop();
     });
   }
 
+  /** Runs a mutation against the working state; its answer waits for the disk. */
+  private run(mutation: Mutation, options: MutateOptions, resolve: (result: CommitResult) => void, reject: (error: unknown) => void): Accepted {
+    const epoch = this.durable.epoch;
+    try {
+      checkExpectedRevision(options.expectedRevision, this.workingRevision);
+      const ops = mutation(this.working);
+      const change = ops.length > 0 ? this.accept(ops, epoch, options.cause) : undefined;
+      const result = { revision: this.workingRevision, epoch, changed: change !== undefined };
+      return { change, answer: () => resolve(result), reject };
+    } catch (error) {
+      // Answered with the batch too: the rejection may rest on changes not yet durable.
+      return { change: undefined, answer: () => reject(error), reject };
+    }
+  }
+
   /**
    * From now on every write is refused with `refusal` (undefined: accepted
-   * again). Writes already queued are refused too, and so are those whose
-   * batch is on its way to disk: once a manager knows it may not write, it
+   * again). Writes already accepted are refused too, whether their batch is
+   * on its way to disk or still to go (it still goes, so that the disk keeps
+   * up with the working state): once a manager knows it may not write, it
    * acknowledges nothing more.
    */
   refuseWrites(refusal: CairnError | undefined): void {
     this.writeRefusal = refusal;
-    if (refusal) for (const pending of this.queue.splice(0)) pending.reject(refusal);
+    if (refusal) for (const accepted of this.accepted) accepted.reject(refusal);
   }
 
   get refusingWrites(): boolean {
@@ -240,7 +267,7 @@ export class RegistryStore {
         changes,
         position: this.storedPosition({ ...this.durable, epoch, revision, digest: Buffer.from(last.digest) }),
         log: true,
-        compactBelow: revision - this.logRetention + 1,
+        compactBelow: this.compactionDue(revision),
       });
       for (const change of changes) this.publish(change);
     };
@@ -319,77 +346,86 @@ export class RegistryStore {
   }
 
   /**
-   * Runs until the queue is empty. `flushActive` is cleared in the same tick
-   * as the last look at the queue, before any acknowledged caller runs again,
-   * so a write queued by a caller that just got its answer starts a new loop.
+   * Runs until nothing accepted is left. As soon as a batch is durable the
+   * next one goes to the disk, before the first is published and answered:
+   * the disk is the bottleneck, so it never waits for the event loop.
+   * `flushActive` is cleared in the same tick as the last look at `accepted`,
+   * before any acknowledged caller runs again, so a write from a caller that
+   * just got its answer starts a new loop.
    */
   private async flushLoop(): Promise<void> {
     this.flushActive = true;
     try {
-      while (this.queue.length > 0) {
-        const group = this.queue.splice(0, MAX_GROUP);
-        const changes: ChangeRecord[] = [];
-        const settle: (() => void)[] = [];
-        const epoch = this.durable.epoch;
-        for (const pending of group) {
-          try {
-            checkExpectedRevision(pending.expectedRevision, this.workingRevision);
-            const ops = pending.mutation(this.working);
-            if (ops.length === 0) {
-              const result = { revision: this.workingRevision, epoch, changed: false };
-              settle.push(() => pending.resolve(result));
-              continue;
-            }
-            changes.push(this.accept(ops, epoch, pending.cause));
-            const result = { revision: this.workingRevision, epoch, changed: true };
-            settle.push(() => pending.resolve(result));
-          } catch (error) {
-            settle.push(() => pending.reject(error));
-          }
+      let batch: Batch | undefined = this.writeBatch();
+      while (batch) {
+        try {
+          await batch.written;
+        } catch (error) {
+          this.fail(error as Error, batch.group);
+          return;
         }
-        if (changes.length > 0) {
-          try {
-            await this.db.write({
-              changes,
-              position: this.storedPosition({ ...this.durable, revision: this.workingRevision, digest: this.workingDigest.bytes() }),
-              log: true,
-              compactBelow: this.workingRevision - this.logRetention + 1,
-            });
-          } catch (error) {
-            this.fail(error as Error, group);
-            return;
-          }
-          for (const change of changes) this.publish(change);
-        }
-        this.settle(group, settle, changes.length > 0 ? this.workingRevision : undefined);
+        const next = this.writeBatch();
+        for (const change of batch.changes) this.publish(change);
+        this.settle(batch.group, batch.changes[batch.changes.length - 1]?.revision);
+        // A listener of publish() may have written already.
+        batch = next ?? this.writeBatch();
       }
     } finally {
       this.flushActive = false;
     }
   }
 
+  /** Hands the accepted mutations to the disk, in one synced batch (undefined when there are none). */
+  private writeBatch(): Batch | undefined {
+    if (this.accepted.length === 0) return undefined;
+    const group = this.accepted.splice(0, MAX_GROUP);
+    const changes: ChangeRecord[] = [];
+    for (const accepted of group) if (accepted.change) changes.push(accepted.change);
+    const last = changes[changes.length - 1];
+    const written = last
+      ? this.db.write({
+          changes,
+          position: this.storedPosition({ ...this.durable, revision: last.revision, digest: Buffer.from(last.digest) }),
+          log: true,
+          compactBelow: this.compactionDue(last.revision),
+        })
+      : Promise.resolve();
+    return { group, changes, written };
+  }
+
+  /**
+   * Where the log may start once `revision` is written, when enough entries
+   * are past the retention for one range clear (a tenth of the retention):
+   * compacting entry by entry would add a delete to every batch.
+   */
+  private compactionDue(revision: number): number | undefined {
+    const below = revision - this.logRetention + 1;
+    const { first } = this.db.logBounds;
+    return first > 0 && below - first >= Math.max(1, Math.ceil(this.logRetention / 10)) ? below : undefined;
+  }
+
   /**
    * Answers a group once its batch is on disk: refused when this store
    * stopped taking writes meanwhile, after the write gate when there is one.
    */
-  private settle(group: Pending[], settle: (() => void)[], revision: number | undefined): void {
+  private settle(group: Accepted[], revision: number | undefined): void {
     const refusal = this.writeRefusal;
     if (refusal) {
-      for (const pending of group) pending.reject(refusal);
+      for (const accepted of group) accepted.reject(refusal);
       return;
     }
     if (!this.gate || revision === undefined) {
-      for (const done of settle) done();
+      for (const accepted of group) accepted.answer();
       return;
     }
     this.gate.durable(revision).then(
       () => {
         const late = this.writeRefusal;
-        if (late) for (const pending of group) pending.reject(late);
-        else for (const done of settle) done();
+        if (late) for (const accepted of group) accepted.reject(late);
+        else for (const accepted of group) accepted.answer();
       },
       (error) => {
-        for (const pending of group) pending.reject(error);
+        for (const accepted of group) accepted.reject(error);
       },
     );
   }
@@ -412,15 +448,16 @@ export class RegistryStore {
     this.published.apply(change.ops);
     this.durable = { ...this.durable, epoch: change.epoch, revision: change.revision, digest: Buffer.from(change.digest) };
     this.recent.push(change);
-    if (this.recent.length > RECENT_CHANGES) this.recent.splice(0, this.recent.length - RECENT_CHANGES);
+    // Trimmed by half a window at a time, not by one entry per change.
+    if (this.recent.length >= 2 * RECENT_CHANGES) this.recent.splice(0, this.recent.length - RECENT_CHANGES);
     for (const listener of this.listeners) listener(change);
   }
 
-  private fail(error: Error, group: Pending[]): void {
+  private fail(error: Error, group: Accepted[]): void {
     this.failure = error;
     this.logger?.fatal({ err: error }, "a durable write failed; the store accepts no more writes");
     const refusal = unavailable(`the write could not be made durable: ${error.message}`);
-    for (const pending of [...group, ...this.queue.splice(0)]) pending.reject(refusal);
+    for (const accepted of [...group, ...this.accepted.splice(0)]) accepted.reject(refusal);
   }
 
   private storedPosition(position: Position): StoredPosition {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { DomainRecord, HostRecord, Op, Registry, TypeRecord } from "./model.js";
 
 export const DIGEST_BYTES = 32;
@@ -97,7 +97,7 @@ export class StateDigest {
 // however a record's object happened to be built.
 
 function sha256(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
+  return hash("sha256", text, "buffer");
 }
 
 function domainHash(domain: DomainRecord): Buffer {

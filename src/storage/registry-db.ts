@@ -44,7 +44,11 @@ export interface BatchWrite {
   /** Where the store stands after the batch; left as it is when undefined (a meta-only write). */
   position?: StoredPosition;
   log: boolean;
-  /** Log entries below this revision are deleted in the same batch. */
+  /**
+   * Log entries below this revision are deleted once the batch is written,
+   * by one range clear that LevelDB runs off the event loop (a crash part-way
+   * leaves the log shorter at its old end, never with a hole).
+   */
   compactBelow?: number;
   /** Extra meta keys to set in the same batch. */
   meta?: Record<string, unknown>;
@@ -84,6 +88,10 @@ export class RegistryDb {
   /** Lowest revision still in the log (0 when the log is empty). */
   private firstLogged = 0;
   private lastLogged = 0;
+  /** The range clears of the log, one after the other. */
+  private compaction: Promise<void> = Promise.resolve();
+  /** A failed clear: LevelDB is in trouble, so the next write fails with it. */
+  private compactionFailure: Error | undefined;
 
   private constructor(private readonly db: Level<string, unknown>) {
     const json = { valueEncoding: "json" } as const;
@@ -163,18 +171,31 @@ export class RegistryDb {
       }
       if (batch.log) put(PREFIX.log, revisionKey(change.revision), encodeChange(change, encodedOps));
     }
-    let first = this.firstLogged;
-    if (batch.log && batch.changes.length > 0 && first === 0) first = batch.changes[0]!.revision;
-    if (batch.compactBelow !== undefined) {
-      for (; first > 0 && first < batch.compactBelow && first <= this.lastLogged; first++) del(PREFIX.log, revisionKey(first));
-    }
     if (batch.position) put(PREFIX.meta, "position", JSON.stringify(batch.position));
     for (const [key, value] of Object.entries(batch.meta ?? {})) put(PREFIX.meta, key, JSON.stringify(value));
+    if (this.compactionFailure) throw this.compactionFailure;
     await this.db.batch(ops as never, { sync: batch.sync ?? true, keyEncoding: "utf8", valueEncoding: "utf8" } as never);
     if (batch.log && batch.changes.length > 0) {
+      if (this.firstLogged === 0) this.firstLogged = batch.changes[0]!.revision;
       this.lastLogged = batch.changes[batch.changes.length - 1]!.revision;
-      this.firstLogged = first > this.lastLogged ? 0 : first;
     }
+    if (batch.compactBelow !== undefined) this.compact(batch.compactBelow);
+  }
+
+  /**
+   * Forgets the log below `below` at once (readers see the shorter log from
+   * now on) and has LevelDB delete it in the background.
+   */
+  private compact(below: number): void {
+    const from = this.firstLogged;
+    const to = Math.min(below, this.lastLogged + 1);
+    if (from === 0 || to <= from) return;
+    this.firstLogged = to > this.lastLogged ? 0 : to;
+    this.compaction = this.compaction
+      .then(() => this.log.clear({ gte: revisionKey(from), lt: revisionKey(to) }))
+      .catch((error: Error) => {
+        this.compactionFailure ??= error;
+      });
   }
 
   /** Puts or deletes the entity of `op`, and returns the op's own JSON for the log. */
@@ -215,6 +236,7 @@ export class RegistryDb {
    * replace cut short by a crash read back as an empty store, to resync.
    */
   async replace(registry: Readonly<Registry>, position: StoredPosition, meta: Record<string, unknown> = {}): Promise<void> {
+    await this.compaction;
     const options = { keyEncoding: "utf8", valueEncoding: "utf8" };
     await this.db.batch([{ type: "put", key: PREFIX.meta + RESYNCING_KEY, value: "true" }] as never, { ...options, sync: true } as never);
     let ops: RawOp[] = [];
@@ -249,6 +271,7 @@ export class RegistryDb {
   }
 
   async close(): Promise<void> {
+    await this.compaction;
     await this.db.close();
   }
 

@@ -115,6 +115,24 @@ describe("RegistryStore", () => {
     }
   });
 
+  it("compacts the log a tenth of the retention at a time, leaving no hole", async () => {
+    const dir = tempDir();
+    const store = await openStore(dir, 100);
+    for (let i = 0; i < 125; i++) await store.mutate(registerHost({ id: `h${i}`, domain: "/" }), { cause: "test" });
+    // A clear is due once 10 entries are past the retention: at revision 110 (1..10 went), then at 120 (11..20).
+    expect(store.oldestLoggedRevision).toBe(21);
+    await store.close();
+
+    const reopened = await openStore(dir, 100);
+    try {
+      expect(reopened.oldestLoggedRevision).toBe(21);
+      expect((await reopened.changesAfter(20))?.map((c) => c.revision)).toEqual(Array.from({ length: 105 }, (_, i) => 21 + i));
+      expect(await reopened.changesAfter(19)).toBeUndefined();
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it("refuses to open a store whose entities do not match its digest", async () => {
     const dir = tempDir();
     const store = await openStore(dir);

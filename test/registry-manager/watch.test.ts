@@ -80,7 +80,7 @@ describe("Replication.Watch", () => {
 
   it("sends a snapshot when the log no longer holds the revision, or the epoch disagrees", async () => {
     const manager = await startManager(defer, { logRetention: 5 });
-    await writeHosts(manager, 2000); // past the in-memory window, so the log on disk decides
+    await writeHosts(manager, 2_500); // past the in-memory window (at most 2,048 changes), so the log on disk decides
     const head = manager.store.position.revision;
     const compacted = watch(defer, manager.address, { host: "w", from_revision: 3, epoch: 1 });
     const otherEpoch = watch(defer, manager.address, { host: "w", from_revision: head, epoch: 7 });
