@@ -2,7 +2,6 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { Command } from "commander";
 import { CairnError, Code } from "../errors.js";
-import { formatFixture } from "../router/fixture.js";
 import { registryFromSnapshot } from "../wire/snapshot.js";
 import { formatBytes, type Output } from "./output.js";
 import {
@@ -62,6 +61,7 @@ export function registerImportExportCommands(program: Command, output: Output): 
     managerAction<ManagerOptions, []>(output, async ({ client, options }) => {
       await client.probe();
       const registry = registryFromSnapshot(await client.exportChunks());
+      const { formatFixture } = await import("../router/fixture.js"); // the YAML writer, only where it is used
       output.out(formatFixture(registry, options.json ? "json" : "yaml"));
     }),
   );

@@ -1,7 +1,6 @@
 import { Option, type Command } from "commander";
 import { invalidArgument } from "../errors.js";
 import { AgentClient } from "./agent-client.js";
-import { loadFixtureFile } from "./fixture-file.js";
 import { DEFAULT_TIMEOUT_MS, ManagerClient, managerAddress, MANAGER_ENV } from "./manager-client.js";
 import { commaList, parseDuration } from "./durations.js";
 import { formatJson, type Output } from "./output.js";
@@ -42,6 +41,8 @@ export function registerRouteCommand(program: Command, output: Output): void {
     .action(async function (this: Command, options: RouteOptions) {
       let route: RouteRecord;
       if (options.file) {
+        // Loaded here: the YAML reader is not worth its start-up time to every other command (an agent's above all).
+        const { loadFixtureFile } = await import("./fixture-file.js");
         route = offlineRoute(await loadFixtureFile(options.file), options);
       } else {
         if (options.down) this.error("error: --down needs --file (a live registry knows which hosts are down)");

@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
 import { CairnError, Code } from "../errors.js";
 import { StateDigest } from "../router/digest.js";
-import { cloneRegistry, emptyRegistry, type ChangeRecord, type Registry } from "../router/model.js";
+import { emptyRegistry, type ChangeRecord, type Registry } from "../router/model.js";
 import { RouteIndex } from "../router/route-index.js";
-import { RegistryDb } from "../storage/registry-db.js";
+import { entityLists, RegistryDb } from "../storage/registry-db.js";
 
 export interface ReplicaPosition {
   clusterId: string;
@@ -141,7 +141,7 @@ export class Replica {
     // Changes not yet written belong to the replaced state; those applied from now on follow the replace.
     this.unwritten = undefined;
     // The index owns `registry` and changes it as changes come; the disk gets the state as installed.
-    const installed = cloneRegistry(registry);
+    const installed = entityLists(registry);
     this.persist(() => this.db.replace(installed, stored, meta));
     this.logger.info({ revision: position.revision, epoch: position.epoch, hosts: registry.hosts.size }, "installed a snapshot");
     for (const listener of this.listeners) listener(undefined);

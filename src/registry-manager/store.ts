@@ -4,7 +4,7 @@ import { CairnError, Code, unavailable } from "../errors.js";
 import { StateDigest } from "../router/digest.js";
 import { applyOps, cloneRegistry, type ChangeRecord, type Op, type Registry } from "../router/model.js";
 import { RouteIndex } from "../router/route-index.js";
-import { RegistryDb, type StoredPosition } from "../storage/registry-db.js";
+import { entityLists, RegistryDb, type StoredPosition } from "../storage/registry-db.js";
 import { DEFAULT_LOG_RETENTION } from "./defaults.js";
 import { checkExpectedRevision, type Mutation } from "./mutations.js";
 
@@ -279,7 +279,7 @@ export class RegistryStore {
   /** Replaces everything with a snapshot (checked whole by the caller): a backup's resync. */
   install(registry: Registry, position: Position, digest = StateDigest.of(registry)): Promise<void> {
     const run = async () => {
-      await this.db.replace(registry, this.storedPosition(position));
+      await this.db.replace(entityLists(registry), this.storedPosition(position));
       this.working = cloneRegistry(registry);
       this.workingDigest = digest.copy();
       this.workingRevision = position.revision;

@@ -22,10 +22,25 @@ export class StateDigest {
 
   static of(registry: Readonly<Registry>): StateDigest {
     const digest = StateDigest.empty();
-    for (const domain of registry.domains.values()) digest.toggle(domainHash(domain));
-    for (const host of registry.hosts.values()) digest.toggle(hostHash(host));
-    for (const type of registry.types.values()) digest.toggle(typeHash(type));
+    for (const domain of registry.domains.values()) digest.addDomain(domain);
+    for (const host of registry.hosts.values()) digest.addHost(host);
+    for (const type of registry.types.values()) digest.addType(type);
     return digest;
+  }
+
+  // An entity new to the state: its hash goes in, with no old value to take out
+  // (how a snapshot is hashed as it arrives, without `update`'s bookkeeping).
+
+  addDomain(domain: DomainRecord): void {
+    this.toggle(domainHash(domain));
+  }
+
+  addHost(host: HostRecord): void {
+    this.toggle(hostHash(host));
+  }
+
+  addType(type: TypeRecord): void {
+    this.toggle(typeHash(type));
   }
 
   /** The digest after `ops`, given the registry as it was before them (not modified). */

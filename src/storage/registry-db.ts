@@ -75,6 +75,20 @@ const REPLACE_BATCH = 2_000;
 type RawOp = { type: "put"; key: string; value: string } | { type: "del"; key: string };
 
 
+/**
+ * A registry's entities, listed at one moment: a replace writes them over
+ * many turns of the event loop while the registry itself moves on.
+ */
+export interface EntityLists {
+  domains: readonly DomainRecord[];
+  hosts: readonly HostRecord[];
+  types: readonly TypeRecord[];
+}
+
+export function entityLists(registry: Readonly<Registry>): EntityLists {
+  return { domains: [...registry.domains.values()], hosts: [...registry.hosts.values()], types: [...registry.types.values()] };
+}
+
 export function revisionKey(revision: number): string {
   return revision.toString(16).padStart(16, "0");
 }
@@ -102,8 +116,8 @@ export class RegistryDb {
     this.types = db.sublevel("type", json);
   }
 
-  static async open(path: string): Promise<RegistryDb> {
-    const db = new Level<string, unknown>(path, { valueEncoding: "json" });
+  static async open(path: string, tuning: { writeBufferSize?: number; cacheSize?: number } = {}): Promise<RegistryDb> {
+    const db = new Level<string, unknown>(path, { valueEncoding: "json", ...tuning });
     try {
       await db.open();
     } catch (error) {
@@ -229,13 +243,13 @@ export class RegistryDb {
   }
 
   /**
-   * Replaces everything (entities and log) with `registry` at `position`:
+   * Replaces everything (entities and log) with `entities` at `position`:
    * how a replica installs a snapshot. It goes in batches of REPLACE_BATCH
    * (one batch of 100,000 hosts costs hundreds of MB and blocks the event
    * loop); a marker written first and removed by the last batch makes a
    * replace cut short by a crash read back as an empty store, to resync.
    */
-  async replace(registry: Readonly<Registry>, position: StoredPosition, meta: Record<string, unknown> = {}): Promise<void> {
+  async replace(entities: EntityLists, position: StoredPosition, meta: Record<string, unknown> = {}): Promise<void> {
     await this.compaction;
     const options = { keyEncoding: "utf8", valueEncoding: "utf8" };
     await this.db.batch([{ type: "put", key: PREFIX.meta + RESYNCING_KEY, value: "true" }] as never, { ...options, sync: true } as never);
@@ -247,18 +261,18 @@ export class RegistryDb {
       await this.db.batch(batch as never, { ...options, sync: false } as never);
     };
     for (const prefix of [PREFIX.domain, PREFIX.host, PREFIX.type, PREFIX.log]) {
-      for await (const key of this.db.keys({ gte: prefix, lt: prefix + "\xff", keyEncoding: "utf8" })) {
-        ops.push({ type: "del", key: key as string });
-        await flush();
-      }
+      await this.db.clear({ gte: prefix, lt: prefix + "\xff", keyEncoding: "utf8" } as never);
     }
-    const entities: [string, string, unknown][] = [
-      ...[...registry.domains.values()].map((d): [string, string, unknown] => [PREFIX.domain, d.path, d]),
-      ...[...registry.hosts.values()].map((h): [string, string, unknown] => [PREFIX.host, h.id, h]),
-      ...[...registry.types.values()].map((t): [string, string, unknown] => [PREFIX.type, t.name, t]),
-    ];
-    for (const [prefix, key, value] of entities) {
-      ops.push({ type: "put", key: prefix + key, value: JSON.stringify(value) });
+    for (const domain of entities.domains) {
+      ops.push({ type: "put", key: PREFIX.domain + domain.path, value: JSON.stringify(domain) });
+      await flush();
+    }
+    for (const host of entities.hosts) {
+      ops.push({ type: "put", key: PREFIX.host + host.id, value: JSON.stringify(host) });
+      await flush();
+    }
+    for (const type of entities.types) {
+      ops.push({ type: "put", key: PREFIX.type + type.name, value: JSON.stringify(type) });
       await flush();
     }
     await flush(true);

@@ -1,7 +1,7 @@
 import { CairnError, Code } from "../errors.js";
 import type { SnapshotChunk, SnapshotChunk__Output } from "../generated/cairn/v1/SnapshotChunk.js";
 import { StateDigest } from "../router/digest.js";
-import { applyOps, emptyRegistry, type Op, type Registry } from "../router/model.js";
+import type { Registry } from "../router/model.js";
 import { domainFromWire, domainToWire, hostFromWire, hostToWire, typeFromWire, typeToWire } from "./convert.js";
 
 /**
@@ -40,6 +40,10 @@ export function* snapshotChunks(registry: Readonly<Registry>, position: Snapshot
   }
 }
 
+function twice(what: string): CairnError {
+  return new CairnError(Code.DATA_LOSS, `snapshot: ${what} came twice`);
+}
+
 /** The registry a snapshot's chunks hold, checked whole: every chunk in order, the last one, the digest. */
 export function registryFromSnapshot(chunks: readonly SnapshotChunk__Output[]): Registry {
   const assembler = new SnapshotAssembler();
@@ -53,8 +57,9 @@ export function registryFromSnapshot(chunks: readonly SnapshotChunk__Output[]): 
  * whole snapshot nor a second pass over it are needed at the end.
  */
 export class SnapshotAssembler {
-  private readonly registry = emptyRegistry();
-  private readonly digest = StateDigest.of(this.registry);
+  // Nothing, not even the root domain: the snapshot brings every entity.
+  private readonly registry: Registry = { domains: new Map(), hosts: new Map(), types: new Map() };
+  private readonly digest = StateDigest.empty();
   private expected = 0;
   private last: SnapshotChunk__Output | undefined;
 
@@ -63,13 +68,25 @@ export class SnapshotAssembler {
     if (this.last) throw new CairnError(Code.DATA_LOSS, `snapshot: chunk ${chunk.index} came after the last chunk`);
     if (chunk.index !== this.expected) throw new CairnError(Code.DATA_LOSS, `snapshot: chunk ${chunk.index} came where chunk ${this.expected} was due`);
     this.expected++;
-    const ops: Op[] = [
-      ...chunk.domains.map((d): Op => ({ kind: "put-domain", domain: domainFromWire(d) })),
-      ...chunk.types.map((t): Op => ({ kind: "put-type", type: typeFromWire(t) })),
-      ...chunk.hosts.map((h): Op => ({ kind: "put-host", host: hostFromWire(h) })),
-    ];
-    this.digest.update(this.registry, ops);
-    applyOps(this.registry, ops);
+    const { domains, hosts, types } = this.registry;
+    for (const wire of chunk.domains) {
+      const domain = domainFromWire(wire);
+      if (domains.has(domain.path)) throw twice(`domain ${domain.path}`);
+      domains.set(domain.path, domain);
+      this.digest.addDomain(domain);
+    }
+    for (const wire of chunk.types) {
+      const type = typeFromWire(wire);
+      if (types.has(type.name)) throw twice(`type ${type.name}`);
+      types.set(type.name, type);
+      this.digest.addType(type);
+    }
+    for (const wire of chunk.hosts) {
+      const host = hostFromWire(wire);
+      if (hosts.has(host.id)) throw twice(`host ${host.id}`);
+      hosts.set(host.id, host);
+      this.digest.addHost(host);
+    }
     if (chunk.last) this.last = chunk;
     return chunk.last;
   }
