@@ -13,9 +13,15 @@ import { SnapshotAssembler } from "../wire/snapshot.js";
 /** First reconnect delay; it doubles per failure up to the maximum, with ±50% jitter. */
 export const RECONNECT_BASE_MS = 50;
 export const RECONNECT_MAX_MS = 5_000;
-/** A watch stream carries whole snapshots and large changes (an import): no 4 MiB cap. */
+/**
+ * A watch stream carries whole snapshots and large changes (an import): no
+ * 4 MiB cap, and an HTTP/2 window large enough for the manager to keep
+ * sending a snapshot while this side is busy with the chunks it has (at
+ * 64 KiB, each 100 KiB chunk waits for this event loop to grant more).
+ */
 const WATCH_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.max_receive_message_length": -1,
+  "grpc-node.flow_control_window": 1024 * 1024,
   "grpc.initial_reconnect_backoff_ms": 100,
   "grpc.max_reconnect_backoff_ms": 1_000,
 };
