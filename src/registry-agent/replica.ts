@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
 import { CairnError, Code } from "../errors.js";
 import { StateDigest } from "../router/digest.js";
-import { emptyRegistry, type ChangeRecord, type Registry } from "../router/model.js";
+import { emptyRegistry, entityLists, type ChangeRecord, type Registry } from "../router/model.js";
 import { RouteIndex } from "../router/route-index.js";
-import { entityLists, RegistryDb } from "../storage/registry-db.js";
+import { RegistryDb } from "../storage/registry-db.js";
 
 export interface ReplicaPosition {
   clusterId: string;

@@ -274,8 +274,8 @@ async function exportSnapshot(
   call.on("cancelled", () => (cancelled = true));
   try {
     // One consistent snapshot, taken at once; the chunks are sent with backpressure.
-    const { registry, position } = ctx.store.snapshot();
-    for (const chunk of snapshotChunks(registry, position)) {
+    const { entities, position } = ctx.store.snapshot();
+    for (const chunk of snapshotChunks(entities, position)) {
       if (cancelled) return;
       if (!call.write(chunk)) await drainedOrGone(call);
     }

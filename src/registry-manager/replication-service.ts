@@ -138,8 +138,8 @@ async function resume(ctx: ReplicationContext, request: WatchRequest__Output, wa
 }
 
 async function sendSnapshot(ctx: ReplicationContext, watcher: Watcher<WatchEvent | Buffer>): Promise<void> {
-  const { registry, position } = ctx.store.snapshot();
-  const chunks = snapshotChunks(registry, position);
+  const { entities, position } = ctx.store.snapshot();
+  const chunks = snapshotChunks(entities, position);
   for (const chunk of chunks) await watcher.sendCatchingUp({ snapshot: chunk });
   watcher.goLive(position.revision);
 }

@@ -2,9 +2,9 @@ import type { Logger } from "pino";
 import { systemClock, type Clock } from "../clock.js";
 import { CairnError, Code, unavailable } from "../errors.js";
 import { StateDigest } from "../router/digest.js";
-import { applyOps, cloneRegistry, type ChangeRecord, type Op, type Registry } from "../router/model.js";
+import { applyOps, cloneRegistry, entityLists, type ChangeRecord, type EntityLists, type Op, type Registry } from "../router/model.js";
 import { RouteIndex } from "../router/route-index.js";
-import { entityLists, RegistryDb, type StoredPosition } from "../storage/registry-db.js";
+import { RegistryDb, type StoredPosition } from "../storage/registry-db.js";
 import { DEFAULT_LOG_RETENTION } from "./defaults.js";
 import { checkExpectedRevision, type Mutation } from "./mutations.js";
 
@@ -314,9 +314,9 @@ export class RegistryStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** A copy of the durable registry and where it stands, taken at once. */
-  snapshot(): { registry: Registry; position: Position } {
-    return { registry: cloneRegistry(this.published.registry), position: this.position };
+  /** The durable registry's entities and where it stands, taken at once. */
+  snapshot(): { entities: EntityLists; position: Position } {
+    return { entities: entityLists(this.published.registry), position: this.position };
   }
 
   /**

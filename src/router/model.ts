@@ -131,6 +131,21 @@ export function applyOps(registry: Registry, ops: readonly Op[]): void {
   }
 }
 
+/**
+ * A registry's entities, listed at one moment: what is written or sent over
+ * many turns of the event loop while the registry itself moves on (records
+ * are never changed in place, so the lists stay true to that moment).
+ */
+export interface EntityLists {
+  domains: readonly DomainRecord[];
+  hosts: readonly HostRecord[];
+  types: readonly TypeRecord[];
+}
+
+export function entityLists(registry: Readonly<Registry>): EntityLists {
+  return { domains: [...registry.domains.values()], hosts: [...registry.hosts.values()], types: [...registry.types.values()] };
+}
+
 export function cloneRegistry(registry: Registry): Registry {
   return {
     domains: new Map(registry.domains),

@@ -4,6 +4,7 @@ import {
   emptyRegistry,
   type ChangeRecord,
   type DomainRecord,
+  type EntityLists,
   type HostRecord,
   type Op,
   type Registry,
@@ -80,20 +81,6 @@ const REPLACE_BATCH = 500;
 
 type RawOp = { type: "put"; key: string; value: string } | { type: "del"; key: string };
 
-
-/**
- * A registry's entities, listed at one moment: a replace writes them over
- * many turns of the event loop while the registry itself moves on.
- */
-export interface EntityLists {
-  domains: readonly DomainRecord[];
-  hosts: readonly HostRecord[];
-  types: readonly TypeRecord[];
-}
-
-export function entityLists(registry: Readonly<Registry>): EntityLists {
-  return { domains: [...registry.domains.values()], hosts: [...registry.hosts.values()], types: [...registry.types.values()] };
-}
 
 export function revisionKey(revision: number): string {
   return revision.toString(16).padStart(16, "0");

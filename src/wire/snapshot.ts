@@ -1,7 +1,7 @@
 import { CairnError, Code } from "../errors.js";
 import type { SnapshotChunk, SnapshotChunk__Output } from "../generated/cairn/v1/SnapshotChunk.js";
 import { StateDigest } from "../router/digest.js";
-import type { Registry } from "../router/model.js";
+import type { EntityLists, Registry } from "../router/model.js";
 import { domainFromWire, domainToWire, hostFromWire, hostToWire, typeFromWire, typeToWire } from "./convert.js";
 
 /**
@@ -21,8 +21,8 @@ export interface SnapshotPosition {
 }
 
 /** The chunks of a snapshot, each made only when it is asked for: the first goes out before the last is encoded. */
-export function* snapshotChunks(registry: Readonly<Registry>, position: SnapshotPosition): Generator<SnapshotChunk> {
-  const hosts = [...registry.hosts.values()];
+export function* snapshotChunks(entities: EntityLists, position: SnapshotPosition): Generator<SnapshotChunk> {
+  const { hosts } = entities;
   const count = Math.max(1, Math.ceil(hosts.length / SNAPSHOT_CHUNK_HOSTS));
   for (let index = 0; index < count; index++) {
     yield {
@@ -31,8 +31,8 @@ export function* snapshotChunks(registry: Readonly<Registry>, position: Snapshot
       digest: position.digest,
       cluster_id: position.clusterId,
       // Domains and types ride in the first chunk; hosts are spread over all.
-      domains: index === 0 ? [...registry.domains.values()].map(domainToWire) : [],
-      types: index === 0 ? [...registry.types.values()].map(typeToWire) : [],
+      domains: index === 0 ? entities.domains.map(domainToWire) : [],
+      types: index === 0 ? entities.types.map(typeToWire) : [],
       hosts: hosts.slice(index * SNAPSHOT_CHUNK_HOSTS, (index + 1) * SNAPSHOT_CHUNK_HOSTS).map(hostToWire),
       index,
       last: index === count - 1,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CairnError, Code } from "../../src/errors.js";
 import type { SnapshotChunk__Output } from "../../src/generated/cairn/v1/SnapshotChunk.js";
 import { StateDigest } from "../../src/router/digest.js";
-import { emptyRegistry, newHost, newPackage, type Registry } from "../../src/router/model.js";
+import { emptyRegistry, entityLists, newHost, newPackage, type Registry } from "../../src/router/model.js";
 import { registryFromSnapshot, SNAPSHOT_CHUNK_HOSTS, snapshotChunks } from "../../src/wire/snapshot.js";
 import { registryService } from "../../src/wire/proto-loader.js";
 
@@ -23,7 +23,7 @@ function fleet(hosts: number): Registry {
 /** The chunks as a watcher receives them: through the wire encoding. */
 function received(registry: Registry, revision = 9): SnapshotChunk__Output[] {
   const position = { clusterId: "c", epoch: 2, revision, digest: StateDigest.of(registry).bytes() };
-  return [...snapshotChunks(registry, position)].map((chunk) => decode(encode(chunk)));
+  return [...snapshotChunks(entityLists(registry), position)].map((chunk) => decode(encode(chunk)));
 }
 
 function dataLoss(run: () => unknown): string {
