@@ -46,9 +46,10 @@ export interface BatchWrite {
   position?: StoredPosition;
   log: boolean;
   /**
-   * Log entries below this revision are deleted once the batch is written,
-   * by one range clear that LevelDB runs off the event loop (a crash part-way
-   * leaves the log shorter at its old end, never with a hole).
+   * Log records whose changes are all below this revision are deleted once
+   * the batch is written, by one range clear that LevelDB runs off the event
+   * loop (a crash part-way leaves the log shorter at its old end, never with
+   * a hole).
    */
   compactBelow?: number;
   /** Extra meta keys to set in the same batch. */
@@ -92,6 +93,11 @@ export class RegistryDb {
   private readonly domains: Sublevel;
   private readonly hosts: Sublevel;
   private readonly types: Sublevel;
+  /**
+   * The first revision of each log record, ascending: a record holds the
+   * changes of one batch, under the key of its first revision.
+   */
+  private recordStarts: number[] = [];
   /** Lowest revision still in the log (0 when the log is empty). */
   private firstLogged = 0;
   private lastLogged = 0;
@@ -109,8 +115,8 @@ export class RegistryDb {
     this.types = db.sublevel("type", json);
   }
 
-  static async open(path: string, tuning: { writeBufferSize?: number; cacheSize?: number } = {}): Promise<RegistryDb> {
-    const db = new Level<string, unknown>(path, { valueEncoding: "json", ...tuning });
+  static async open(path: string): Promise<RegistryDb> {
+    const db = new Level<string, unknown>(path, { valueEncoding: "json" });
     try {
       await db.open();
     } catch (error) {
@@ -154,50 +160,82 @@ export class RegistryDb {
   /** The logged changes with from <= revision <= to, in order. */
   async readLog(from: number, to: number): Promise<ChangeRecord[]> {
     const changes: ChangeRecord[] = [];
-    for await (const value of this.log.values({ gte: revisionKey(from), lte: revisionKey(to) })) {
-      changes.push(fromStored(value as StoredChange));
+    for await (const value of this.log.values({ gte: revisionKey(this.recordHolding(from)), lte: revisionKey(to) })) {
+      for (const stored of storedChanges(value)) {
+        if (stored.revision >= from && stored.revision <= to) changes.push(fromStored(stored));
+      }
     }
     return changes;
+  }
+
+  /** The key revision of the record that holds `revision` (`revision` itself when none does). */
+  private recordHolding(revision: number): number {
+    const starts = this.recordStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    let found = revision;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (starts[middle]! <= revision) {
+        found = starts[middle]!;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return found;
   }
 
   /**
    * One synced batch. This is the manager's hot path, so it is built at the
    * root with each key already prefixed and each value encoded once (a host
-   * put is the same JSON in its entity and in its log entry): the same bytes
-   * the sublevels read back, without their per-operation encoding.
+   * put is the same JSON in its entity and in its log record): the same bytes
+   * the sublevels read back, without their per-operation encoding. The
+   * batch's changes go into one log record: LevelDB's cost is per entry.
    */
   async write(batch: BatchWrite): Promise<void> {
     const ops: RawOp[] = [];
     const put = (prefix: string, key: string, value: string) => ops.push({ type: "put", key: prefix + key, value });
     const del = (prefix: string, key: string) => ops.push({ type: "del", key: prefix + key });
+    const logged: string[] = [];
     for (const change of batch.changes) {
       const encodedOps: string[] = [];
       for (const op of change.ops) {
         const encoded = this.encodeEntityOp(op, put, del);
         encodedOps.push(encoded);
       }
-      if (batch.log) put(PREFIX.log, revisionKey(change.revision), encodeChange(change, encodedOps));
+      if (batch.log) logged.push(encodeChange(change, encodedOps));
     }
+    const first = batch.changes[0];
+    const last = batch.changes[batch.changes.length - 1];
+    if (batch.log && first) put(PREFIX.log, revisionKey(first.revision), `[${logged.join(",")}]`);
     if (batch.position) put(PREFIX.meta, "position", JSON.stringify(batch.position));
     for (const [key, value] of Object.entries(batch.meta ?? {})) put(PREFIX.meta, key, JSON.stringify(value));
     if (this.compactionFailure) throw this.compactionFailure;
     await this.db.batch(ops as never, { sync: batch.sync ?? true, keyEncoding: "utf8", valueEncoding: "utf8" } as never);
-    if (batch.log && batch.changes.length > 0) {
-      if (this.firstLogged === 0) this.firstLogged = batch.changes[0]!.revision;
-      this.lastLogged = batch.changes[batch.changes.length - 1]!.revision;
+    if (batch.log && first && last) {
+      this.recordStarts.push(first.revision);
+      if (this.firstLogged === 0) this.firstLogged = first.revision;
+      this.lastLogged = last.revision;
     }
     if (batch.compactBelow !== undefined) this.compact(batch.compactBelow);
   }
 
   /**
-   * Forgets the log below `below` at once (readers see the shorter log from
-   * now on) and has LevelDB delete it in the background.
+   * Forgets the records whose changes are all below `below` at once (readers
+   * see the shorter log from now on) and has LevelDB delete them in the
+   * background. The record holding `below` stays whole.
    */
   private compact(below: number): void {
-    const from = this.firstLogged;
-    const to = Math.min(below, this.lastLogged + 1);
-    if (from === 0 || to <= from) return;
-    this.firstLogged = to > this.lastLogged ? 0 : to;
+    const starts = this.recordStarts;
+    // Record i ends where record i + 1 starts, so it can go once that start is at most `below`.
+    let gone = 0;
+    while (gone + 1 < starts.length && starts[gone + 1]! <= below) gone++;
+    if (gone === 0) return;
+    const from = starts[0]!;
+    const to = starts[gone]!;
+    starts.splice(0, gone);
+    this.firstLogged = to;
     this.compaction = this.compaction
       .then(() => this.log.clear({ gte: revisionKey(from), lt: revisionKey(to) }))
       .catch((error: Error) => {
@@ -273,6 +311,7 @@ export class RegistryDb {
     for (const [key, value] of Object.entries(meta)) last.push({ type: "put", key: PREFIX.meta + key, value: JSON.stringify(value) });
     last.push({ type: "del", key: PREFIX.meta + RESYNCING_KEY });
     await this.db.batch(last as never, { ...options, sync: true } as never);
+    this.recordStarts = [];
     this.firstLogged = 0;
     this.lastLogged = 0;
   }
@@ -283,8 +322,9 @@ export class RegistryDb {
   }
 
   private async findLogBounds(): Promise<void> {
-    for await (const key of this.log.keys({ limit: 1 })) this.firstLogged = parseInt(key as string, 16);
-    for await (const key of this.log.keys({ limit: 1, reverse: true })) this.lastLogged = parseInt(key as string, 16);
+    for await (const key of this.log.keys()) this.recordStarts.push(parseInt(key as string, 16));
+    this.firstLogged = this.recordStarts[0] ?? 0;
+    for await (const value of this.log.values({ limit: 1, reverse: true })) this.lastLogged = storedChanges(value).at(-1)?.revision ?? 0;
   }
 }
 
@@ -292,6 +332,11 @@ export class RegistryDb {
 function encodeChange(change: ChangeRecord, encodedOps: readonly string[]): string {
   const digest = Buffer.from(change.digest).toString("hex");
   return `{"epoch":${change.epoch},"revision":${change.revision},"digest":"${digest}","ops":[${encodedOps.join(",")}],"timeUnixMs":${change.timeUnixMs},"cause":${JSON.stringify(change.cause)}}`;
+}
+
+/** A log record's changes (a store written before records held a whole batch has one change per record). */
+function storedChanges(value: unknown): StoredChange[] {
+  return Array.isArray(value) ? (value as StoredChange[]) : [value as StoredChange];
 }
 
 function fromStored(stored: StoredChange): ChangeRecord {

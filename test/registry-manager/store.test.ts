@@ -133,6 +133,45 @@ describe("RegistryStore", () => {
     }
   });
 
+  it("logs each batch as one record, and reads back from any revision inside one", async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    await store.mutate(registerHost({ id: "first", domain: "/" }), { cause: "test" });
+    // The first of these goes to disk alone; the other 29, accepted meanwhile, make one record.
+    await Promise.all(Array.from({ length: 30 }, (_, i) => store.mutate(registerHost({ id: `h${i}`, domain: "/" }), { cause: "test" })));
+    await store.close();
+
+    const reopened = await openStore(dir);
+    try {
+      // From disk: the in-memory window is gone after a restart.
+      expect(reopened.oldestLoggedRevision).toBe(1);
+      expect((await reopened.changesAfter(16))?.map((c) => c.revision)).toEqual(Array.from({ length: 15 }, (_, i) => i + 17));
+      expect((await reopened.changesAfter(25))?.map((c) => c.revision)).toEqual([26, 27, 28, 29, 30, 31]);
+      expect((await reopened.changesAfter(0))?.map((c) => c.revision)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it("compacts whole records only: the one holding the retention bound stays", async () => {
+    const oldestAfter = async (logRetention: number) => {
+      const store = await openStore(tempDir(), logRetention);
+      try {
+        await store.mutate(registerHost({ id: "first", domain: "/" }), { cause: "test" });
+        await Promise.all(Array.from({ length: 30 }, (_, i) => store.mutate(registerHost({ id: `h${i}`, domain: "/" }), { cause: "test" })));
+        for (let i = 0; i < 15; i++) await store.mutate(registerHost({ id: `late${i}`, domain: "/" }), { cause: "test" });
+        const oldest = store.oldestLoggedRevision;
+        expect((await store.changesAfter(oldest - 1))?.length).toBe(46 - oldest + 1);
+        return oldest;
+      } finally {
+        await store.close();
+      }
+    };
+    // Records: 1 | 2 | 3..31 (accepted while 2 was on its way to disk) | 32 | 33 | … | 46.
+    expect(await oldestAfter(10)).toBe(37); // the bound, 37, is past the big record: it went, whole
+    expect(await oldestAfter(20)).toBe(3); // the bound, 27, is inside it: it stays whole
+  });
+
   it("refuses to open a store whose entities do not match its digest", async () => {
     const dir = tempDir();
     const store = await openStore(dir);
