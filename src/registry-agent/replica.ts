@@ -64,7 +64,7 @@ export class Replica {
   }
 
   static async open(dir: string, logger: Logger): Promise<Replica> {
-    const db = await RegistryDb.open(dir);
+    const db = await RegistryDb.open(dir, logger);
     const { registry, position } = await db.load();
     const seenEpoch = (await db.getMeta<number>(SEEN_EPOCH_KEY)) ?? 0;
     const digest = StateDigest.of(registry);

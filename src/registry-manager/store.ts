@@ -122,7 +122,7 @@ export class RegistryStore {
 
   /** Opens (or creates) the store in `dir` and checks that what is on disk is whole. */
   static async open(dir: string, options: StoreOptions = {}): Promise<RegistryStore> {
-    const db = await RegistryDb.open(dir);
+    const db = await RegistryDb.open(dir, options.logger);
     try {
       const { registry, position } = await db.load();
       const digest = StateDigest.of(registry);
@@ -246,6 +246,7 @@ export class RegistryStore {
   replicate(changes: readonly ChangeRecord[]): Promise<void> {
     const run = async () => {
       if (changes.length === 0) return;
+      await this.writesDone();
       // Checked one by one against the working state. A refusal part-way leaves
       // it ahead of the disk, which is fine: a refused change always ends in a
       // snapshot install, which replaces it whole.
@@ -279,6 +280,7 @@ export class RegistryStore {
   /** Replaces everything with a snapshot (checked whole by the caller): a backup's resync. */
   install(registry: Registry, position: Position, digest = StateDigest.of(registry)): Promise<void> {
     const run = async () => {
+      await this.writesDone();
       await this.db.replace(entityLists(registry), this.storedPosition(position));
       this.working = cloneRegistry(registry);
       this.workingDigest = digest.copy();
@@ -291,6 +293,15 @@ export class RegistryStore {
     const result = this.replicating.then(run);
     this.replicating = result.catch(() => {});
     return result;
+  }
+
+  /**
+   * Until the write loop has nothing left: a manager that was refused its
+   * writes (stepping down) still writes and publishes what it had accepted,
+   * and that must land before what its new primary sends replaces it.
+   */
+  private async writesDone(): Promise<void> {
+    while (this.flushActive) await this.flushing;
   }
 
   /** Starts a new epoch (a promotion): the changes from now on carry it. */
@@ -450,7 +461,20 @@ export class RegistryStore {
     this.recent.push(change);
     // Trimmed by half a window at a time, not by one entry per change.
     if (this.recent.length >= 2 * RECENT_CHANGES) this.recent.splice(0, this.recent.length - RECENT_CHANGES);
-    for (const listener of this.listeners) listener(change);
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        // The change is durable whatever a listener does; the write loop must go on.
+        if (this.logger) {
+          this.logger.error({ err: error, revision: change.revision }, "a change listener failed");
+        } else {
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
+    }
   }
 
   private fail(error: Error, group: Accepted[]): void {

@@ -1,4 +1,5 @@
 import { Level } from "level";
+import type { Logger } from "pino";
 import { CairnError, Code } from "../errors.js";
 import {
   emptyRegistry,
@@ -13,12 +14,16 @@ import {
 
 /**
  * The on-disk layout shared by the registry manager and the agent's replica:
- * one LevelDB with sublevels per kind. Every write is one synced batch that
- * spans the sublevels, so a crash leaves either all of a change or none of it.
+ * one LevelDB with sublevels per kind. Every change is written in one batch
+ * that spans the sublevels (with its position), so a crash leaves either all
+ * of a change or none of it. What is not in such a batch: the log's
+ * compaction (range clears, oldest first) and a replace (behind a marker).
  *
  *   meta/position      { clusterId, epoch, revision, digest }
  *   meta/<other>       component-specific (role, primary, ...)
- *   log/<rev:16 hex>   a ChangeRecord; fixed width so byte order is numeric order
+ *   log/<rev:16 hex>   the ChangeRecords of one batch, keyed by the first
+ *                      revision; fixed width so byte order is numeric order
+ *                      (stores written before hold one ChangeRecord each)
  *   domain/<path>, host/<id>, type/<name>   the entities
  */
 
@@ -98,7 +103,7 @@ export class RegistryDb {
    * changes of one batch, under the key of its first revision.
    */
   private recordStarts: number[] = [];
-  /** Lowest revision still in the log (0 when the log is empty). */
+  /** Lowest revision still in the log (0 when the log is empty); moves up before its clear has run. */
   private firstLogged = 0;
   private lastLogged = 0;
   /** The range clears of the log, one after the other. */
@@ -106,7 +111,10 @@ export class RegistryDb {
   /** A failed clear: LevelDB is in trouble, so the next write fails with it. */
   private compactionFailure: Error | undefined;
 
-  private constructor(private readonly db: Level<string, unknown>) {
+  private constructor(
+    private readonly db: Level<string, unknown>,
+    private readonly logger: Logger | undefined,
+  ) {
     const json = { valueEncoding: "json" } as const;
     this.meta = db.sublevel("meta", json);
     this.log = db.sublevel("log", json);
@@ -115,7 +123,7 @@ export class RegistryDb {
     this.types = db.sublevel("type", json);
   }
 
-  static async open(path: string): Promise<RegistryDb> {
+  static async open(path: string, logger?: Logger): Promise<RegistryDb> {
     const db = new Level<string, unknown>(path, { valueEncoding: "json" });
     try {
       await db.open();
@@ -123,7 +131,7 @@ export class RegistryDb {
       const cause = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
       throw new CairnError(Code.FAILED_PRECONDITION, `cannot open the store in ${path}: ${cause}`);
     }
-    const store = new RegistryDb(db);
+    const store = new RegistryDb(db, logger);
     await store.findLogBounds();
     return store;
   }
@@ -131,8 +139,12 @@ export class RegistryDb {
   /** Everything on disk: the entities and where they stand (undefined for a new store). */
   async load(): Promise<{ registry: Registry; position: StoredPosition | undefined }> {
     const registry = emptyRegistry();
-    // A replace cut short: what is here is half of two states, worth nothing.
-    if ((await this.meta.get(RESYNCING_KEY)) !== undefined) return { registry, position: undefined };
+    // A replace cut short: what is here is half of two states, worth nothing,
+    // the log included (the next replace clears it).
+    if ((await this.meta.get(RESYNCING_KEY)) !== undefined) {
+      this.forgetLog();
+      return { registry, position: undefined };
+    }
     for await (const value of this.domains.values()) {
       const domain = value as DomainRecord;
       registry.domains.set(domain.path, domain);
@@ -239,6 +251,7 @@ export class RegistryDb {
     this.compaction = this.compaction
       .then(() => this.log.clear({ gte: revisionKey(from), lt: revisionKey(to) }))
       .catch((error: Error) => {
+        this.logger?.error({ err: error }, "the log could not be compacted; the next write fails");
         this.compactionFailure ??= error;
       });
   }
@@ -291,9 +304,12 @@ export class RegistryDb {
       ops = [];
       await this.db.batch(batch as never, { ...options, sync: false } as never);
     };
-    for (const prefix of [PREFIX.domain, PREFIX.host, PREFIX.type, PREFIX.log]) {
+    for (const prefix of [PREFIX.log, PREFIX.domain, PREFIX.host, PREFIX.type]) {
       await this.db.clear({ gte: prefix, lt: prefix + "\xff", keyEncoding: "utf8" } as never);
     }
+    this.forgetLog();
+    // Whatever failed to compact is gone with the rest.
+    this.compactionFailure = undefined;
     for (const domain of entities.domains) {
       ops.push({ type: "put", key: PREFIX.domain + domain.path, value: JSON.stringify(domain) });
       await flush();
@@ -311,6 +327,9 @@ export class RegistryDb {
     for (const [key, value] of Object.entries(meta)) last.push({ type: "put", key: PREFIX.meta + key, value: JSON.stringify(value) });
     last.push({ type: "del", key: PREFIX.meta + RESYNCING_KEY });
     await this.db.batch(last as never, { ...options, sync: true } as never);
+  }
+
+  private forgetLog(): void {
     this.recordStarts = [];
     this.firstLogged = 0;
     this.lastLogged = 0;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { Code } from "../../src/errors.js";
+import { Level } from "level";
+import { CairnError, Code } from "../../src/errors.js";
 import { StateDigest } from "../../src/router/digest.js";
+import { emptyRegistry, newHost } from "../../src/router/model.js";
 import { registerHost, setLabels, setMaintenance } from "../../src/registry-manager/mutations.js";
 import { RegistryStore } from "../../src/registry-manager/store.js";
 import { RegistryDb } from "../../src/storage/registry-db.js";
@@ -186,5 +188,72 @@ describe("RegistryStore", () => {
     await db.close();
 
     await expect(RegistryStore.open(dir)).rejects.toMatchObject({ code: Code.DATA_LOSS });
+  });
+});
+
+describe("RegistryStore when it stops taking writes", () => {
+  it("refuses what it had accepted, yet writes it, so that the disk and the working state stay one", async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    const refusal = new CairnError(Code.FAILED_PRECONDITION, "not the primary any more");
+    const onDisk = store.mutate(registerHost({ id: "a", domain: "/" }), { cause: "test" }); // on its way to disk
+    const accepted = ["b", "c", "d"].map((id) => store.mutate(registerHost({ id, domain: "/" }), { cause: "test" }));
+    const answers = Promise.all([onDisk, ...accepted].map((write) => expect(write).rejects.toBe(refusal)));
+    store.refuseWrites(refusal);
+    await answers;
+    await expect(store.mutate(registerHost({ id: "e", domain: "/" }), { cause: "test" })).rejects.toBe(refusal);
+    await store.close();
+
+    const reopened = await openStore(dir);
+    try {
+      expect(reopened.position.revision).toBe(4);
+      expect([...reopened.index.registry.hosts.keys()].sort()).toEqual(["a", "b", "c", "d"]);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it("installs a snapshot only after the writes it had accepted, so that none of them lands on top", async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    const writes = Promise.allSettled(["a", "b", "c"].map((id) => store.mutate(registerHost({ id, domain: "/" }), { cause: "test" })));
+    store.refuseWrites(new CairnError(Code.FAILED_PRECONDITION, "not the primary any more"));
+    const registry = emptyRegistry();
+    registry.hosts.set("z", newHost("z", "/"));
+    const digest = StateDigest.of(registry);
+    await store.install(registry, { clusterId: "cluster-test", epoch: 2, revision: 10, digest: digest.bytes() }, digest);
+    expect((await writes).map((write) => write.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(store.position.revision).toBe(10);
+    expect([...store.index.registry.hosts.keys()]).toEqual(["z"]);
+    await store.close();
+
+    const reopened = await openStore(dir);
+    try {
+      expect(reopened.position).toMatchObject({ epoch: 2, revision: 10 });
+      expect([...reopened.index.registry.hosts.keys()]).toEqual(["z"]);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it("opens empty, its log forgotten, after a snapshot install cut short", async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    for (let i = 0; i < 5; i++) await store.mutate(registerHost({ id: `h${i}`, domain: "/" }), { cause: "test" });
+    await store.close();
+    // The marker a replace writes first and removes last: as if the process died in between.
+    const raw = new Level<string, string>(dir, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    await raw.put("!meta!resyncing", "true");
+    await raw.close();
+
+    const cut = await RegistryStore.open(dir);
+    try {
+      expect(cut.initialized).toBe(false);
+      expect(cut.position.revision).toBe(0);
+      expect(cut.oldestLoggedRevision).toBe(0);
+      expect(await cut.changesAfter(0)).toEqual([]);
+    } finally {
+      await cut.close();
+    }
   });
 });
