@@ -170,7 +170,10 @@ export class Replica {
     if (!this.unwritten) {
       const pending: { changes: ChangeRecord[]; meta: Record<string, unknown> } = (this.unwritten = { changes: [], meta: {} });
       const clusterId = this.current.clusterId;
-      this.persist(() => {
+      this.persist(async () => {
+        // Routes first, disk after: the write waits for the end of the I/O that brought the change,
+        // so a burst of changes is applied (and answered) before any of it is written, then written once.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         if (this.unwritten === pending) this.unwritten = undefined;
         const last = pending.changes[pending.changes.length - 1]!;
         const position = { clusterId, epoch: last.epoch, revision: last.revision, digest: Buffer.from(last.digest).toString("hex") };
