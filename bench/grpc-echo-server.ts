@@ -2,10 +2,12 @@
  * A bare grpc-js server with one unary method that answers its request's
  * bytes: the manager bench's reference for the unary calls per second this
  * machine's loopback and grpc-js manage, with the same client layout as the
- * writers, before any registry work. Prints `listening on ADDR` like
- * `cairn manager start`; stops on SIGTERM.
+ * writers, before any registry work, on a server made as cairn's are
+ * (newServer). Prints `listening on ADDR` like `cairn manager start`; stops
+ * on SIGTERM.
  */
 import * as grpc from "@grpc/grpc-js";
+import { newServer } from "../src/wire/server.js";
 
 /** The method's path; bench/manager-writers.ts calls it. */
 const ECHO_METHOD = "/bench.Echo/Echo";
@@ -23,7 +25,7 @@ const service: grpc.ServiceDefinition = {
   },
 };
 
-const server = new grpc.Server();
+const server = newServer();
 server.addService(service, {
   Echo: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => callback(null, call.request),
 });

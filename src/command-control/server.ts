@@ -6,7 +6,7 @@ import type { AuthorizeCommandRequest__Output } from "../generated/cairn/v1/Auth
 import { silentLogger, type Logger } from "../logger.js";
 import { endpointOf } from "../router/model.js";
 import { hostIdProblem } from "../router/names.js";
-import { bindServer, listenHost } from "../wire/server.js";
+import { bindServer, listenHost, newServer } from "../wire/server.js";
 import { unary } from "../wire/status.js";
 import { commandControlService, type CommandControlHandlers } from "../wire/proto-loader.js";
 import type { Rules } from "./rules.js";
@@ -48,7 +48,7 @@ export class CommandControlServer {
     const idProblem = hostIdProblem(options.hostId);
     if (idProblem) throw invalidArgument(`--host: ${idProblem}`);
     const logger = (options.logger ?? silentLogger).child({ component: "command-control", host: options.hostId });
-    const server = new grpc.Server({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES });
+    const server = newServer({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES });
     server.addService(commandControlService, commandControlHandlers(options.hostId, options.rules, logger));
     try {
       const port = await bindServer(server, options.listen);

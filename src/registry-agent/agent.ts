@@ -5,7 +5,7 @@ import { invalidArgument } from "../errors.js";
 import { silentLogger } from "../logger.js";
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry-manager/defaults.js";
 import { endpointOf, REGISTRY_TYPE, ROOT_PATH, type ChangeRecord } from "../router/model.js";
-import { bindServer, listenHost } from "../wire/server.js";
+import { bindServer, listenHost, newServer } from "../wire/server.js";
 import { agentService, v1, type CommandControlClient } from "../wire/proto-loader.js";
 import { WatchFeed } from "../replication/watch-feed.js";
 import { hostIdProblem } from "../router/names.js";
@@ -62,7 +62,7 @@ export class RegistryAgent {
     const logger = (options.logger ?? silentLogger).child({ host: options.hostId });
     const random = options.random ?? seededRandom(Date.now());
     const replica = await Replica.open(options.dataDir, logger);
-    const server = new grpc.Server();
+    const server = newServer();
     try {
       const port = await bindServer(server, options.listen);
       const host = listenHost(options.listen);

@@ -12,7 +12,7 @@ import { endpointOf, packageOf, REGISTRY_TYPE, type Registry } from "../router/m
 import { hostIdProblem } from "../router/names.js";
 import { changeToWire, managerRoleFromWire, packageToWire } from "../wire/convert.js";
 import { registryService, replicationService, v1, type ReplicationClient } from "../wire/proto-loader.js";
-import { bindServer, listenHost } from "../wire/server.js";
+import { bindServer, listenHost, newServer } from "../wire/server.js";
 import { BackupTracker } from "./backups.js";
 import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_INTERVAL_MS } from "./defaults.js";
 import { LivenessTracker } from "./liveness.js";
@@ -135,7 +135,7 @@ export class RegistryManager implements ManagerControl {
         role = "primary";
         logger.info({ clusterId: store.position.clusterId }, "bootstrapped a new registry at epoch 1");
       }
-      server = new grpc.Server({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES });
+      server = newServer({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES });
       const port = await bindServer(server, options.listen);
       const address = endpointOf(listenHost(options.listen), port);
       const random = options.random ?? seededRandom(Date.now());

@@ -2,6 +2,15 @@ import * as grpc from "@grpc/grpc-js";
 import { CairnError, Code } from "../errors.js";
 import { DEFAULT_ADDRESS } from "../router/model.js";
 
+/**
+ * A gRPC server with cairn's options: channelz is off (grpc-js keeps its
+ * per-call bookkeeping, timestamps included, for a debug service that cairn
+ * does not serve).
+ */
+export function newServer(options: grpc.ServerOptions = {}): grpc.Server {
+  return new grpc.Server({ "grpc.enable_channelz": 0, ...options });
+}
+
 /** Binds `server` to `listen` (host:port, port 0 for any free one) and returns the port it got. */
 export function bindServer(server: grpc.Server, listen: string): Promise<number> {
   return new Promise((resolve, reject) =>
