@@ -2,6 +2,7 @@ import { Level } from "level";
 import type { Logger } from "pino";
 import { CairnError, Code } from "../errors.js";
 import {
+  applyOps,
   emptyRegistry,
   type ChangeRecord,
   type DomainRecord,
@@ -19,7 +20,15 @@ import {
  * of a change or none of it. What is not in such a batch: the log's
  * compaction (range clears, oldest first) and a replace (behind a marker).
  *
+ * A logged write (the registry manager's) puts the batch's changes in one log
+ * record and leaves their entity keys behind: those are brought up to date
+ * in a later batch, a checkpoint, every so often and before the log is
+ * compacted past them. Opening replays the log after the checkpoint, then
+ * writes one. An unlogged write (an agent's replica) puts its entities.
+ *
  *   meta/position      { clusterId, epoch, revision, digest }
+ *   meta/checkpoint    the revision the entity keys are current at (absent:
+ *                      at the position)
  *   meta/<other>       component-specific (role, primary, ...)
  *   log/<rev:16 hex>   the ChangeRecords of one batch, keyed by the first
  *                      revision; fixed width so byte order is numeric order
@@ -76,6 +85,12 @@ const PREFIX = { meta: "!meta!", log: "!log!", domain: "!domain!", host: "!host!
 
 /** Set while a replace is under way (see `replace`). */
 const RESYNCING_KEY = "resyncing";
+/** The revision the entity keys are current at, when the log holds the changes after it (see `write`). */
+const CHECKPOINT_KEY = "checkpoint";
+/** A logged write brings the entity keys up to date once they are this many revisions behind… */
+const CHECKPOINT_REVISIONS = 1_000;
+/** …or once this many entities wait (an import), so that what waits in memory stays small. */
+const CHECKPOINT_ENTITIES = 10_000;
 /**
  * Operations per batch of a replace: small, so that little of its JSON is
  * alive when the young generation is collected. At 2,000, a 100,000-host
@@ -106,6 +121,13 @@ export class RegistryDb {
   /** Lowest revision still in the log (0 when the log is empty); moves up before its clear has run. */
   private firstLogged = 0;
   private lastLogged = 0;
+  /**
+   * Where the entity keys stand (undefined until a logged write or a
+   * replace set it: a store without it has them current at its position).
+   */
+  private checkpointRevision: number | undefined;
+  /** Entity keys changed by logged writes since the checkpoint: their latest JSON, or null when deleted. */
+  private stale = new Map<string, string | null>();
   /** The range clears of the log, one after the other. */
   private compaction: Promise<void> = Promise.resolve();
   /** A failed clear: LevelDB is in trouble, so the next write fails with it. */
@@ -133,6 +155,7 @@ export class RegistryDb {
     }
     const store = new RegistryDb(db, logger);
     await store.findLogBounds();
+    store.checkpointRevision = (await store.meta.get(CHECKPOINT_KEY)) as number | undefined;
     return store;
   }
 
@@ -158,6 +181,24 @@ export class RegistryDb {
       registry.types.set(type.name, type);
     }
     const position = (await this.meta.get("position")) as StoredPosition | undefined;
+    // The entity keys are current at the checkpoint; the log has every change since.
+    const checkpoint = this.checkpointRevision;
+    if (position && checkpoint !== undefined && checkpoint < position.revision) {
+      const touched = new Set<string>();
+      for (const change of await this.readLog(checkpoint + 1, position.revision)) {
+        applyOps(registry, change.ops);
+        for (const op of change.ops) touched.add(entityKey(op));
+      }
+      // Recovery ends in a checkpoint: a later one writes only the entities it saw change, so the
+      // ones the log supplied here must reach their keys now.
+      const ops: RawOp[] = [...touched].map((key) => {
+        const value = entityValue(registry, key);
+        return value === undefined ? { type: "del", key } : { type: "put", key, value: JSON.stringify(value) };
+      });
+      ops.push({ type: "put", key: PREFIX.meta + CHECKPOINT_KEY, value: String(position.revision) });
+      await this.db.batch(ops as never, { sync: true, keyEncoding: "utf8", valueEncoding: "utf8" } as never);
+      this.checkpointRevision = position.revision;
+    }
     return { registry, position };
   }
 
@@ -201,31 +242,49 @@ export class RegistryDb {
   /**
    * One synced batch. This is the manager's hot path, so it is built at the
    * root with each key already prefixed and each value encoded once (a host
-   * put is the same JSON in its entity and in its log record): the same bytes
-   * the sublevels read back, without their per-operation encoding. The
-   * batch's changes go into one log record: LevelDB's cost is per entry.
+   * is the same JSON in its log record and, at the checkpoint, in its entity
+   * key): the same bytes the sublevels read back, without their
+   * per-operation encoding. LevelDB's cost is per entry, so a logged batch is
+   * its log record and its position, plus the waiting entities at a
+   * checkpoint.
    */
   async write(batch: BatchWrite): Promise<void> {
     const ops: RawOp[] = [];
     const put = (prefix: string, key: string, value: string) => ops.push({ type: "put", key: prefix + key, value });
     const del = (prefix: string, key: string) => ops.push({ type: "del", key: prefix + key });
-    const logged: string[] = [];
-    for (const change of batch.changes) {
-      const encodedOps: string[] = [];
-      for (const op of change.ops) {
-        const encoded = this.encodeEntityOp(op, put, del);
-        encodedOps.push(encoded);
-      }
-      if (batch.log) logged.push(encodeChange(change, encodedOps));
-    }
     const first = batch.changes[0];
     const last = batch.changes[batch.changes.length - 1];
-    if (batch.log && first) put(PREFIX.log, revisionKey(first.revision), `[${logged.join(",")}]`);
+    const logged = batch.log && first !== undefined && last !== undefined;
+    // A logged change is whole in its log record: its entities wait for the next checkpoint.
+    const stale = this.stale;
+    const putEntity = logged ? (prefix: string, key: string, value: string) => void stale.set(prefix + key, value) : put;
+    const delEntity = logged ? (prefix: string, key: string) => void stale.set(prefix + key, null) : del;
+    const records: string[] = [];
+    for (const change of batch.changes) {
+      const encodedOps: string[] = [];
+      for (const op of change.ops) encodedOps.push(this.encodeEntityOp(op, putEntity, delEntity));
+      if (batch.log) records.push(encodeChange(change, encodedOps));
+    }
+    let checkpoint = this.checkpointRevision;
+    if (logged) {
+      put(PREFIX.log, revisionKey(first.revision), `[${records.join(",")}]`);
+      // Until now every change was written to its entities too: they are current before this batch.
+      checkpoint ??= first.revision - 1;
+      // Due every so often, and whenever the log is to be compacted past the checkpoint.
+      const compactingPast = batch.compactBelow !== undefined && batch.compactBelow > checkpoint + 1;
+      if (compactingPast || last.revision - checkpoint >= CHECKPOINT_REVISIONS || stale.size >= CHECKPOINT_ENTITIES) {
+        for (const [key, value] of stale) ops.push(value === null ? { type: "del", key } : { type: "put", key, value });
+        stale.clear();
+        checkpoint = last.revision;
+      }
+      if (checkpoint !== this.checkpointRevision) put(PREFIX.meta, CHECKPOINT_KEY, String(checkpoint));
+    }
     if (batch.position) put(PREFIX.meta, "position", JSON.stringify(batch.position));
     for (const [key, value] of Object.entries(batch.meta ?? {})) put(PREFIX.meta, key, JSON.stringify(value));
     if (this.compactionFailure) throw this.compactionFailure;
     await this.db.batch(ops as never, { sync: batch.sync ?? true, keyEncoding: "utf8", valueEncoding: "utf8" } as never);
-    if (batch.log && first && last) {
+    this.checkpointRevision = checkpoint;
+    if (logged) {
       this.recordStarts.push(first.revision);
       if (this.firstLogged === 0) this.firstLogged = first.revision;
       this.lastLogged = last.revision;
@@ -239,6 +298,8 @@ export class RegistryDb {
    * background. The record holding `below` stays whole.
    */
   private compact(below: number): void {
+    // The changes after the checkpoint are the only copy of what the entity keys lack.
+    if (this.checkpointRevision !== undefined) below = Math.min(below, this.checkpointRevision + 1);
     const starts = this.recordStarts;
     // Record i ends where record i + 1 starts, so it can go once that start is at most `below`.
     let gone = 0;
@@ -308,6 +369,7 @@ export class RegistryDb {
       await this.db.clear({ gte: prefix, lt: prefix + "\xff", keyEncoding: "utf8" } as never);
     }
     this.forgetLog();
+    this.stale.clear();
     // Whatever failed to compact is gone with the rest.
     this.compactionFailure = undefined;
     for (const domain of entities.domains) {
@@ -323,10 +385,14 @@ export class RegistryDb {
       await flush();
     }
     await flush(true);
-    const last: RawOp[] = [{ type: "put", key: PREFIX.meta + "position", value: JSON.stringify(position) }];
+    const last: RawOp[] = [
+      { type: "put", key: PREFIX.meta + "position", value: JSON.stringify(position) },
+      { type: "put", key: PREFIX.meta + CHECKPOINT_KEY, value: String(position.revision) },
+    ];
     for (const [key, value] of Object.entries(meta)) last.push({ type: "put", key: PREFIX.meta + key, value: JSON.stringify(value) });
     last.push({ type: "del", key: PREFIX.meta + RESYNCING_KEY });
     await this.db.batch(last as never, { ...options, sync: true } as never);
+    this.checkpointRevision = position.revision;
   }
 
   private forgetLog(): void {
@@ -337,6 +403,13 @@ export class RegistryDb {
 
   async close(): Promise<void> {
     await this.compaction;
+    // A checkpoint at the last logged change, so that the next open has nothing to replay.
+    if (this.stale.size > 0 && this.lastLogged > 0) {
+      const ops: RawOp[] = [...this.stale].map(([key, value]) => (value === null ? { type: "del", key } : { type: "put", key, value }));
+      ops.push({ type: "put", key: PREFIX.meta + CHECKPOINT_KEY, value: String(this.lastLogged) });
+      await this.db.batch(ops as never, { sync: true, keyEncoding: "utf8", valueEncoding: "utf8" } as never);
+      this.stale.clear();
+    }
     await this.db.close();
   }
 
@@ -351,6 +424,31 @@ export class RegistryDb {
 function encodeChange(change: ChangeRecord, encodedOps: readonly string[]): string {
   const digest = Buffer.from(change.digest).toString("hex");
   return `{"epoch":${change.epoch},"revision":${change.revision},"digest":"${digest}","ops":[${encodedOps.join(",")}],"timeUnixMs":${change.timeUnixMs},"cause":${JSON.stringify(change.cause)}}`;
+}
+
+/** The key of the entity `op` puts or deletes. */
+function entityKey(op: Op): string {
+  switch (op.kind) {
+    case "put-domain":
+      return PREFIX.domain + op.domain.path;
+    case "delete-domain":
+      return PREFIX.domain + op.path;
+    case "put-host":
+      return PREFIX.host + op.host.id;
+    case "delete-host":
+      return PREFIX.host + op.id;
+    case "put-type":
+      return PREFIX.type + op.type.name;
+    case "delete-type":
+      return PREFIX.type + op.name;
+  }
+}
+
+/** The entity under `key` in `registry`, undefined when there is none. */
+function entityValue(registry: Readonly<Registry>, key: string): DomainRecord | HostRecord | TypeRecord | undefined {
+  if (key.startsWith(PREFIX.domain)) return registry.domains.get(key.slice(PREFIX.domain.length));
+  if (key.startsWith(PREFIX.host)) return registry.hosts.get(key.slice(PREFIX.host.length));
+  return registry.types.get(key.slice(PREFIX.type.length));
 }
 
 /** A log record's changes (a store written before records held a whole batch has one change per record). */

@@ -77,7 +77,9 @@ describe("crash safety", () => {
 
     const db = await RegistryDb.open(dataDir);
     defer(() => db.close());
-    const { position } = await db.load();
+    const { registry: onDisk, position } = await db.load();
+    // What the manager served is what its folder holds, after crashes and a clean stop alike.
+    expect(onDisk).toEqual(registry);
     const log = await db.readLog(1, position!.revision);
     // No gap, nothing after the state's revision, and replaying the log gives every change's digest.
     expect(log.map((c) => c.revision)).toEqual(Array.from({ length: position!.revision }, (_, i) => i + 1));

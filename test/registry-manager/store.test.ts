@@ -5,7 +5,7 @@ import { StateDigest } from "../../src/router/digest.js";
 import { emptyRegistry, newHost } from "../../src/router/model.js";
 import { registerHost, setLabels, setMaintenance } from "../../src/registry-manager/mutations.js";
 import { RegistryStore } from "../../src/registry-manager/store.js";
-import { RegistryDb } from "../../src/storage/registry-db.js";
+import { RegistryDb, revisionKey } from "../../src/storage/registry-db.js";
 import { useTempDirs } from "../support/temp-dir.js";
 
 const tempDir = useTempDirs();
@@ -172,6 +172,33 @@ describe("RegistryStore", () => {
     // Records: 1 | 2 | 3..31 (accepted while 2 was on its way to disk) | 32 | 33 | … | 46.
     expect(await oldestAfter(10)).toBe(37); // the bound, 37, is past the big record: it went, whole
     expect(await oldestAfter(20)).toBe(3); // the bound, 27, is inside it: it stays whole
+  });
+
+  it("goes on from a store written before checkpoints: one change per log entry, every entity current", async () => {
+    const dir = tempDir();
+    const registry = emptyRegistry();
+    const a = newHost("a", "/");
+    registry.hosts.set("a", a);
+    const digest = StateDigest.of(registry).hex();
+    const raw = new Level<string, string>(dir, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    await raw.batch([
+      { type: "put", key: "!domain!/", value: JSON.stringify({ path: "/" }) },
+      { type: "put", key: "!host!a", value: JSON.stringify(a) },
+      { type: "put", key: `!log!${revisionKey(1)}`, value: JSON.stringify({ epoch: 1, revision: 1, digest, ops: [{ kind: "put-host", host: a }], timeUnixMs: 0, cause: "test" }) },
+      { type: "put", key: "!meta!position", value: JSON.stringify({ clusterId: "cluster-test", epoch: 1, revision: 1, digest }) },
+    ]);
+    await raw.close();
+
+    const store = await openStore(dir);
+    await store.mutate(registerHost({ id: "b", domain: "/" }), { cause: "test" });
+    await store.close();
+    const reopened = await openStore(dir);
+    try {
+      expect([...reopened.index.registry.hosts.keys()].sort()).toEqual(["a", "b"]);
+      expect((await reopened.changesAfter(0))?.map((c) => c.revision)).toEqual([1, 2]);
+    } finally {
+      await reopened.close();
+    }
   });
 
   it("refuses to open a store whose entities do not match its digest", async () => {
