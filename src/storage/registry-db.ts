@@ -183,7 +183,8 @@ export class RegistryDb {
     const position = (await this.meta.get("position")) as StoredPosition | undefined;
     // The entity keys are current at the checkpoint; the log has every change since.
     const checkpoint = this.checkpointRevision;
-    if (position && checkpoint !== undefined && checkpoint < position.revision) {
+    // (A replica keeps no log: its unlogged writes put their entities, so nothing lags.)
+    if (position && checkpoint !== undefined && checkpoint < position.revision && this.lastLogged > checkpoint) {
       const touched = new Set<string>();
       for (const change of await this.readLog(checkpoint + 1, position.revision)) {
         applyOps(registry, change.ops);
@@ -255,10 +256,11 @@ export class RegistryDb {
     const first = batch.changes[0];
     const last = batch.changes[batch.changes.length - 1];
     const logged = batch.log && first !== undefined && last !== undefined;
-    // A logged change is whole in its log record: its entities wait for the next checkpoint.
-    const stale = this.stale;
-    const putEntity = logged ? (prefix: string, key: string, value: string) => void stale.set(prefix + key, value) : put;
-    const delEntity = logged ? (prefix: string, key: string) => void stale.set(prefix + key, null) : del;
+    // A logged change is whole in its log record: its entities wait for the next checkpoint, and
+    // join the others waiting only once this batch is on disk (a failed batch must leave no trace).
+    const waiting = new Map<string, string | null>();
+    const putEntity = logged ? (prefix: string, key: string, value: string) => void waiting.set(prefix + key, value) : put;
+    const delEntity = logged ? (prefix: string, key: string) => void waiting.set(prefix + key, null) : del;
     const records: string[] = [];
     for (const change of batch.changes) {
       const encodedOps: string[] = [];
@@ -266,16 +268,21 @@ export class RegistryDb {
       if (batch.log) records.push(encodeChange(change, encodedOps));
     }
     let checkpoint = this.checkpointRevision;
+    let checkpointed = false;
     if (logged) {
       put(PREFIX.log, revisionKey(first.revision), `[${records.join(",")}]`);
       // Until now every change was written to its entities too: they are current before this batch.
       checkpoint ??= first.revision - 1;
       // Due every so often, and whenever the log is to be compacted past the checkpoint.
       const compactingPast = batch.compactBelow !== undefined && batch.compactBelow > checkpoint + 1;
-      if (compactingPast || last.revision - checkpoint >= CHECKPOINT_REVISIONS || stale.size >= CHECKPOINT_ENTITIES) {
-        for (const [key, value] of stale) ops.push(value === null ? { type: "del", key } : { type: "put", key, value });
-        stale.clear();
+      const entities = this.stale.size + waiting.size;
+      if (compactingPast || last.revision - checkpoint >= CHECKPOINT_REVISIONS || entities >= CHECKPOINT_ENTITIES) {
+        // This batch's values come last: in a batch, the last write of a key wins.
+        for (const entries of [this.stale, waiting]) {
+          for (const [key, value] of entries) ops.push(value === null ? { type: "del", key } : { type: "put", key, value });
+        }
         checkpoint = last.revision;
+        checkpointed = true;
       }
       if (checkpoint !== this.checkpointRevision) put(PREFIX.meta, CHECKPOINT_KEY, String(checkpoint));
     }
@@ -283,8 +290,10 @@ export class RegistryDb {
     for (const [key, value] of Object.entries(batch.meta ?? {})) put(PREFIX.meta, key, JSON.stringify(value));
     if (this.compactionFailure) throw this.compactionFailure;
     await this.db.batch(ops as never, { sync: batch.sync ?? true, keyEncoding: "utf8", valueEncoding: "utf8" } as never);
-    this.checkpointRevision = checkpoint;
     if (logged) {
+      this.checkpointRevision = checkpoint;
+      if (checkpointed) this.stale.clear();
+      else for (const [key, value] of waiting) this.stale.set(key, value);
       this.recordStarts.push(first.revision);
       if (this.firstLogged === 0) this.firstLogged = first.revision;
       this.lastLogged = last.revision;

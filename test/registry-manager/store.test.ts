@@ -201,6 +201,26 @@ describe("RegistryStore", () => {
     }
   });
 
+  it("leaves the disk as it was when a write fails, and still opens after a clean close", async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    await store.mutate(registerHost({ id: "a", domain: "/" }), { cause: "test" });
+    // The LevelDB under the store, made to fail its next batches (a full disk).
+    const level = (store as unknown as { db: { db: { batch: unknown } } }).db.db;
+    level.batch = () => Promise.reject(new Error("disk full"));
+    await expect(store.mutate(registerHost({ id: "b", domain: "/" }), { cause: "test" })).rejects.toThrow(/could not be made durable: disk full/);
+    delete (level as { batch?: unknown }).batch;
+    await store.close();
+
+    const reopened = await openStore(dir);
+    try {
+      expect(reopened.position.revision).toBe(1);
+      expect([...reopened.index.registry.hosts.keys()]).toEqual(["a"]);
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it("refuses to open a store whose entities do not match its digest", async () => {
     const dir = tempDir();
     const store = await openStore(dir);
