@@ -118,8 +118,7 @@ export class RegistryDb {
    * changes of one batch, under the key of its first revision.
    */
   private recordStarts: number[] = [];
-  /** Lowest revision still in the log (0 when the log is empty); moves up before its clear has run. */
-  private firstLogged = 0;
+  /** The last revision in the log (0 when it is empty). */
   private lastLogged = 0;
   /**
    * Where the entity keys stand (undefined until a logged write or a
@@ -208,7 +207,8 @@ export class RegistryDb {
   }
 
   get logBounds(): { first: number; last: number } {
-    return { first: this.firstLogged, last: this.lastLogged };
+    // The first record moves up before its clear has run: readers see the shorter log at once.
+    return { first: this.recordStarts[0] ?? 0, last: this.lastLogged };
   }
 
   /** The logged changes with from <= revision <= to, in order. */
@@ -295,7 +295,6 @@ export class RegistryDb {
       if (checkpointed) this.stale.clear();
       else for (const [key, value] of waiting) this.stale.set(key, value);
       this.recordStarts.push(first.revision);
-      if (this.firstLogged === 0) this.firstLogged = first.revision;
       this.lastLogged = last.revision;
     }
     if (batch.compactBelow !== undefined) this.compact(batch.compactBelow);
@@ -317,7 +316,6 @@ export class RegistryDb {
     const from = starts[0]!;
     const to = starts[gone]!;
     starts.splice(0, gone);
-    this.firstLogged = to;
     this.compaction = this.compaction
       .then(() => this.log.clear({ gte: revisionKey(from), lt: revisionKey(to) }))
       .catch((error: Error) => {
@@ -406,7 +404,6 @@ export class RegistryDb {
 
   private forgetLog(): void {
     this.recordStarts = [];
-    this.firstLogged = 0;
     this.lastLogged = 0;
   }
 
@@ -424,7 +421,6 @@ export class RegistryDb {
 
   private async findLogBounds(): Promise<void> {
     for await (const key of this.log.keys()) this.recordStarts.push(parseInt(key as string, 16));
-    this.firstLogged = this.recordStarts[0] ?? 0;
     for await (const value of this.log.values({ limit: 1, reverse: true })) this.lastLogged = storedChanges(value).at(-1)?.revision ?? 0;
   }
 }
