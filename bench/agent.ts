@@ -71,7 +71,7 @@ import {
   type ServerProcess,
 } from "./lib/fleet.js";
 import { describeRegistry, generateRegistry, SPEC_SIZE } from "./lib/generate.js";
-import { report, summarize, timeMs, type PartReport, type Row } from "./lib/stats.js";
+import { FanOutTimes, report, summarize, timeMs, type PartReport, type Row } from "./lib/stats.js";
 
 export interface AgentBenchOptions {
   seed?: number;
@@ -691,29 +691,13 @@ async function swarmPhase(
   await sleep(2_000);
   const idleS = (wallMs() - idle0.wall) / 1000;
   const idleRate = { manager: (manager.cpuSeconds() - idle0.manager) / idleS, swarm: (swarmCpu() - idle0.swarm) / idleS };
-  const pairs: number[] = [];
-  const last: number[] = [];
-  const first: number[] = [];
-  const acks: number[] = [];
+  const times = new FanOutTimes();
   const changeWindows: [number, number][] = [];
   const cpu0 = { manager: manager.cpuSeconds(), swarm: pids.map(procCpuSeconds), bench: process.cpuUsage(), machine: machineCpuSeconds(), wall: wallMs() };
   for (let i = 0; i < options.changes; i++) {
     const c = await change();
-    const times = await everyone(c.revision, 30_000);
-    if (times.length !== total) throw new Error(`revision ${c.revision}: ${times.length} receipts for ${total} agents`);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const t of times) {
-      const ms = t - c.sent;
-      if (!(ms > 0)) throw new Error(`revision ${c.revision}: a receipt ${ms} ms after the send (clocks disagree?)`);
-      pairs.push(ms);
-      lo = Math.min(lo, ms);
-      hi = Math.max(hi, ms);
-    }
-    first.push(lo);
-    last.push(hi);
+    const hi = times.add(c, await everyone(c.revision, 30_000), total, "agents");
     changeWindows.push([c.sent, c.sent + hi]);
-    acks.push(c.acked - c.sent);
     await sleep(20);
   }
   const wallS = (wallMs() - cpu0.wall) / 1000;
@@ -755,7 +739,7 @@ async function swarmPhase(
   rows.push({
     name: `${label}: change → agent`,
     unit: "ms",
-    summary: summarize(pairs),
+    summary: summarize(times.latencies),
     // SPEC 10's "one change reaching 1,000 watching agents" (p99 < 120 ms, beside etcd's 180 ms and a bare
     // grpc-js broadcast's 80 ms) is the fan-out, judged in the manager part on 1,000 watch channels. This row
     // adds every agent's own work on the same 2 cores, so it carries no budget: it is reported as measured.
@@ -771,9 +755,9 @@ async function swarmPhase(
       `${perChange.managerMs.toFixed(1)} ms of CPU and each agent ≈ ${perChange.agentUs.toFixed(0)} µs (× ${fmtCount(total)} agents = ` +
       `${((perChange.agentUs * total) / 1000).toFixed(0)} ms of CPU per change on these ${os.cpus().length} cores)`,
   });
-  rows.push({ name: `${label}: change → last agent`, unit: "ms", summary: summarize(last), note: `per change: when the last agent had it; ${gcNote}` });
-  rows.push({ name: `${label}: change → first agent`, unit: "ms", summary: summarize(first) });
-  rows.push({ name: `${label}: mutation acknowledged`, unit: "ms", summary: summarize(acks), note: "the SetMaintenance reply (durable on the manager's disk)" });
+  rows.push({ name: `${label}: change → last agent`, unit: "ms", summary: summarize(times.last), note: `per change: when the last agent had it; ${gcNote}` });
+  rows.push({ name: `${label}: change → first agent`, unit: "ms", summary: summarize(times.first) });
+  rows.push({ name: `${label}: mutation acknowledged`, unit: "ms", summary: summarize(times.acks), note: "the SetMaintenance reply (durable on the manager's disk)" });
   rows.push({
     name: `${label}: RSS per agent process`,
     unit: "MiB",

@@ -60,7 +60,7 @@ import {
   type Quiet,
 } from "./lib/cairn-process.js";
 import { describeRegistry, generateRegistry, SPEC_SIZE } from "./lib/generate.js";
-import { nowNs, report, summarize, timeMs, type PartReport, type Row } from "./lib/stats.js";
+import { FanOutTimes, nowNs, report, summarize, timeMs, type PartReport, type Row } from "./lib/stats.js";
 import type { FromWatchers, ToWatchers } from "./manager-watchers.js";
 import type { FromWriters, RunWriters, WriterClient } from "./manager-writers.js";
 
@@ -403,10 +403,7 @@ async function watchPhases(
       }
 
       const quiet = await awaitQuiet(QUIET_WAIT_MS);
-      const pairs: number[] = [];
-      const last: number[] = [];
-      const first: number[] = [];
-      const acks: number[] = [];
+      const times = new FanOutTimes();
       const cpu0 = manager.cpuSeconds();
       const childCpu0 = children.map(({ child }) => procCpuSeconds(child.pid!));
       const bench0 = process.cpuUsage();
@@ -416,19 +413,7 @@ async function watchPhases(
         const c = await change();
         const got = await everyone(c.revision, 30_000);
         received.delete(c.revision);
-        if (got.times.length !== watchers) throw new Error(`revision ${c.revision}: ${got.times.length} receipts for ${watchers} watchers`);
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (const t of got.times) {
-          const ms = t - c.sent;
-          if (!(ms > 0)) throw new Error(`revision ${c.revision}: a receipt ${ms} ms after the send (clocks disagree?)`);
-          pairs.push(ms);
-          lo = Math.min(lo, ms);
-          hi = Math.max(hi, ms);
-        }
-        first.push(lo);
-        last.push(hi);
-        acks.push(c.acked - c.sent);
+        times.add(c, got.times, watchers, "watchers");
         await sleep(5);
       }
       const wallS = (wallMs() - wall0) / 1000;
@@ -443,7 +428,7 @@ async function watchPhases(
       rows.push({
         name: `${label}: change → watcher`,
         unit: "ms",
-        summary: summarize(pairs),
+        summary: summarize(times.latencies),
         ...(watchers === 1_000 ? { budget: { text: "p99 < 120 ms", checks: [{ metric: "p99" as const, below: 120 }] } } : {}),
         note:
           `${options.changes} changes one at a time (SetMaintenance toggles) × ${watchers} watchers, from sending the mutation to each ` +
@@ -452,9 +437,9 @@ async function watchPhases(
           `other processes ${othersCpuS.toFixed(2)} CPU s ` +
           `in ${wallS.toFixed(2)} s on ${os.cpus().length} cores${quietNote(quiet)}`,
       });
-      rows.push({ name: `${label}: change → last watcher`, unit: "ms", summary: summarize(last) });
-      rows.push({ name: `${label}: change → first watcher`, unit: "ms", summary: summarize(first) });
-      rows.push({ name: `${label}: mutation acknowledged`, unit: "ms", summary: summarize(acks) });
+      rows.push({ name: `${label}: change → last watcher`, unit: "ms", summary: summarize(times.last) });
+      rows.push({ name: `${label}: change → first watcher`, unit: "ms", summary: summarize(times.first) });
+      rows.push({ name: `${label}: mutation acknowledged`, unit: "ms", summary: summarize(times.acks) });
       phases[label] = {
         connections,
         processes,

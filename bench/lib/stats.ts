@@ -264,3 +264,33 @@ export class GcWatch {
     this.observer.disconnect();
   }
 }
+
+/**
+ * The receipts of changes sent one at a time to many receivers (watchers,
+ * agents): every latency, and per change the first, the last and the
+ * writer's acknowledgement, all from the send (the same wall clock).
+ */
+export class FanOutTimes {
+  readonly latencies: number[] = [];
+  readonly first: number[] = [];
+  readonly last: number[] = [];
+  readonly acks: number[] = [];
+
+  /** Adds one change's receipts (wall-clock ms) and returns its last one's latency. */
+  add(change: { revision: number; sent: number; acked: number }, receipts: readonly number[], receivers: number, what: string): number {
+    if (receipts.length !== receivers) throw new Error(`revision ${change.revision}: ${receipts.length} receipts for ${receivers} ${what}`);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const at of receipts) {
+      const ms = at - change.sent;
+      if (!(ms > 0)) throw new Error(`revision ${change.revision}: a receipt ${ms} ms after the send (clocks disagree?)`);
+      this.latencies.push(ms);
+      lo = Math.min(lo, ms);
+      hi = Math.max(hi, ms);
+    }
+    this.first.push(lo);
+    this.last.push(hi);
+    this.acks.push(change.acked - change.sent);
+    return hi;
+  }
+}
