@@ -10,7 +10,18 @@ import { checkExpectedRevision, type Mutation } from "./mutations.js";
 
 /** Recent changes kept in memory (this many to twice as many) so that watchers near the head never read the disk. */
 const RECENT_CHANGES = 1_024;
-/** Mutations grouped into one synced batch at most. */
+/**
+ * How many of the waiting mutations one synced batch takes: a quarter of
+ * them, at least MIN_GROUP, at most MAX_GROUP. Taking all of them makes the
+ * writers one convoy: answered together, back together, written together,
+ * while the disk, the manager and the writers take turns. In groups, one is
+ * answered while the next is on disk and the writers of a third send their
+ * next request, so the three overlap. MIN_GROUP is about what the manager
+ * accepts during one fsync here (about 1 ms, at 60 to 80 µs a mutation):
+ * smaller groups would leave the disk the bottleneck.
+ */
+const GROUPS_IN_LINE = 4;
+const MIN_GROUP = 16;
 const MAX_GROUP = 4_096;
 
 export interface Position {
@@ -69,10 +80,11 @@ interface Batch {
 /**
  * The registry manager's durable state. Each mutation runs as it arrives,
  * against the latest accepted state, and takes the next revision; the ones
- * accepted while a batch is on its way to disk become the next synced batch
- * (group commit), so the next batch is ready when the disk is. A mutation is
- * acknowledged, published to readers and streamed to watchers only once its
- * batch is on disk, so nobody ever sees a change that a crash could take back.
+ * accepted while a batch is on its way to disk make the next synced
+ * batches (group commit, a group at a time: see GROUPS_IN_LINE), so the
+ * next batch is ready when the disk is. A mutation is acknowledged,
+ * published to readers and streamed to watchers only once its batch is on
+ * disk, so nobody ever sees a change that a crash could take back.
  *
  * Knows nothing of gRPC: services consume `mutate`, `subscribe`, `snapshot`
  * and `changesAfter`.
@@ -386,10 +398,11 @@ export class RegistryStore {
     }
   }
 
-  /** Hands the accepted mutations to the disk, in one synced batch (undefined when there are none). */
+  /** Hands the next group of accepted mutations to the disk, in one synced batch (undefined when there are none). */
   private writeBatch(): Batch | undefined {
     if (this.accepted.length === 0) return undefined;
-    const group = this.accepted.splice(0, MAX_GROUP);
+    const size = Math.min(MAX_GROUP, Math.max(MIN_GROUP, Math.ceil(this.accepted.length / GROUPS_IN_LINE)));
+    const group = this.accepted.splice(0, size);
     const changes: ChangeRecord[] = [];
     for (const accepted of group) if (accepted.change) changes.push(accepted.change);
     const last = changes[changes.length - 1];
