@@ -12,7 +12,8 @@ import { checkExpectedRevision, type Mutation } from "./mutations.js";
 const RECENT_CHANGES = 1_024;
 /**
  * How many of the waiting mutations one synced batch takes: a quarter of
- * them, at least MIN_GROUP, at most MAX_GROUP. Taking all of them makes the
+ * them, but MIN_GROUP when a quarter is fewer, and at most MAX_GROUP (a batch
+ * never waits to fill up: it goes when the disk is free). Taking all makes the
  * writers one convoy: answered together, back together, written together,
  * while the disk, the manager and the writers take turns. In groups, one is
  * answered while the next is on disk and the writers of a third send their
