@@ -156,7 +156,7 @@ describe("RegistryStore", () => {
     const dir = tempDir();
     const store = await openStore(dir);
     await store.mutate(registerHost({ id: "first", domain: "/" }), { cause: "test" });
-    // The first of these goes to disk alone; the other 29, accepted meanwhile, make one record.
+    // The first of these goes to disk alone; the other 29, accepted meanwhile, make two records: 3..18 and 19..31.
     await Promise.all(Array.from({ length: 30 }, (_, i) => store.mutate(registerHost({ id: `h${i}`, domain: "/" }), { cause: "test" })));
     await store.close();
 
@@ -186,7 +186,7 @@ describe("RegistryStore", () => {
         await store.close();
       }
     };
-    // Records: 1 | 2 | 3..18, 19..31 (accepted while 2 was on its way to disk, 16 at least to a batch) | 32 | 33 | … | 46.
+    // Records: 1 | 2 | 3..18 | 19..31 (the 29 accepted while 2 was on its way to disk: 16, then the 13 left) | 32 | … | 46.
     expect(await oldestAfter(10)).toBe(37); // the bound, 37, is past the big records: they went, whole
     expect(await oldestAfter(20)).toBe(19); // the bound, 27, is inside 19..31: it stays whole
   });
