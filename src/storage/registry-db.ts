@@ -196,7 +196,7 @@ export class RegistryDb {
         return value === undefined ? { type: "del", key } : { type: "put", key, value: JSON.stringify(value) };
       });
       ops.push({ type: "put", key: PREFIX.meta + CHECKPOINT_KEY, value: String(position.revision) });
-      await this.db.batch(ops as never, { sync: true, keyEncoding: "utf8", valueEncoding: "utf8" } as never);
+      await this.writeRaw(ops, true);
       this.checkpointRevision = position.revision;
     }
     return { registry, position };
@@ -278,9 +278,8 @@ export class RegistryDb {
       const entities = this.stale.size + waiting.size;
       if (compactingPast || last.revision - checkpoint >= CHECKPOINT_REVISIONS || entities >= CHECKPOINT_ENTITIES) {
         // This batch's values come last: in a batch, the last write of a key wins.
-        for (const entries of [this.stale, waiting]) {
-          for (const [key, value] of entries) ops.push(value === null ? { type: "del", key } : { type: "put", key, value });
-        }
+        pushEntityOps(ops, this.stale);
+        pushEntityOps(ops, waiting);
         checkpoint = last.revision;
         checkpointed = true;
       }
@@ -289,7 +288,7 @@ export class RegistryDb {
     if (batch.position) put(PREFIX.meta, "position", JSON.stringify(batch.position));
     for (const [key, value] of Object.entries(batch.meta ?? {})) put(PREFIX.meta, key, JSON.stringify(value));
     if (this.compactionFailure) throw this.compactionFailure;
-    await this.db.batch(ops as never, { sync: batch.sync ?? true, keyEncoding: "utf8", valueEncoding: "utf8" } as never);
+    await this.writeRaw(ops, batch.sync ?? true);
     if (logged) {
       this.checkpointRevision = checkpoint;
       if (checkpointed) this.stale.clear();
@@ -363,14 +362,13 @@ export class RegistryDb {
    */
   async replace(entities: EntityLists, position: StoredPosition, meta: Record<string, unknown> = {}): Promise<void> {
     await this.compaction;
-    const options = { keyEncoding: "utf8", valueEncoding: "utf8" };
-    await this.db.batch([{ type: "put", key: PREFIX.meta + RESYNCING_KEY, value: "true" }] as never, { ...options, sync: true } as never);
+    await this.writeRaw([{ type: "put", key: PREFIX.meta + RESYNCING_KEY, value: "true" }], true);
     let ops: RawOp[] = [];
     const flush = async (force = false) => {
       if (ops.length < REPLACE_BATCH && !force) return;
       const batch = ops;
       ops = [];
-      await this.db.batch(batch as never, { ...options, sync: false } as never);
+      await this.writeRaw(batch, false);
     };
     for (const prefix of [PREFIX.log, PREFIX.domain, PREFIX.host, PREFIX.type]) {
       await this.db.clear({ gte: prefix, lt: prefix + "\xff", keyEncoding: "utf8" } as never);
@@ -398,8 +396,13 @@ export class RegistryDb {
     ];
     for (const [key, value] of Object.entries(meta)) last.push({ type: "put", key: PREFIX.meta + key, value: JSON.stringify(value) });
     last.push({ type: "del", key: PREFIX.meta + RESYNCING_KEY });
-    await this.db.batch(last as never, { ...options, sync: true } as never);
+    await this.writeRaw(last, true);
     this.checkpointRevision = position.revision;
+  }
+
+  /** One batch at the root: its keys already prefixed, its values already encoded. */
+  private writeRaw(ops: readonly RawOp[], sync: boolean): Promise<void> {
+    return this.db.batch(ops as never, { sync, keyEncoding: "utf8", valueEncoding: "utf8" } as never);
   }
 
   private forgetLog(): void {
@@ -411,9 +414,10 @@ export class RegistryDb {
     await this.compaction;
     // A checkpoint at the last logged change, so that the next open has nothing to replay.
     if (this.stale.size > 0 && this.lastLogged > 0) {
-      const ops: RawOp[] = [...this.stale].map(([key, value]) => (value === null ? { type: "del", key } : { type: "put", key, value }));
+      const ops: RawOp[] = [];
+      pushEntityOps(ops, this.stale);
       ops.push({ type: "put", key: PREFIX.meta + CHECKPOINT_KEY, value: String(this.lastLogged) });
-      await this.db.batch(ops as never, { sync: true, keyEncoding: "utf8", valueEncoding: "utf8" } as never);
+      await this.writeRaw(ops, true);
       this.stale.clear();
     }
     await this.db.close();
@@ -429,6 +433,11 @@ export class RegistryDb {
 function encodeChange(change: ChangeRecord, encodedOps: readonly string[]): string {
   const digest = Buffer.from(change.digest).toString("hex");
   return `{"epoch":${change.epoch},"revision":${change.revision},"digest":"${digest}","ops":[${encodedOps.join(",")}],"timeUnixMs":${change.timeUnixMs},"cause":${JSON.stringify(change.cause)}}`;
+}
+
+/** Entity keys with their JSON (null: deleted), as the ops that write them. */
+function pushEntityOps(ops: RawOp[], entries: ReadonlyMap<string, string | null>): void {
+  for (const [key, value] of entries) ops.push(value === null ? { type: "del", key } : { type: "put", key, value });
 }
 
 /** The key of the entity `op` puts or deletes. */
