@@ -5,8 +5,7 @@ import type { AuthorizeCommandReply } from "../generated/cairn/v1/AuthorizeComma
 import type { AuthorizeCommandRequest__Output } from "../generated/cairn/v1/AuthorizeCommandRequest.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { endpointOf } from "../router/model.js";
-import { hostIdProblem } from "../router/names.js";
-import { bindServer, listenHost, newServer } from "../wire/server.js";
+import { bindServer, checkHostOption, listenHost, newServer } from "../wire/server.js";
 import { unary } from "../wire/status.js";
 import { commandControlService, type CommandControlHandlers } from "../wire/proto-loader.js";
 import type { Rules } from "./rules.js";
@@ -45,8 +44,7 @@ export class CommandControlServer {
   ) {}
 
   static async start(options: CommandControlOptions): Promise<CommandControlServer> {
-    const idProblem = hostIdProblem(options.hostId);
-    if (idProblem) throw invalidArgument(`--host: ${idProblem}`);
+    checkHostOption(options.hostId);
     const logger = (options.logger ?? silentLogger).child({ component: "command-control", host: options.hostId });
     const server = newServer({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES });
     server.addService(commandControlService, commandControlHandlers(options.hostId, options.rules, logger));

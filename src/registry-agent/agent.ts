@@ -5,10 +5,9 @@ import { invalidArgument } from "../errors.js";
 import { silentLogger } from "../logger.js";
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry-manager/defaults.js";
 import { endpointOf, REGISTRY_TYPE, ROOT_PATH, type ChangeRecord } from "../router/model.js";
-import { bindServer, listenHost, newServer } from "../wire/server.js";
+import { bindServer, checkHostOption, listenHost, newServer } from "../wire/server.js";
 import { agentService, v1, type CommandControlClient } from "../wire/proto-loader.js";
 import { WatchFeed } from "../replication/watch-feed.js";
-import { hostIdProblem } from "../router/names.js";
 import { agentHandlers } from "./agent-service.js";
 import { Heartbeater } from "./heartbeater.js";
 import { Replica } from "./replica.js";
@@ -56,8 +55,7 @@ export class RegistryAgent {
 
   static async start(options: AgentOptions): Promise<RegistryAgent> {
     if (options.managers.length === 0) throw invalidArgument("an agent needs at least one registry manager address (--manager)");
-    const badHost = hostIdProblem(options.hostId);
-    if (badHost) throw invalidArgument(`--host: ${badHost}`);
+    checkHostOption(options.hostId);
     const clock = options.clock ?? systemClock;
     const logger = (options.logger ?? silentLogger).child({ host: options.hostId });
     const random = options.random ?? seededRandom(Date.now());

@@ -2,17 +2,16 @@ import { randomUUID } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { seededRandom, systemClock, type Clock, type Timer } from "../clock.js";
-import { CairnError, Code, failedPrecondition, invalidArgument, notPrimary } from "../errors.js";
+import { CairnError, Code, failedPrecondition, notPrimary } from "../errors.js";
 import type { HeartbeatReply__Output } from "../generated/cairn/v1/HeartbeatReply.js";
 import type { Position__Output } from "../generated/cairn/v1/Position.js";
 import type { WatchEvent } from "../generated/cairn/v1/WatchEvent.js";
 import { silentLogger } from "../logger.js";
 import { WatchFeed } from "../replication/watch-feed.js";
 import { endpointOf, packageOf, REGISTRY_TYPE, type Registry } from "../router/model.js";
-import { hostIdProblem } from "../router/names.js";
 import { changeToWire, managerRoleFromWire, packageToWire } from "../wire/convert.js";
 import { registryService, replicationService, v1, type ReplicationClient } from "../wire/proto-loader.js";
-import { bindServer, listenHost, newServer } from "../wire/server.js";
+import { bindServer, checkHostOption, listenHost, newServer } from "../wire/server.js";
 import { BackupTracker } from "./backups.js";
 import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_INTERVAL_MS } from "./defaults.js";
 import { LivenessTracker } from "./liveness.js";
@@ -108,8 +107,7 @@ export class RegistryManager implements ManagerControl {
   }
 
   static async start(options: ManagerOptions): Promise<RegistryManager> {
-    const badHost = hostIdProblem(options.hostId);
-    if (badHost) throw invalidArgument(`--host: ${badHost}`);
+    checkHostOption(options.hostId);
     const clock = options.clock ?? systemClock;
     const logger = (options.logger ?? silentLogger).child({ host: options.hostId });
     const settings = {

@@ -1,6 +1,13 @@
 import * as grpc from "@grpc/grpc-js";
-import { CairnError, Code } from "../errors.js";
+import { CairnError, Code, invalidArgument } from "../errors.js";
 import { DEFAULT_ADDRESS } from "../router/model.js";
+import { hostIdProblem } from "../router/names.js";
+
+/** Refuses a server's --host that is not a host id, before anything is opened or bound. */
+export function checkHostOption(hostId: string): void {
+  const problem = hostIdProblem(hostId);
+  if (problem) throw invalidArgument(`--host: ${problem}`);
+}
 
 /**
  * A gRPC server with cairn's options: channelz is off (grpc-js keeps its
