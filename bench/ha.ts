@@ -415,4 +415,3 @@ function promotionRows(rows: Row[], k: number, rounds: readonly Promotion[]): vo
     note: "every agent's Status at the new epoch with a revision at least the first write's (polled every 20 ms)",
   });
 }
-

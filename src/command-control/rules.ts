@@ -230,6 +230,5 @@ class RulesReader extends ProblemReader {
     const hint = (typeof scalar === "number" || typeof scalar === "boolean") && expected.startsWith("a string") ? " (quote it)" : "";
     this.report(at, `${what} must be ${expected}, got ${describe(value)}${hint}`);
   }
-
 }
 

@@ -86,7 +86,6 @@ interface Entry {
   at: number;
 }
 
-
 class FixtureReader extends ProblemReader {
   /** Host id -> offset of its first `id` value, across the whole tree. */
   private readonly hostIds = new Map<string, number>();
@@ -389,7 +388,6 @@ class FixtureReader extends ProblemReader {
     const hint = (typeof scalar === "number" || typeof scalar === "boolean") && expected === "a string" ? " (quote it)" : "";
     this.report(at, say(subject, `${name} must be ${expected}, got ${describe(value)}${hint}`));
   }
-
 }
 
 function say(subject: string, text: string): string {
