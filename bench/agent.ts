@@ -51,8 +51,8 @@ import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AgentStatus__Output } from "../src/generated/cairn/v1/AgentStatus.js";
-import { formatFixture } from "../src/router/fixture.js";
-import { emptyRegistry, newHost, newPackage } from "../src/router/model.js";
+import { formatFixture } from "../src/fixture/fixture.js";
+import { emptyRegistry, newHost, newPackage } from "../src/registry/model.js";
 import { awaitQuiet, checkBuild, Cleanup, establishedTo, machineCpuSeconds, procCpuSeconds, quietNote, pct, type Quiet } from "./lib/cairn-process.js";
 import type { FromSwarm, ToSwarm } from "./lib/agent-swarm.js";
 import {

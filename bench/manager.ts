@@ -42,7 +42,7 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { MutationReply__Output } from "../src/generated/cairn/v1/MutationReply.js";
-import { formatFixture } from "../src/router/fixture.js";
+import { formatFixture } from "../src/fixture/fixture.js";
 import { TestRegistryClient } from "../test/support/manager.js";
 import {
   awaitQuiet,

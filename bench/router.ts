@@ -11,7 +11,7 @@
  * Sanity checks run before and after the timed loops, never inside them.
  */
 import { RouteIndex } from "../src/router/route-index.js";
-import { cloneRegistry, type HostRecord, type Op, type Registry } from "../src/router/model.js";
+import { cloneRegistry, type HostRecord, type Op, type Registry } from "../src/registry/model.js";
 import type { Route, RouteCandidate, Tier } from "../src/router/route.js";
 import { referenceRoute } from "../test/router/reference-route.js";
 import { DEFAULT_MANAGER_TYPES, describeRegistry, generateRegistry, SPEC_SIZE, type GenerateOptions } from "./lib/generate.js";

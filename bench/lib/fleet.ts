@@ -6,9 +6,9 @@
  * timing helpers both benches share.
  */
 import { performance } from "node:perf_hooks";
-import { AgentClient } from "../../src/cli/agent-client.js";
-import { formatFixture } from "../../src/router/fixture.js";
-import type { Registry } from "../../src/router/model.js";
+import { AgentClient } from "../../src/client/agent-client.js";
+import { formatFixture } from "../../src/fixture/fixture.js";
+import type { Registry } from "../../src/registry/model.js";
 import { TestRegistryClient } from "../../test/support/manager.js";
 import { CAIRN_BIN, startServerProcess, type Cleanup, type ManagerProcess } from "./cairn-process.js";
 

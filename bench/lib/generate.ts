@@ -19,7 +19,7 @@ import {
   type PackageRecord,
   type Policy,
   type Registry,
-} from "../../src/router/model.js";
+} from "../../src/registry/model.js";
 import { Rng } from "./rng.js";
 
 export interface ManagerTypeSpec {

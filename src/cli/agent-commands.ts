@@ -1,9 +1,10 @@
 import type { Command } from "commander";
-import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry-manager/defaults.js";
-import { AgentClient } from "./agent-client.js";
+import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
+import { AgentClient } from "../client/agent-client.js";
 import { commaList, parseDuration } from "./durations.js";
-import { DEFAULT_TIMEOUT_MS } from "./manager-client.js";
+import { DEFAULT_TIMEOUT_MS } from "../client/manager-client.js";
 import { formatJson, type Output } from "./output.js";
+import { checkHostOption } from "./server-options.js";
 import { untilSignal } from "./signals.js";
 
 interface AgentStartOptions {
@@ -36,6 +37,7 @@ export function registerAgentCommands(program: Command, output: Output): void {
     .option("--domain <path>", "domain to register this host in at first contact", "/")
     .option("--heartbeat-interval <duration>", "how often to heartbeat until the manager says otherwise", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS)
     .action(async (options: AgentStartOptions) => {
+      checkHostOption(options.host);
       const [{ createLogger }, { RegistryAgent }] = await Promise.all([import("../logger.js"), import("../registry-agent/agent.js")]);
       const logger = createLogger("registry-agent");
       const agent = await RegistryAgent.start({

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { Output } from "./output.js";
+import { checkHostOption } from "./server-options.js";
 import { untilSignal } from "./signals.js";
 
 interface CommandControlStartOptions {
@@ -21,6 +22,7 @@ export function registerCommandControlCommands(program: Command, output: Output)
       "YAML rules: allow/deny by user and command glob, first match wins, deny by default; without --rules, everyone may run everything",
     )
     .action(async (options: CommandControlStartOptions) => {
+      checkHostOption(options.host);
       // Loaded here, not at the top: every other command starts faster without the server.
       const [{ createLogger }, { CommandControlServer }, { compileRules, defaultRules }, { readTextFile }] = await Promise.all([
         import("../logger.js"),

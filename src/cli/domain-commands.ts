@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { formatJson, formatTable, type Output } from "./output.js";
-import { managerAction, managerCommand, mutationAction, mutationCommand, type ManagerOptions } from "./manager-client.js";
+import { managerAction, managerCommand, mutationAction, mutationCommand, type ManagerOptions } from "./manager-session.js";
 
 /** `cairn domain add|rm|mv|ls` (SPEC 9). */
 export function registerDomainCommands(program: Command, output: Output): void {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { CairnError, Code } from "../errors.js";
-import { parseFixture } from "../router/fixture.js";
-import type { Registry } from "../router/model.js";
+import { parseFixture } from "../fixture/fixture.js";
+import type { Registry } from "../registry/model.js";
 
 export async function readTextFile(path: string): Promise<string> {
   try {

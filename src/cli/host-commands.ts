@@ -1,7 +1,7 @@
 import { Argument, InvalidArgumentError, type Command } from "commander";
-import type { HostRecord } from "../router/model.js";
+import type { HostRecord } from "../registry/model.js";
 import { formatFields, formatJson, formatTable, type Output } from "./output.js";
-import { managerAction, managerCommand, mutationAction, mutationCommand, type ManagerOptions } from "./manager-client.js";
+import { managerAction, managerCommand, mutationAction, mutationCommand, type ManagerOptions } from "./manager-session.js";
 import { formatLabels, formatPackage, formatPackages, hostJson } from "./registry-format.js";
 
 interface HostListOptions extends ManagerOptions {

@@ -11,7 +11,7 @@ import {
   printMutation,
   type ManagerOptions,
   type MutationOptions,
-} from "./manager-client.js";
+} from "./manager-session.js";
 
 /** Import chunk size: well under the manager's 4 MiB message bound. */
 export const IMPORT_CHUNK_BYTES = 1024 * 1024;
@@ -61,7 +61,7 @@ export function registerImportExportCommands(program: Command, output: Output): 
     managerAction<ManagerOptions, []>(output, async ({ client, options }) => {
       await client.probe();
       const registry = registryFromSnapshot(await client.exportChunks());
-      const { formatFixture } = await import("../router/fixture.js"); // the YAML writer, only where it is used
+      const { formatFixture } = await import("../fixture/fixture.js"); // the YAML writer, only where it is used
       output.out(formatFixture(registry, options.json ? "json" : "yaml"));
     }),
   );

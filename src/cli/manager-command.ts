@@ -1,7 +1,9 @@
 import type { Command } from "commander";
-import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_LOG_RETENTION } from "../registry-manager/defaults.js";
+import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
+import { DEFAULT_LOG_RETENTION } from "../registry-manager/defaults.js";
 import { parseCount, parseDuration } from "./durations.js";
 import type { Output } from "./output.js";
+import { checkHostOption } from "./server-options.js";
 import { untilSignal } from "./signals.js";
 
 interface ManagerStartOptions {
@@ -33,6 +35,7 @@ export function registerManagerCommands(program: Command, output: Output): void 
     .option("--down-after <duration>", "silence after which a host is marked down", parseDuration, DEFAULT_DOWN_AFTER_MS)
     .option("--log-retention <changes>", "changes kept in the log for resuming watchers", parseCount, DEFAULT_LOG_RETENTION)
     .action(async (options: ManagerStartOptions) => {
+      checkHostOption(options.host);
       // Loaded here, not at the top: every other command starts faster without LevelDB and the server.
       const [{ createLogger }, { RegistryManager }] = await Promise.all([import("../logger.js"), import("../registry-manager/manager.js")]);
       const logger = createLogger("registry-manager");

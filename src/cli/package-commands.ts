@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from "commander";
 import type { Output } from "./output.js";
-import { mutationAction, mutationCommand } from "./manager-client.js";
+import { mutationAction, mutationCommand } from "./manager-session.js";
 
 /** `cairn package deploy|withdraw|restore|rm` (SPEC 9). */
 export function registerPackageCommands(program: Command, output: Output): void {

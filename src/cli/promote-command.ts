@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { managerAction, managerCommand, type ManagerOptions } from "./manager-client.js";
+import { managerAction, managerCommand, type ManagerOptions } from "./manager-session.js";
 import { formatJson, type Output } from "./output.js";
 
 interface PromoteOptions extends ManagerOptions {

@@ -4,7 +4,7 @@
  * with enums as the model's lower-case names and digests in hex.
  */
 import type { Host__Output } from "../generated/cairn/v1/Host.js";
-import type { HostRecord, Op, PackageRecord } from "../router/model.js";
+import type { HostRecord, Op, PackageRecord } from "../registry/model.js";
 import { hostFromWire } from "../wire/convert.js";
 import type { Palette } from "./output.js";
 

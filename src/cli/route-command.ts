@@ -1,14 +1,15 @@
 import { Option, type Command } from "commander";
 import { invalidArgument } from "../errors.js";
-import { AgentClient } from "./agent-client.js";
-import { DEFAULT_TIMEOUT_MS, ManagerClient, managerAddress, MANAGER_ENV } from "./manager-client.js";
+import { AgentClient } from "../client/agent-client.js";
+import { DEFAULT_TIMEOUT_MS, ManagerClient } from "../client/manager-client.js";
+import { managerAddress, MANAGER_ENV } from "./manager-session.js";
 import { commaList, parseDuration } from "./durations.js";
 import { formatJson, type Output } from "./output.js";
 import { formatRoute, routeToJson } from "./route-format.js";
 import { RouteIndex } from "../router/route-index.js";
 import type { Route } from "../router/route.js";
-import type { Registry } from "../router/model.js";
-import { routeFromWire, type RouteRecord } from "../wire/convert.js";
+import type { Registry } from "../registry/model.js";
+import { routeFromWire } from "../wire/convert.js";
 
 interface RouteOptions {
   from: string;
@@ -39,7 +40,7 @@ export function registerRouteCommand(program: Command, output: Output): void {
     .option("--timeout <duration>", "with --manager: how long to wait for it", parseDuration, DEFAULT_TIMEOUT_MS)
     .option("--json", "print JSON")
     .action(async function (this: Command, options: RouteOptions) {
-      let route: RouteRecord;
+      let route: Route;
       if (options.file) {
         // Loaded here: the YAML reader is not worth its start-up time to every other command (an agent's above all).
         const { loadFixtureFile } = await import("./fixture-file.js");
@@ -61,7 +62,7 @@ export function offlineRoute(registry: Registry, options: Pick<RouteOptions, "fr
   return RouteIndex.build(registry).route(options.from, options.type, { explain: true });
 }
 
-async function managerRoute(options: RouteOptions): Promise<RouteRecord> {
+async function managerRoute(options: RouteOptions): Promise<Route> {
   const client = new ManagerClient(managerAddress(options), options.timeout);
   try {
     return routeFromWire(await client.call("Resolve", { from: options.from, type: options.type, explain: true }));
@@ -70,7 +71,7 @@ async function managerRoute(options: RouteOptions): Promise<RouteRecord> {
   }
 }
 
-async function agentRoute(address: string, options: RouteOptions): Promise<RouteRecord> {
+async function agentRoute(address: string, options: RouteOptions): Promise<Route> {
   const client = new AgentClient(address, options.timeout);
   try {
     return routeFromWire(await client.resolve(options.from, options.type));

@@ -1,8 +1,8 @@
-import type { RouteRecord } from "../wire/convert.js";
+import type { Route } from "../router/route.js";
 import { formatTable, indent } from "./output.js";
 
 /** The JSON shape of SPEC section 4: exactly these keys, in this order. */
-export function routeToJson(route: RouteRecord): unknown {
+export function routeToJson(route: Route): unknown {
   return {
     from: route.from,
     type: route.type,
@@ -11,7 +11,7 @@ export function routeToJson(route: RouteRecord): unknown {
   };
 }
 
-export function formatRoute(route: RouteRecord): string {
+export function formatRoute(route: Route): string {
   const lines = [`route from ${route.from} to ${route.type}`];
   if (route.candidates.length === 0) {
     lines.push("  no available manager");

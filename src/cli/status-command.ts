@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { ManagerStatus__Output } from "../generated/cairn/v1/ManagerStatus.js";
 import { managerRoleFromWire } from "../wire/convert.js";
 import { formatDuration, formatFields, formatJson, formatTable, indent, type Output } from "./output.js";
-import { managerAction, managerCommand, type ManagerOptions } from "./manager-client.js";
+import { managerAction, managerCommand, type ManagerOptions } from "./manager-session.js";
 
 /** `cairn status`: the manager's role, position, cluster, primary and backups (SPEC 7). */
 export function registerStatusCommand(program: Command, output: Output): void {

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import type { GetTreeReply__Output } from "../generated/cairn/v1/GetTreeReply.js";
-import { ROOT_PATH, comparePaths, parentPath, type HostRecord } from "../router/model.js";
+import { ROOT_PATH, comparePaths, parentPath, type HostRecord } from "../registry/model.js";
 import { policyFromWire } from "../wire/convert.js";
 import { colourEnabled, formatJson, palette, type Output, type Palette } from "./output.js";
-import { managerAction, managerCommand, type ManagerOptions } from "./manager-client.js";
+import { managerAction, managerCommand, type ManagerOptions } from "./manager-session.js";
 import { formatLiveness, formatPackages, hostJson } from "./registry-format.js";
 
 interface TreeOptions extends ManagerOptions {

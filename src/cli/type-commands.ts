@@ -1,8 +1,8 @@
 import { Option, type Command } from "commander";
 import type { Output } from "./output.js";
-import { mutationAction, mutationCommand } from "./manager-client.js";
+import { mutationAction, mutationCommand } from "./manager-session.js";
 import { POLICY_TO_WIRE } from "../wire/convert.js";
-import type { Policy } from "../router/model.js";
+import type { Policy } from "../registry/model.js";
 
 /** `cairn type set TYPE --policy ordered|spread` (SPEC 9). */
 export function registerTypeCommands(program: Command, output: Output): void {

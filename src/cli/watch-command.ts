@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import type { WatchEvent__Output } from "../generated/cairn/v1/WatchEvent.js";
-import type { ChangeRecord } from "../router/model.js";
+import type { ChangeRecord } from "../registry/model.js";
 import { changeFromWire } from "../wire/convert.js";
-import { managerAction, managerCommand, type ManagerOptions } from "./manager-client.js";
+import { managerAction, managerCommand, type ManagerOptions } from "./manager-session.js";
 import { parseCount } from "./durations.js";
 import type { Output } from "./output.js";
 import { formatOps } from "./registry-format.js";

@@ -17,7 +17,7 @@
  */
 
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
-import { describe, isNull, keyText, offsetOf, ProblemReader, scalarValue } from "../router/yaml-nodes.js";
+import { describe, isNull, keyText, offsetOf, ProblemReader, scalarValue } from "../yaml/yaml-nodes.js";
 import { compileGlob } from "./glob.js";
 
 export const EFFECTS = ["allow", "deny"] as const;

@@ -4,8 +4,9 @@ import { invalidArgument } from "../errors.js";
 import type { AuthorizeCommandReply } from "../generated/cairn/v1/AuthorizeCommandReply.js";
 import type { AuthorizeCommandRequest__Output } from "../generated/cairn/v1/AuthorizeCommandRequest.js";
 import { silentLogger, type Logger } from "../logger.js";
-import { endpointOf } from "../router/model.js";
-import { bindServer, checkHostOption, listenHost, newServer } from "../wire/server.js";
+import { endpointOf } from "../registry/model.js";
+import { checkHostId } from "../registry/names.js";
+import { bindServer, listenHost, newServer, stopServer } from "../wire/server.js";
 import { unary } from "../wire/status.js";
 import { commandControlService, type CommandControlHandlers } from "../wire/proto-loader.js";
 import type { Rules } from "./rules.js";
@@ -44,7 +45,7 @@ export class CommandControlServer {
   ) {}
 
   static async start(options: CommandControlOptions): Promise<CommandControlServer> {
-    checkHostOption(options.hostId);
+    checkHostId(options.hostId);
     const logger = (options.logger ?? silentLogger).child({ component: "command-control", host: options.hostId });
     const server = newServer({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES });
     server.addService(commandControlService, commandControlHandlers(options.hostId, options.rules, logger));
@@ -62,12 +63,7 @@ export class CommandControlServer {
   /** Lets in-flight calls finish for a bounded grace, then cuts what is left. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      const drained = new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS)));
-      await Promise.race([drained, grace]);
-      clearTimeout(timer);
-      this.server.forceShutdown();
+      await stopServer(this.server, SHUTDOWN_GRACE_MS);
       this.logger.info("command-control stopped");
     })();
     return this.stopping;

@@ -13,10 +13,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import { AgentClient } from "../cli/agent-client.js";
-import { ManagerClient } from "../cli/manager-client.js";
-import { formatFixture, parseFixture } from "../router/fixture.js";
-import { DEFAULT_ADDRESS, ROOT_PATH } from "../router/model.js";
+import { AgentClient } from "../client/agent-client.js";
+import { ManagerClient } from "../client/manager-client.js";
+import { formatFixture, parseFixture } from "../fixture/fixture.js";
+import { DEFAULT_ADDRESS, ROOT_PATH } from "../registry/model.js";
 import { packageFromWire } from "../wire/convert.js";
 import {
   ASKING_AGENTS,
@@ -29,7 +29,7 @@ import {
   type SeedAction,
   type SeedStep,
 } from "./seed-table.js";
-import { ServerProcess, type ServerKind } from "./server-process.js";
+import { ServerProcess, type ServerKind } from "../process/server-process.js";
 
 export const SEED_FIXTURE = fileURLToPath(new URL("../../fixtures/table-10-1.yaml", import.meta.url));
 /** What every agent asks to run. The demo's rules allow it. */

@@ -6,7 +6,7 @@ import type { AgentStatus } from "../generated/cairn/v1/AgentStatus.js";
 import type { AuthorizeCommandReply__Output } from "../generated/cairn/v1/AuthorizeCommandReply.js";
 import type { Route as WireRoute } from "../generated/cairn/v1/Route.js";
 import type { WatchRouteRequest__Output } from "../generated/cairn/v1/WatchRouteRequest.js";
-import { REGISTRY_TYPE } from "../router/model.js";
+import { REGISTRY_TYPE } from "../registry/model.js";
 import { routeToWire } from "../wire/convert.js";
 import type { AgentHandlers, CommandControlClient } from "../wire/proto-loader.js";
 import { toServiceError, unary } from "../wire/status.js";

@@ -3,9 +3,10 @@ import type { Logger } from "pino";
 import { seededRandom, systemClock, type Clock } from "../clock.js";
 import { invalidArgument } from "../errors.js";
 import { silentLogger } from "../logger.js";
-import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry-manager/defaults.js";
-import { endpointOf, REGISTRY_TYPE, ROOT_PATH, type ChangeRecord } from "../router/model.js";
-import { bindServer, checkHostOption, listenHost, newServer } from "../wire/server.js";
+import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
+import { endpointOf, REGISTRY_TYPE, ROOT_PATH, type ChangeRecord } from "../registry/model.js";
+import { checkHostId } from "../registry/names.js";
+import { bindServer, listenHost, newServer, stopServer } from "../wire/server.js";
 import { agentService, v1, type CommandControlClient } from "../wire/proto-loader.js";
 import { WatchFeed } from "../replication/watch-feed.js";
 import { agentHandlers } from "./agent-service.js";
@@ -14,6 +15,8 @@ import { Replica } from "./replica.js";
 import { RoutedCaller } from "./routed-caller.js";
 
 export const COMMAND_CONTROL_TYPE = "command-control";
+/** How long a clean stop waits for in-flight calls (a WatchRoute stream never ends by itself) before cutting them. */
+const SHUTDOWN_GRACE_MS = 2_000;
 /** Routed calls reconnect fast: a manager that comes back should get its calls back soon. */
 const MANAGER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.initial_reconnect_backoff_ms": 100,
@@ -55,7 +58,7 @@ export class RegistryAgent {
 
   static async start(options: AgentOptions): Promise<RegistryAgent> {
     if (options.managers.length === 0) throw invalidArgument("an agent needs at least one registry manager address (--manager)");
-    checkHostOption(options.hostId);
+    checkHostId(options.hostId);
     const clock = options.clock ?? systemClock;
     const logger = (options.logger ?? silentLogger).child({ host: options.hostId });
     const random = options.random ?? seededRandom(Date.now());
@@ -118,16 +121,7 @@ export class RegistryAgent {
       this.feed.stop();
       this.heartbeater.stop();
       this.commandControl.stop();
-      await new Promise<void>((resolve) => {
-        const force = setTimeout(() => {
-          this.server.forceShutdown();
-          resolve();
-        }, 2_000);
-        this.server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      });
+      await stopServer(this.server, SHUTDOWN_GRACE_MS);
       await this.replica.close();
       this.logger.info("registry agent stopped");
     })();

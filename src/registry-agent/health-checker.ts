@@ -1,5 +1,5 @@
 import { connect } from "node:net";
-import type { HostRecord, PackageHealth } from "../router/model.js";
+import type { HostRecord, PackageHealth } from "../registry/model.js";
 
 /** How long a package's port may take to accept a connection before it counts as unhealthy. */
 export const CHECK_TIMEOUT_MS = 500;

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Clock, Timer } from "../clock.js";
 import type { HeartbeatReply__Output } from "../generated/cairn/v1/HeartbeatReply.js";
 import type { HeartbeatRequest } from "../generated/cairn/v1/HeartbeatRequest.js";
-import { packageOf, REGISTRY_TYPE } from "../router/model.js";
+import { packageOf, REGISTRY_TYPE } from "../registry/model.js";
 import { packageHealthToWire } from "../wire/convert.js";
 import { v1, type ReplicationClient } from "../wire/proto-loader.js";
 import { checkPackages } from "./health-checker.js";

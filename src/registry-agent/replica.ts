@@ -1,29 +1,9 @@
 import type { Logger } from "pino";
-import { CairnError, Code } from "../errors.js";
-import { StateDigest } from "../router/digest.js";
-import { emptyRegistry, entityLists, type ChangeRecord, type Registry } from "../router/model.js";
+import { StateDigest } from "../registry/digest.js";
+import { emptyRegistry, entityLists, type ChangeRecord, type Position, type Registry } from "../registry/model.js";
 import { RouteIndex } from "../router/route-index.js";
-import { RegistryDb } from "../storage/registry-db.js";
-
-export interface ReplicaPosition {
-  clusterId: string;
-  /** The epoch of the change at `revision`. */
-  epoch: number;
-  revision: number;
-  digest: Buffer;
-}
-
-/** Why a change was refused; the feed reacts to each differently. */
-export type ReplicaRefusal = "stale-epoch" | "gap" | "digest-mismatch";
-
-export class ReplicaError extends CairnError {
-  constructor(
-    readonly refusal: ReplicaRefusal,
-    message: string,
-  ) {
-    super(refusal === "stale-epoch" ? Code.ABORTED : Code.DATA_LOSS, message);
-  }
-}
+import { ChangeRefusal, checkChange } from "../replication/change-check.js";
+import { RegistryDb, storedPosition } from "../storage/registry-db.js";
 
 const SEEN_EPOCH_KEY = "seen-epoch";
 
@@ -41,7 +21,7 @@ const SEEN_EPOCH_KEY = "seen-epoch";
 export class Replica {
   private index: RouteIndex;
   private digest: StateDigest;
-  private current: ReplicaPosition;
+  private current: Position;
   private highestEpoch: number;
   private persisting: Promise<void> = Promise.resolve();
   private listeners = new Set<(change: ChangeRecord | undefined) => void>();
@@ -52,7 +32,7 @@ export class Replica {
   private constructor(
     private readonly db: RegistryDb,
     registry: Registry,
-    position: ReplicaPosition,
+    position: Position,
     seenEpoch: number,
     private readonly logger: Logger,
     digest = StateDigest.of(registry),
@@ -84,7 +64,7 @@ export class Replica {
     return this.index;
   }
 
-  get position(): ReplicaPosition {
+  get position(): Position {
     return { ...this.current, digest: Buffer.from(this.current.digest) };
   }
 
@@ -107,17 +87,7 @@ export class Replica {
   }
 
   apply(change: ChangeRecord): void {
-    if (change.epoch < this.highestEpoch) {
-      throw new ReplicaError("stale-epoch", `change ${change.revision} is from epoch ${change.epoch}, lower than epoch ${this.highestEpoch} already seen`);
-    }
-    if (change.revision !== this.current.revision + 1) {
-      throw new ReplicaError("gap", `change ${change.revision} does not follow revision ${this.current.revision}`);
-    }
-    const next = this.digest.copy();
-    next.update(this.index.registry, change.ops);
-    if (!next.equals(change.digest)) {
-      throw new ReplicaError("digest-mismatch", `after change ${change.revision} the replica's digest is not the manager's`);
-    }
+    const next = checkChange(change, { revision: this.current.revision, epoch: this.highestEpoch, digest: this.digest, registry: this.index.registry });
     this.index.apply(change.ops);
     this.digest = next;
     this.current = { ...this.current, epoch: change.epoch, revision: change.revision, digest: next.bytes() };
@@ -128,15 +98,15 @@ export class Replica {
   }
 
   /** Replaces the whole replica with a snapshot the caller has checked whole (and whose digest it may pass on). */
-  install(registry: Registry, position: ReplicaPosition, digest = StateDigest.of(registry)): void {
+  install(registry: Registry, position: Position, digest = StateDigest.of(registry)): void {
     if (position.epoch < this.highestEpoch) {
-      throw new ReplicaError("stale-epoch", `snapshot at revision ${position.revision} is from epoch ${position.epoch}, lower than epoch ${this.highestEpoch} already seen`);
+      throw new ChangeRefusal("stale-epoch", `snapshot at revision ${position.revision} is from epoch ${position.epoch}, lower than epoch ${this.highestEpoch} already seen`);
     }
     this.index = RouteIndex.adopt(registry);
     this.digest = digest;
     this.current = { ...position, digest: this.digest.bytes() };
     this.highestEpoch = Math.max(this.highestEpoch, position.epoch);
-    const stored = this.stored();
+    const stored = storedPosition(this.current);
     const meta = { [SEEN_EPOCH_KEY]: this.highestEpoch };
     // Changes not yet written belong to the replaced state; those applied from now on follow the replace.
     this.unwritten = undefined;
@@ -157,11 +127,6 @@ export class Replica {
     await this.db.close();
   }
 
-  private stored() {
-    const { clusterId, epoch, revision } = this.current;
-    return { clusterId, epoch, revision, digest: this.current.digest.toString("hex") };
-  }
-
   /**
    * Queues `change` for the disk. Changes that arrive while a write is in
    * flight go together in the next one, with the position of the last.
@@ -176,7 +141,7 @@ export class Replica {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (this.unwritten === pending) this.unwritten = undefined;
         const last = pending.changes[pending.changes.length - 1]!;
-        const position = { clusterId, epoch: last.epoch, revision: last.revision, digest: Buffer.from(last.digest).toString("hex") };
+        const position = storedPosition({ clusterId, epoch: last.epoch, revision: last.revision, digest: Buffer.from(last.digest) });
         return this.db.write({ changes: pending.changes, position, log: false, sync: false, meta: pending.meta });
       });
     }
@@ -192,6 +157,6 @@ export class Replica {
   }
 }
 
-function emptyPosition(): ReplicaPosition {
+function emptyPosition(): Position {
   return { clusterId: "", epoch: 0, revision: 0, digest: Buffer.alloc(32) };
 }

@@ -1,4 +1,4 @@
-import type { Registry } from "../router/model.js";
+import type { Registry } from "../registry/model.js";
 
 /**
  * Who has been heard from, and who has been silent too long (SPEC 5). A host
@@ -38,4 +38,9 @@ export class LivenessTracker {
     }
     return overdue;
   }
+}
+
+/** How often a primary looks for silent hosts: a quarter of --down-after, at most every 500 ms. */
+export function sweepIntervalMs(downAfterMs: number): number {
+  return Math.min(downAfterMs / 4, 500);
 }

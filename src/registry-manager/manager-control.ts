@@ -1,7 +1,6 @@
+import type { ManagerRole } from "../registry/model.js";
 import type { BackupTracker } from "./backups.js";
 import type { LivenessTracker } from "./liveness.js";
-
-export type Role = "primary" | "backup";
 
 export interface ManagerAddress {
   host: string;
@@ -23,7 +22,7 @@ export interface PromotionResult {
 export interface ManagerControl {
   readonly hostId: string;
   readonly address: string;
-  role(): Role;
+  role(): ManagerRole;
   /** The primary as this manager knows it (itself on a primary). */
   primary(): ManagerAddress;
   /** The liveness tracker while primary. */

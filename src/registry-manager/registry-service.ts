@@ -9,10 +9,20 @@ import type { MutationReply } from "../generated/cairn/v1/MutationReply.js";
 import type { PromoteManagerReply } from "../generated/cairn/v1/PromoteManagerReply.js";
 import type { PromoteManagerRequest__Output } from "../generated/cairn/v1/PromoteManagerRequest.js";
 import type { SnapshotChunk } from "../generated/cairn/v1/SnapshotChunk.js";
-import { parseFixture } from "../router/fixture.js";
-import { REGISTRY_TYPE, ROOT_PATH, comparePaths, endpointOf, isSameOrDescendant, packageOf, parentPath, sortedDomainPaths } from "../router/model.js";
-import type { HostRecord, Registry } from "../router/model.js";
-import { domainPathProblem } from "../router/names.js";
+import { parseFixture } from "../fixture/fixture.js";
+import {
+  REGISTRY_TYPE,
+  ROOT_PATH,
+  comparePaths,
+  compareStrings,
+  endpointOf,
+  isSameOrDescendant,
+  packageOf,
+  parentPath,
+  sortedDomainPaths,
+} from "../registry/model.js";
+import type { HostRecord, Registry } from "../registry/model.js";
+import { domainPathProblem } from "../registry/names.js";
 import {
   domainToWire,
   hostToWire,
@@ -23,25 +33,15 @@ import {
   routeToWire,
   typeToWire,
 } from "../wire/convert.js";
-import { v1, type RegistryHandlers } from "../wire/proto-loader.js";
-import { fromServiceError, toServiceError, unary } from "../wire/status.js";
-import {
-  createDomain,
-  deleteDomain,
-  deployPackage,
-  importRegistry,
-  moveDomain,
-  moveHost,
-  registerHost,
-  removeHost,
-  removePackage,
-  restorePackage,
-  setLabels,
-  setMaintenance,
-  setTypePolicy,
-  withdrawPackage,
-  type Mutation,
-} from "./mutations.js";
+import { registryService, type RegistryHandlers } from "../wire/proto-loader.js";
+import { Peers } from "../client/peers.js";
+import { toServiceError, unary } from "../wire/status.js";
+import { createDomain, deleteDomain, moveDomain } from "./mutations/domains.js";
+import { deployPackage, removePackage, restorePackage, withdrawPackage } from "./mutations/packages.js";
+import { importRegistry } from "./mutations/import.js";
+import { moveHost, registerHost, removeHost, setLabels, setMaintenance } from "./mutations/hosts.js";
+import { setTypePolicy } from "./mutations/type-policies.js";
+import { type Mutation } from "./mutations/mutation.js";
 import { snapshotChunks } from "../wire/snapshot.js";
 import type { ManagerControl } from "./manager-control.js";
 import type { RegistryStore } from "./store.js";
@@ -239,7 +239,7 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
       // Sent to another manager: it passes the request on to HOST's own.
       const endpoint = registryEndpoint(state(), request.host);
       if (!endpoint) throw notFound(`host "${request.host}" runs no registry manager`);
-      return forwardPromotion(endpoint, request);
+      return forwardPromotion(endpoint, request, ctx.clock);
     }, unexpected),
   };
 }
@@ -252,15 +252,18 @@ function registryEndpoint(registry: Readonly<Registry>, host: string): string | 
 }
 
 /** PromoteManager, passed on to the manager that must promote itself. */
-function forwardPromotion(endpoint: string, request: PromoteManagerRequest__Output): Promise<PromoteManagerReply> {
-  const client = new v1.Registry(endpoint, grpc.credentials.createInsecure());
-  return new Promise<PromoteManagerReply>((resolve, reject) =>
-    client.PromoteManager(request, { deadline: Date.now() + FORWARD_TIMEOUT_MS }, (error, reply) => {
-      client.close();
-      if (error) reject(fromServiceError(error, endpoint));
-      else resolve(reply!);
-    }),
-  );
+async function forwardPromotion(endpoint: string, request: PromoteManagerRequest__Output, clock: Clock): Promise<PromoteManagerReply> {
+  const managers = new Peers({ service: registryService, clock, timeoutMs: FORWARD_TIMEOUT_MS });
+  try {
+    return await managers.call(endpoint, "PromoteManager", request);
+  } catch (error) {
+    // Not reached: say which manager, since the user named only a host.
+    const failure = error as CairnError;
+    if (failure.code !== Code.UNAVAILABLE) throw failure;
+    throw new CairnError(Code.UNAVAILABLE, `no registry manager answers at ${endpoint}: ${failure.message}`, failure.details, failure.redirect);
+  } finally {
+    managers.close();
+  }
 }
 
 // ---- export ----
@@ -405,9 +408,4 @@ function domainSummaries(registry: Readonly<Registry>): DomainSummary[] {
 
 function hostsById(registry: Readonly<Registry>, keep: (host: HostRecord) => boolean): HostRecord[] {
   return [...registry.hosts.values()].filter(keep).sort((a, b) => compareStrings(a.id, b.id));
-}
-
-/** Code-unit order, the same everywhere (no locale). */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,29 +1,24 @@
-import type * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
-import { CairnError, Code, notPrimary } from "../errors.js";
 import type { AckRequest__Output } from "../generated/cairn/v1/AckRequest.js";
 import type { EpochNotice__Output } from "../generated/cairn/v1/EpochNotice.js";
 import type { HeartbeatReply } from "../generated/cairn/v1/HeartbeatReply.js";
 import type { HeartbeatRequest__Output } from "../generated/cairn/v1/HeartbeatRequest.js";
 import type { Position as WirePosition } from "../generated/cairn/v1/Position.js";
-import type { Progress } from "../generated/cairn/v1/Progress.js";
-import type { WatchEvent } from "../generated/cairn/v1/WatchEvent.js";
-import type { WatchRequest__Output } from "../generated/cairn/v1/WatchRequest.js";
-import { packageOf, REGISTRY_TYPE, type PackageRecord } from "../router/model.js";
-import { changeToWire, managerRoleToWire, packageFromWire, packageHealthFromWire } from "../wire/convert.js";
+import { packageOf, REGISTRY_TYPE, type PackageRecord } from "../registry/model.js";
+import { managerRoleToWire, packageFromWire, packageHealthFromWire } from "../wire/convert.js";
 import type { ReplicationHandlers } from "../wire/proto-loader.js";
-import { snapshotChunks } from "../wire/snapshot.js";
-import { toServiceError, unary } from "../wire/status.js";
+import { unary } from "../wire/status.js";
 import type { ManagerControl } from "./manager-control.js";
-import { combine, ensureRegistryPackage, firstContact, reportHealth, setHostStatus, type Mutation } from "./mutations.js";
+import { combine, type Mutation } from "./mutations/mutation.js";
+import { ensureRegistryPackage } from "./mutations/manager-records.js";
+import { firstContact, reportHealth, setHostStatus } from "./mutations/heartbeat.js";
 import type { RegistryStore } from "./store.js";
-import type { Watcher, WatchHub } from "./watch-hub.js";
 
 export interface ReplicationContext {
   store: RegistryStore;
-  /** Events go out as objects or already encoded (a broadcast change). */
-  hub: WatchHub<WatchEvent | Buffer>;
+  /** The Watch handler (the replication component's, src/replication/watch-server.ts). */
+  watch: ReplicationHandlers["Watch"];
   manager: ManagerControl;
   clock: Clock;
   logger: Logger;
@@ -31,11 +26,16 @@ export interface ReplicationContext {
   downAfterMs: number;
 }
 
+/**
+ * cairn.v1.Replication on a registry manager: Watch from the replication
+ * component, and the calls that are the manager's own: heartbeats (liveness),
+ * where it stands, backups' acknowledgements, epoch announcements.
+ */
 export function replicationHandlers(ctx: ReplicationContext): ReplicationHandlers {
   const log = ctx.logger.child({ component: "replication" });
   const unexpected = (error: unknown) => log.error({ err: error }, "unexpected error in a replication call");
   return {
-    Watch: (call) => void watch(ctx, call, log),
+    Watch: ctx.watch,
     Heartbeat: unary((request: HeartbeatRequest__Output) => heartbeat(ctx, request), unexpected),
     GetPosition: unary(async () => positionOf(ctx)),
     Ack: unary(async (request: AckRequest__Output) => {
@@ -52,12 +52,6 @@ export function replicationHandlers(ctx: ReplicationContext): ReplicationHandler
   };
 }
 
-export function progressOf(ctx: Pick<ReplicationContext, "store" | "manager">): Progress {
-  const primary = ctx.manager.primary();
-  const { epoch, revision, digest } = ctx.store.position;
-  return { epoch, revision, digest, primary_host: primary.host, primary_address: primary.address };
-}
-
 /** Where this manager stands, and whom it takes for the primary (GetPosition). */
 export function positionOf(ctx: Pick<ReplicationContext, "store" | "manager">): WirePosition {
   const primary = ctx.manager.primary();
@@ -71,77 +65,6 @@ export function positionOf(ctx: Pick<ReplicationContext, "store" | "manager">): 
     primary_host: primary.host,
     primary_address: primary.address,
   };
-}
-
-// ---- Watch ----
-
-async function watch(
-  ctx: ReplicationContext,
-  call: grpc.ServerWritableStream<WatchRequest__Output, WatchEvent | Buffer>,
-  log: Logger,
-): Promise<void> {
-  const request = call.request;
-  ctx.manager.learnedEpoch(request.seen_epoch);
-  if (request.seen_epoch > ctx.store.position.epoch) {
-    // A deposed manager's history is not one to follow.
-    call.emit("error", toServiceError(notPrimary(`this registry manager is behind epoch ${request.seen_epoch}; watch the primary`, ctx.manager.primary().address)));
-    return;
-  }
-  if (request.is_backup) {
-    const closed = ctx.manager.backups.opened(request.host);
-    call.on("close", closed);
-    call.on("cancelled", closed);
-    call.on("error", closed);
-  }
-  // Joined before anything is read, so no change published meanwhile is missed.
-  const watcher = ctx.hub.add({
-    write: (event) => call.write(event),
-    close: (error) => (error ? call.emit("error", toServiceError(error)) : call.end()),
-  });
-  call.on("drain", () => watcher.drained());
-  call.on("cancelled", () => watcher.close());
-  call.on("error", () => watcher.close());
-  try {
-    const resumed = await resume(ctx, request, watcher);
-    if (resumed === undefined) await sendSnapshot(ctx, watcher);
-    else watcher.goLive(resumed);
-    // Tells the watcher it has caught up (and with whom), even when nothing was missing.
-    watcher.deliver(0, { progress: progressOf(ctx) });
-    log.debug({ host: request.host, from: request.from_revision, snapshot: resumed === undefined }, "watcher live");
-  } catch (error) {
-    log.warn({ err: error, host: request.host }, "watch failed");
-    watcher.close(error instanceof CairnError ? error : new CairnError(Code.INTERNAL, (error as Error).message));
-  }
-}
-
-/**
- * Sends the changes the watcher misses and returns the revision it is then
- * at, or undefined when its history cannot be continued from the log (it
- * needs a snapshot): another cluster, revision 0, ahead of us, compacted
- * away, or a change at its revision that is not the one it has.
- */
-async function resume(ctx: ReplicationContext, request: WatchRequest__Output, watcher: Watcher<WatchEvent | Buffer>): Promise<number | undefined> {
-  const position = ctx.store.position;
-  const from = request.from_revision;
-  if (request.cluster_id && request.cluster_id !== position.clusterId) return undefined;
-  if (from === 0 || from > position.revision) return undefined;
-  const changes = await ctx.store.changesAfter(from - 1);
-  const own = changes?.[0];
-  if (!changes || !own || own.epoch !== request.epoch) return undefined;
-  if (request.digest.length > 0 && !Buffer.from(own.digest).equals(request.digest)) return undefined;
-  let at = from;
-  for (const change of changes.slice(1)) {
-    await watcher.sendCatchingUp({ change: changeToWire(change) }, change.revision);
-    at = change.revision;
-  }
-  return at;
-}
-
-async function sendSnapshot(ctx: ReplicationContext, watcher: Watcher<WatchEvent | Buffer>): Promise<void> {
-  const { entities, position } = ctx.store.snapshot();
-  const chunks = snapshotChunks(entities, position);
-  for (const chunk of chunks) await watcher.sendCatchingUp({ snapshot: chunk });
-  watcher.goLive(position.revision);
 }
 
 // ---- Heartbeat ----

@@ -1,12 +1,22 @@
 import type { Logger } from "pino";
 import { systemClock, type Clock } from "../clock.js";
 import { CairnError, Code, unavailable } from "../errors.js";
-import { StateDigest } from "../router/digest.js";
-import { applyOps, cloneRegistry, entityLists, type ChangeRecord, type EntityLists, type Op, type Registry } from "../router/model.js";
+import { StateDigest } from "../registry/digest.js";
+import {
+  applyOps,
+  cloneRegistry,
+  entityLists,
+  type ChangeRecord,
+  type EntityLists,
+  type Op,
+  type Position,
+  type Registry,
+} from "../registry/model.js";
+import { checkChange } from "../replication/change-check.js";
 import { RouteIndex } from "../router/route-index.js";
-import { RegistryDb, type StoredPosition } from "../storage/registry-db.js";
+import { RegistryDb, storedPosition } from "../storage/registry-db.js";
 import { DEFAULT_LOG_RETENTION } from "./defaults.js";
-import { checkExpectedRevision, type Mutation } from "./mutations.js";
+import { checkExpectedRevision, type Mutation } from "./mutations/mutation.js";
 
 /** Recent changes kept in memory (this many to twice as many) so that watchers near the head never read the disk. */
 const RECENT_CHANGES = 1_024;
@@ -24,13 +34,6 @@ const RECENT_CHANGES = 1_024;
 const GROUPS_IN_LINE = 4;
 const MIN_GROUP = 16;
 const MAX_GROUP = 4_096;
-
-export interface Position {
-  clusterId: string;
-  epoch: number;
-  revision: number;
-  digest: Buffer;
-}
 
 export interface CommitResult {
   revision: number;
@@ -179,7 +182,7 @@ export class RegistryStore {
   async initialize(clusterId: string, epoch: number): Promise<void> {
     if (this.initialized) throw new CairnError(Code.FAILED_PRECONDITION, `the store already belongs to cluster ${this.durable.clusterId}`);
     const position = { ...this.durable, clusterId, epoch };
-    await this.db.write({ changes: [], position: this.storedPosition(position), log: false });
+    await this.db.write({ changes: [], position: storedPosition(position), log: false });
     this.durable = position;
   }
 
@@ -263,23 +266,19 @@ export class RegistryStore {
       // Checked one by one against the working state. A refusal part-way leaves
       // it ahead of the disk, which is fine: a refused change always ends in a
       // snapshot install, which replaces it whole.
-      const digest = this.workingDigest.copy();
-      let revision = this.workingRevision;
       let epoch = this.durable.epoch;
       for (const change of changes) {
-        if (change.revision !== revision + 1) throw new CairnError(Code.DATA_LOSS, `change ${change.revision} does not follow revision ${revision}`);
-        if (change.epoch < epoch) throw new CairnError(Code.ABORTED, `change ${change.revision} is from epoch ${change.epoch}, older than epoch ${epoch}`);
-        digest.update(this.working, change.ops);
-        if (!digest.equals(change.digest)) throw new CairnError(Code.DATA_LOSS, `change ${change.revision} does not reproduce its digest`);
+        const digest = checkChange(change, { revision: this.workingRevision, epoch, digest: this.workingDigest, registry: this.working });
         applyOps(this.working, change.ops);
-        this.workingDigest = digest.copy();
-        this.workingRevision = revision = change.revision;
+        this.workingDigest = digest;
+        this.workingRevision = change.revision;
         epoch = change.epoch;
       }
+      const revision = this.workingRevision;
       const last = changes[changes.length - 1]!;
       await this.db.write({
         changes,
-        position: this.storedPosition({ ...this.durable, epoch, revision, digest: Buffer.from(last.digest) }),
+        position: storedPosition({ ...this.durable, epoch, revision, digest: Buffer.from(last.digest) }),
         log: true,
         compactBelow: this.compactionDue(revision),
       });
@@ -294,7 +293,7 @@ export class RegistryStore {
   install(registry: Registry, position: Position, digest = StateDigest.of(registry)): Promise<void> {
     const run = async () => {
       await this.writesDone();
-      await this.db.replace(entityLists(registry), this.storedPosition(position));
+      await this.db.replace(entityLists(registry), storedPosition(position));
       this.working = cloneRegistry(registry);
       this.workingDigest = digest.copy();
       this.workingRevision = position.revision;
@@ -323,7 +322,7 @@ export class RegistryStore {
     await this.replicating;
     await this.flushing;
     const position = { ...this.durable, epoch };
-    await this.db.write({ changes: [], position: this.storedPosition(position), log: false });
+    await this.db.write({ changes: [], position: storedPosition(position), log: false });
     this.durable = position;
   }
 
@@ -410,7 +409,7 @@ export class RegistryStore {
     const written = last
       ? this.db.write({
           changes,
-          position: this.storedPosition({ ...this.durable, revision: last.revision, digest: Buffer.from(last.digest) }),
+          position: storedPosition({ ...this.durable, revision: last.revision, digest: Buffer.from(last.digest) }),
           log: true,
           compactBelow: this.compactionDue(last.revision),
         })
@@ -496,14 +495,5 @@ export class RegistryStore {
     this.logger?.fatal({ err: error }, "a durable write failed; the store accepts no more writes");
     const refusal = unavailable(`the write could not be made durable: ${error.message}`);
     for (const accepted of [...group, ...this.accepted.splice(0)]) accepted.reject(refusal);
-  }
-
-  private storedPosition(position: Position): StoredPosition {
-    return {
-      clusterId: position.clusterId,
-      epoch: position.epoch,
-      revision: position.revision,
-      digest: Buffer.from(position.digest).toString("hex"),
-    };
   }
 }

@@ -4,8 +4,8 @@ import type { Clock, Timer } from "../clock.js";
 import { Code } from "../errors.js";
 import type { Progress__Output } from "../generated/cairn/v1/Progress.js";
 import type { WatchEvent__Output } from "../generated/cairn/v1/WatchEvent.js";
-import type { StateDigest } from "../router/digest.js";
-import type { ChangeRecord, Registry } from "../router/model.js";
+import type { StateDigest } from "../registry/digest.js";
+import type { ChangeRecord, Position, Registry } from "../registry/model.js";
 import { changeFromWire } from "../wire/convert.js";
 import { v1, type ReplicationClient } from "../wire/proto-loader.js";
 import { SnapshotAssembler } from "../wire/snapshot.js";
@@ -38,14 +38,6 @@ const TRANSITIONS: Readonly<Record<FeedState, readonly FeedState[]>> = {
   stopped: [],
 };
 
-export interface FeedPosition {
-  clusterId: string;
-  /** The epoch of the change at `revision`. */
-  epoch: number;
-  revision: number;
-  digest: Buffer;
-}
-
 /**
  * Where a feed's changes go: an agent's replica, or a backup manager's
  * store. A refusal with code ABORTED means "from an older epoch than one
@@ -53,10 +45,10 @@ export interface FeedPosition {
  * snapshot.
  */
 export interface FeedSink {
-  position(): FeedPosition;
+  position(): Position;
   seenEpoch(): number;
   sawEpoch(epoch: number): void;
-  install(registry: Registry, position: FeedPosition, digest: StateDigest): void | Promise<void>;
+  install(registry: Registry, position: Position, digest: StateDigest): void | Promise<void>;
   /** Changes in order; several that arrived together come as one batch. */
   apply(changes: readonly ChangeRecord[]): void | Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { HostRecord, PackageRecord } from "./model.js";
+import type { HostRecord, PackageRecord } from "../registry/model.js";
 import type { SkipReason } from "./route.js";
 
 /**

@@ -1,5 +1,5 @@
 import { CairnError, Code } from "../errors.js";
-import { compareSegments, parentPath, pathSegments, ROOT_PATH } from "./model.js";
+import { compareSegments, parentPath, pathSegments, ROOT_PATH } from "../registry/model.js";
 
 /**
  * The available packages of one type in one domain, sorted by

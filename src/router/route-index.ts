@@ -5,6 +5,7 @@ import {
   applyOps,
   cloneRegistry,
   compareSegments,
+  compareStrings,
   endpointOf,
   packageOf,
   policyOf,
@@ -14,7 +15,7 @@ import {
   type PackageRecord,
   type Policy,
   type Registry,
-} from "./model.js";
+} from "../registry/model.js";
 import { rendezvousScore } from "./rendezvous.js";
 import type { Route, RouteCandidate, SkippedPackage, Tier } from "./route.js";
 
@@ -166,7 +167,7 @@ export class RouteIndex {
         Number(b.host === origin) - Number(a.host === origin) ||
         placeOrder(a.place, b.place) ||
         a.pkg.priority - b.pkg.priority ||
-        compareIds(a.host.id, b.host.id),
+        compareStrings(a.host.id, b.host.id),
     );
     return skipped.map((s) => ({ host: s.host.id, reason: s.reason }));
   }
@@ -240,12 +241,8 @@ function toCandidate(entry: Entry, tier: Tier): RouteCandidate {
   return { host: entry.host, domain: entry.domain, tier, endpoint: entry.endpoint };
 }
 
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function compareEntries(a: Entry, b: Entry): number {
-  return a.priority - b.priority || compareIds(a.host, b.host);
+  return a.priority - b.priority || compareStrings(a.host, b.host);
 }
 
 function insertionPoint(entries: readonly Entry[], entry: Entry): number {
@@ -267,7 +264,7 @@ function ordered(entries: readonly Entry[], origin: string, policy: Policy): rea
     if (a.priority !== b.priority) return a.priority - b.priority;
     const sa = scores.get(a.host)!;
     const sb = scores.get(b.host)!;
-    return sa === sb ? compareIds(a.host, b.host) : sa > sb ? -1 : 1;
+    return sa === sb ? compareStrings(a.host, b.host) : sa > sb ? -1 : 1;
   });
 }
 

@@ -9,9 +9,10 @@ import {
   type EntityLists,
   type HostRecord,
   type Op,
+  type Position,
   type Registry,
   type TypeRecord,
-} from "../router/model.js";
+} from "../registry/model.js";
 
 /**
  * The on-disk layout shared by the registry manager and the agent's replica:
@@ -36,12 +37,12 @@ import {
  *   domain/<path>, host/<id>, type/<name>   the entities
  */
 
-export interface StoredPosition {
-  clusterId: string;
-  epoch: number;
-  revision: number;
-  /** Hex of the state digest after `revision`. */
-  digest: string;
+/** A position as meta/position holds it: the digest in hex. */
+export type StoredPosition = Omit<Position, "digest"> & { digest: string };
+
+export function storedPosition(position: Position): StoredPosition {
+  const { clusterId, epoch, revision } = position;
+  return { clusterId, epoch, revision, digest: Buffer.from(position.digest).toString("hex") };
 }
 
 interface StoredChange {

@@ -11,7 +11,7 @@
  * invariants belong to src/router/names.ts and the registry validation.
  */
 import { invalidArgument } from "../errors.js";
-import { DIGEST_BYTES } from "../router/digest.js";
+import { DIGEST_BYTES } from "../registry/digest.js";
 import type {
   ChangeRecord,
   DomainRecord,
@@ -24,7 +24,7 @@ import type {
   PackageState,
   Policy,
   TypeRecord,
-} from "../router/model.js";
+} from "../registry/model.js";
 import type { Candidate__Output as WireCandidate } from "../generated/cairn/v1/Candidate.js";
 import type { Change__Output as WireChange } from "../generated/cairn/v1/Change.js";
 import type { Domain__Output as WireDomain } from "../generated/cairn/v1/Domain.js";
@@ -39,49 +39,7 @@ import type { Policy__Output as WirePolicy } from "../generated/cairn/v1/Policy.
 import type { Route__Output as WireRoute } from "../generated/cairn/v1/Route.js";
 import type { Skipped__Output as WireSkipped } from "../generated/cairn/v1/Skipped.js";
 import type { TypeSpec__Output as WireTypeSpec } from "../generated/cairn/v1/TypeSpec.js";
-
-export { DIGEST_BYTES };
-export type { ChangeRecord };
-
-/** The route tiers of SPEC section 4, by their JSON names. */
-export type Tier = "local" | "domain" | "ancestor" | "elsewhere";
-export const TIERS: readonly Tier[] = ["local", "domain", "ancestor", "elsewhere"];
-
-/**
- * The route shape routeToWire reads and routeFromWire returns. The router's
- * `Route` (src/router/route.ts) satisfies it structurally; `priority`,
- * `tierRank` and a skipped package's `domain` are carried when present.
- */
-export interface CandidateRecord {
-  host: string;
-  domain: string;
-  tier: Tier;
-  /** "address:port" to dial. */
-  endpoint: string;
-  priority?: number;
-  /** 0 local, 1 domain, 1+k k-th ancestor, then elsewhere. */
-  tierRank?: number;
-}
-
-export interface SkippedRecord {
-  host: string;
-  domain?: string;
-  reason: string;
-}
-
-export interface RouteRecord {
-  from: string;
-  type: string;
-  candidates: readonly CandidateRecord[];
-  /** Present when the route was asked for with an explanation. */
-  skipped?: readonly SkippedRecord[];
-}
-
-/** The registry position a route was computed at. */
-export interface RoutePosition {
-  revision: number;
-  epoch: number;
-}
+import { SKIP_REASONS, TIERS, type Route, type RouteCandidate, type RoutePosition, type SkippedPackage, type SkipReason, type Tier } from "../router/route.js";
 
 // ---- enum tables ----
 // `satisfies Record<Wire…, …>` makes a regenerated enum with a new value a
@@ -349,7 +307,11 @@ function isTier(value: string): value is Tier {
   return (TIERS as readonly string[]).includes(value);
 }
 
-export function routeToWire(route: RouteRecord, at: RoutePosition = { revision: 0, epoch: 0 }): WireRoute {
+function isSkipReason(value: string): value is SkipReason {
+  return (SKIP_REASONS as readonly string[]).includes(value);
+}
+
+export function routeToWire(route: Route, at: RoutePosition = { revision: 0, epoch: 0 }): WireRoute {
   return {
     from: route.from,
     type: route.type,
@@ -367,13 +329,13 @@ export function routeToWire(route: RouteRecord, at: RoutePosition = { revision: 
 }
 
 /** For clients of Resolve and WatchRoute (the CLI, routed calls). */
-export function routeFromWire(wire: WireRoute): RouteRecord & RoutePosition {
-  const route: RouteRecord & RoutePosition = {
+export function routeFromWire(wire: WireRoute): Route & RoutePosition {
+  const route: Route & RoutePosition = {
     from: wire.from,
     type: wire.type,
     candidates: wire.candidates.map((c, i) => {
       if (!isTier(c.tier)) throw invalidArgument(`route candidate ${i} (${c.host}): unknown tier ${JSON.stringify(c.tier)}`);
-      const candidate: CandidateRecord = {
+      const candidate: RouteCandidate = {
         host: requiredKey(c.host, `route candidate ${i} host`),
         domain: c.domain,
         tier: c.tier,
@@ -387,9 +349,10 @@ export function routeFromWire(wire: WireRoute): RouteRecord & RoutePosition {
     epoch: wire.epoch,
   };
   if (wire.explained) {
-    route.skipped = wire.skipped.map((s) =>
-      s.domain ? { host: s.host, domain: s.domain, reason: s.reason } : { host: s.host, reason: s.reason },
-    );
+    route.skipped = wire.skipped.map((s, i): SkippedPackage => {
+      if (!isSkipReason(s.reason)) throw invalidArgument(`route skipped ${i} (${s.host}): unknown reason ${JSON.stringify(s.reason)}`);
+      return s.domain ? { host: s.host, domain: s.domain, reason: s.reason } : { host: s.host, reason: s.reason };
+    });
   }
   return route;
 }

@@ -1,13 +1,6 @@
 import * as grpc from "@grpc/grpc-js";
-import { CairnError, Code, invalidArgument } from "../errors.js";
-import { DEFAULT_ADDRESS } from "../router/model.js";
-import { hostIdProblem } from "../router/names.js";
-
-/** Refuses a server's --host that is not a host id, before anything is opened or bound. */
-export function checkHostOption(hostId: string): void {
-  const problem = hostIdProblem(hostId);
-  if (problem) throw invalidArgument(`--host: ${problem}`);
-}
+import { CairnError, Code } from "../errors.js";
+import { DEFAULT_ADDRESS } from "../registry/model.js";
 
 /**
  * A gRPC server with cairn's options: channelz is off (grpc-js keeps its
@@ -25,6 +18,19 @@ export function bindServer(server: grpc.Server, listen: string): Promise<number>
       error ? reject(new CairnError(Code.UNAVAILABLE, `cannot listen on ${listen}: ${error.message}`)) : resolve(port),
     ),
   );
+}
+
+/**
+ * Stops `server`: in-flight calls may finish for `graceMs`, then whatever
+ * is left (a stream that never ends, a stalled client) is cut.
+ */
+export async function stopServer(server: grpc.Server, graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const drained = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+  const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+  await Promise.race([drained, grace]);
+  clearTimeout(timer);
+  server.forceShutdown();
 }
 
 /** The host part of a listen address, without IPv6 brackets. */

@@ -1,7 +1,7 @@
 import { CairnError, Code } from "../errors.js";
 import type { SnapshotChunk, SnapshotChunk__Output } from "../generated/cairn/v1/SnapshotChunk.js";
-import { StateDigest } from "../router/digest.js";
-import type { EntityLists, Registry } from "../router/model.js";
+import { StateDigest } from "../registry/digest.js";
+import type { EntityLists, Position, Registry } from "../registry/model.js";
 import { domainFromWire, domainToWire, hostFromWire, hostToWire, typeFromWire, typeToWire } from "./convert.js";
 
 /**
@@ -13,15 +13,8 @@ import { domainFromWire, domainToWire, hostFromWire, hostToWire, typeFromWire, t
 /** Hosts per snapshot chunk: small enough for any message limit, big enough to be few. */
 export const SNAPSHOT_CHUNK_HOSTS = 1_000;
 
-export interface SnapshotPosition {
-  clusterId: string;
-  epoch: number;
-  revision: number;
-  digest: Uint8Array;
-}
-
 /** The chunks of a snapshot, each made only when it is asked for: the first goes out before the last is encoded. */
-export function* snapshotChunks(entities: EntityLists, position: SnapshotPosition): Generator<SnapshotChunk> {
+export function* snapshotChunks(entities: EntityLists, position: Position): Generator<SnapshotChunk> {
   const { hosts } = entities;
   const count = Math.max(1, Math.ceil(hosts.length / SNAPSHOT_CHUNK_HOSTS));
   for (let index = 0; index < count; index++) {
@@ -92,7 +85,7 @@ export class SnapshotAssembler {
   }
 
   /** The whole registry and its digest, checked against the digest the snapshot was sent with. */
-  finish(): { registry: Registry; digest: StateDigest; position: SnapshotPosition } {
+  finish(): { registry: Registry; digest: StateDigest; position: Position } {
     const last = this.last;
     if (!last) throw new CairnError(Code.DATA_LOSS, "the snapshot ended before its last chunk");
     if (!this.digest.equals(last.digest)) {

@@ -3,7 +3,7 @@ import { CairnError, Code, CODE_NAMES } from "../errors.js";
 
 /**
  * The one mapping between cairn's errors and gRPC statuses, both ways, and
- * the one table of what a client may retry elsewhere.
+ * the one table of what a client does after a failure (`failureKind`).
  */
 
 /** Extra problem lines (one per bad fixture entry) travel in this trailer. */
@@ -23,28 +23,46 @@ export function toServiceError(error: unknown, onUnexpected?: (error: unknown) =
 }
 
 /** A client-side gRPC error as a CairnError, with the server's problem lines. */
-export function fromServiceError(error: unknown, target?: string): CairnError {
+export function fromServiceError(error: unknown): CairnError {
   if (error instanceof CairnError) return error;
   const status = error as Partial<grpc.ServiceError>;
   if (typeof status.code !== "number") return new CairnError(Code.UNKNOWN, String((error as Error)?.message ?? error));
   const raw = status.metadata?.get(DETAILS_KEY)[0];
   const details = raw ? (JSON.parse(Buffer.from(raw as Buffer).toString("utf8")) as string[]) : [];
   const redirect = status.metadata?.get(REDIRECT_KEY)[0]?.toString();
-  let message = status.details || CODE_NAMES[status.code] || "error";
-  if (status.code === Code.UNAVAILABLE && target) message = `no registry manager answers at ${target}: ${message}`;
+  const message = status.details || CODE_NAMES[status.code] || "error";
   return new CairnError(status.code as Code, message, details, redirect);
 }
 
 /**
- * Codes after which a call may be tried on another server: the server was
- * not reached or did not answer. Everything else is the server's answer and
- * is returned as is.
+ * What a caller does after a failed call:
+ * - `retry-elsewhere`: the server was not reached or did not answer in time
+ *   (UNAVAILABLE, DEADLINE_EXCEEDED); the same call may go to another server;
+ * - `deposed`: the server answered that it is not the primary and named the
+ *   one that is (FAILED_PRECONDITION with a redirect); the call may go there;
+ * - `answer`: anything else is the server's answer, returned as it is.
  */
-export const RETRYABLE_CODES: ReadonlySet<number> = new Set([Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED]);
+export type FailureKind = "retry-elsewhere" | "deposed" | "answer";
+
+/** The one table of codes a client retries on another server. */
+const RETRY_ELSEWHERE: ReadonlySet<number> = new Set([Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED]);
+
+export function failureKind(error: unknown): FailureKind {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== "number") return "answer";
+  if (RETRY_ELSEWHERE.has(code)) return "retry-elsewhere";
+  if (code === Code.FAILED_PRECONDITION && redirectOf(error)) return "deposed";
+  return "answer";
+}
 
 export function isRetryable(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === "number" && RETRYABLE_CODES.has(code);
+  return failureKind(error) === "retry-elsewhere";
+}
+
+/** The primary a refusal names, from a CairnError or a raw grpc-js error. */
+function redirectOf(error: unknown): string | undefined {
+  if (error instanceof CairnError) return error.redirect;
+  return (error as Partial<grpc.ServiceError>).metadata?.get(REDIRECT_KEY)[0]?.toString() || undefined;
 }
 
 /** Wraps an async unary handler: its result or its error, mapped, to the callback. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AgentClient } from "../../src/cli/agent-client.js";
-import { StateDigest } from "../../src/router/digest.js";
+import type { AgentClient } from "../../src/client/agent-client.js";
+import { StateDigest } from "../../src/registry/digest.js";
 import { RegistryDb } from "../../src/storage/registry-db.js";
 import { useDefer } from "../support/defer.js";
 import {

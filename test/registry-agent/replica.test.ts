@@ -1,9 +1,10 @@
 import { Level } from "level";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
-import { Replica, ReplicaError } from "../../src/registry-agent/replica.js";
-import { StateDigest } from "../../src/router/digest.js";
-import { applyOps, cloneRegistry, emptyRegistry, newHost, newPackage, type ChangeRecord, type Op, type Registry } from "../../src/router/model.js";
+import { Replica } from "../../src/registry-agent/replica.js";
+import { ChangeRefusal } from "../../src/replication/change-check.js";
+import { StateDigest } from "../../src/registry/digest.js";
+import { applyOps, cloneRegistry, emptyRegistry, newHost, newPackage, type ChangeRecord, type Op, type Registry } from "../../src/registry/model.js";
 import { RegistryDb } from "../../src/storage/registry-db.js";
 import { useDefer } from "../support/defer.js";
 import { useTempDirs } from "../support/temp-dir.js";
@@ -64,7 +65,7 @@ describe("Replica", () => {
     expect(() => replica.apply(old)).toThrow(expect.objectContaining({ refusal: "stale-epoch" }));
 
     const forged = { ...skipped, digest: Buffer.alloc(32, 7) };
-    expect(() => replica.apply(forged)).toThrow(ReplicaError);
+    expect(() => replica.apply(forged)).toThrow(ChangeRefusal);
     expect(() => replica.apply(forged)).toThrow(expect.objectContaining({ refusal: "digest-mismatch" }));
 
     // Nothing of the refused changes stuck.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../src/clock.js";
 import { registryFromSnapshot } from "../../src/wire/snapshot.js";
-import { StateDigest } from "../../src/router/digest.js";
-import { applyOps, emptyRegistry } from "../../src/router/model.js";
+import { StateDigest } from "../../src/registry/digest.js";
+import { applyOps, emptyRegistry } from "../../src/registry/model.js";
 import { RegistryDb } from "../../src/storage/registry-db.js";
 import { useDefer } from "../support/defer.js";
 import { TestRegistryClient } from "../support/manager.js";

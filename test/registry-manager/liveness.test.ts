@@ -4,7 +4,7 @@ import type { HeartbeatReply__Output } from "../../src/generated/cairn/v1/Heartb
 import type { HeartbeatRequest } from "../../src/generated/cairn/v1/HeartbeatRequest.js";
 import { LivenessTracker } from "../../src/registry-manager/liveness.js";
 import type { RegistryManager } from "../../src/registry-manager/manager.js";
-import { newHost, emptyRegistry } from "../../src/router/model.js";
+import { newHost, emptyRegistry } from "../../src/registry/model.js";
 import { v1 } from "../../src/wire/proto-loader.js";
 import { useDefer, type Defer } from "../support/defer.js";
 import { FakeClock } from "../support/fake-clock.js";

@@ -2,30 +2,16 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { CairnError, Code } from "../../src/errors.js";
-import {
-  checkExpectedRevision,
-  combine,
-  createDomain,
-  deleteDomain,
-  deployPackage,
-  ensureRegistryPackage,
-  firstContact,
-  importRegistry,
-  moveDomain,
-  moveHost,
-  registerHost,
-  removeHost,
-  removePackage,
-  reportHealth,
-  restorePackage,
-  setHostStatus,
-  setLabels,
-  setMaintenance,
-  setTypePolicy,
-  withdrawPackage,
-} from "../../src/registry-manager/mutations.js";
-import type { Mutation } from "../../src/registry-manager/mutations.js";
-import { parseFixture } from "../../src/router/fixture.js";
+import { checkExpectedRevision, combine } from "../../src/registry-manager/mutations/mutation.js";
+import { createDomain, deleteDomain, moveDomain } from "../../src/registry-manager/mutations/domains.js";
+import { deployPackage, removePackage, restorePackage, withdrawPackage } from "../../src/registry-manager/mutations/packages.js";
+import { ensureRegistryPackage } from "../../src/registry-manager/mutations/manager-records.js";
+import { firstContact, reportHealth, setHostStatus } from "../../src/registry-manager/mutations/heartbeat.js";
+import { importRegistry } from "../../src/registry-manager/mutations/import.js";
+import { moveHost, registerHost, removeHost, setLabels, setMaintenance } from "../../src/registry-manager/mutations/hosts.js";
+import { setTypePolicy } from "../../src/registry-manager/mutations/type-policies.js";
+import type { Mutation } from "../../src/registry-manager/mutations/mutation.js";
+import { parseFixture } from "../../src/fixture/fixture.js";
 import {
   REGISTRY_TYPE,
   ROOT_PATH,
@@ -35,9 +21,9 @@ import {
   newPackage,
   packageOf,
   parentPath,
-} from "../../src/router/model.js";
-import type { HostRecord, Op, Registry } from "../../src/router/model.js";
-import { MAX_LABELS, MAX_PACKAGES_PER_HOST, domainPathProblem } from "../../src/router/names.js";
+} from "../../src/registry/model.js";
+import type { HostRecord, Op, Registry } from "../../src/registry/model.js";
+import { MAX_LABELS, MAX_PACKAGES_PER_HOST, domainPathProblem } from "../../src/registry/names.js";
 import { RouteIndex } from "../../src/router/route-index.js";
 
 // ---- the registry most tests start from ----

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Level } from "level";
 import { CairnError, Code } from "../../src/errors.js";
-import { StateDigest } from "../../src/router/digest.js";
-import { emptyRegistry, newHost } from "../../src/router/model.js";
-import { registerHost, setLabels, setMaintenance } from "../../src/registry-manager/mutations.js";
+import { StateDigest } from "../../src/registry/digest.js";
+import { emptyRegistry, newHost } from "../../src/registry/model.js";
+import { registerHost, setLabels, setMaintenance } from "../../src/registry-manager/mutations/hosts.js";
 import { RegistryStore } from "../../src/registry-manager/store.js";
 import { RegistryDb, revisionKey } from "../../src/storage/registry-db.js";
 import { useTempDirs } from "../support/temp-dir.js";

@@ -11,7 +11,7 @@ import {
   pathSegments,
   policyOf,
   type Registry,
-} from "../../src/router/model.js";
+} from "../../src/registry/model.js";
 import { rendezvousScore } from "../../src/router/rendezvous.js";
 import type { RouteCandidate, Tier } from "../../src/router/route.js";
 

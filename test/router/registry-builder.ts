@@ -7,7 +7,7 @@ import {
   type PackageRecord,
   type Policy,
   type Registry,
-} from "../../src/router/model.js";
+} from "../../src/registry/model.js";
 
 export interface HostSpec extends Partial<Omit<HostRecord, "packages">> {
   packages?: (Partial<PackageRecord> & { type: string; port?: number })[];

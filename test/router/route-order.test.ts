@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RouteIndex } from "../../src/router/route-index.js";
 import { rendezvousScore } from "../../src/router/rendezvous.js";
-import type { PackageRecord } from "../../src/router/model.js";
+import type { PackageRecord } from "../../src/registry/model.js";
 import { buildRegistry } from "./registry-builder.js";
 
 const cc = (fields: Partial<PackageRecord> = {}) => ({ type: "cc", ...fields });

@@ -11,7 +11,7 @@ import {
   packageOf,
   type Op,
   type Registry,
-} from "../../src/router/model.js";
+} from "../../src/registry/model.js";
 import { TIER_ORDER } from "../../src/router/route.js";
 import { RouteIndex } from "../../src/router/route-index.js";
 import { referenceRoute } from "./reference-route.js";

@@ -3,9 +3,9 @@
  * Control managers and agents, each a child process on a loopback port,
  * killed after the test.
  */
-import { AgentClient } from "../../src/cli/agent-client.js";
-import { formatFixture } from "../../src/router/fixture.js";
-import type { Registry } from "../../src/router/model.js";
+import { AgentClient } from "../../src/client/agent-client.js";
+import { formatFixture } from "../../src/fixture/fixture.js";
+import type { Registry } from "../../src/registry/model.js";
 import type { Defer } from "./defer.js";
 import { MANAGER_HOST, TestRegistryClient } from "./manager.js";
 import { startCairn, type CairnProcess } from "./process.js";

@@ -8,7 +8,7 @@ import type { MutationReply__Output } from "../../src/generated/cairn/v1/Mutatio
 import type { SnapshotChunk__Output } from "../../src/generated/cairn/v1/SnapshotChunk.js";
 import { RegistryManager, type ManagerOptions } from "../../src/registry-manager/manager.js";
 import { registryService, v1, type RegistryClient } from "../../src/wire/proto-loader.js";
-import type { ReplyOf, RequestOf, UnaryMethod } from "../../src/cli/manager-client.js";
+import type { RegistryReply, RegistryRequest, RegistryUnaryMethod } from "../../src/client/manager-client.js";
 import type { Defer } from "./defer.js";
 
 export const MANAGER_HOST = "framework-manager";
@@ -43,8 +43,8 @@ export class TestRegistryClient {
     this.raw.close();
   }
 
-  call<K extends UnaryMethod>(method: K, request: RequestOf<K>): Promise<ReplyOf<K>> {
-    const definition = registryService[method] as unknown as MethodDefinition<RequestOf<K>, unknown, unknown, ReplyOf<K>>;
+  call<K extends RegistryUnaryMethod>(method: K, request: RegistryRequest<K>): Promise<RegistryReply<K>> {
+    const definition = registryService[method] as unknown as MethodDefinition<RegistryRequest<K>, unknown, unknown, RegistryReply<K>>;
     return new Promise((resolve, reject) =>
       this.raw.makeUnaryRequest(
         definition.path,
@@ -58,7 +58,7 @@ export class TestRegistryClient {
   }
 
   /** The call's ServiceError; fails when the call succeeds. */
-  async rejection<K extends UnaryMethod>(method: K, request: RequestOf<K>): Promise<grpc.ServiceError> {
+  async rejection<K extends RegistryUnaryMethod>(method: K, request: RegistryRequest<K>): Promise<grpc.ServiceError> {
     try {
       const reply = await this.call(method, request);
       throw new Error(`${method} succeeded: ${JSON.stringify(reply)}`);

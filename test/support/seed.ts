@@ -4,8 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseFixture } from "../../src/router/fixture.js";
-import { newHost, newPackage, type Registry } from "../../src/router/model.js";
+import { parseFixture } from "../../src/fixture/fixture.js";
+import { newHost, newPackage, type Registry } from "../../src/registry/model.js";
 
 export const SEED_FILE = fileURLToPath(new URL("../../fixtures/table-10-1.yaml", import.meta.url));
 export const SEED_AGENTS = ["agent-1", "agent-2", "agent-3", "agent-4"] as const;

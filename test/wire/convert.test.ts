@@ -1,16 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CairnError, Code } from "../../src/errors.js";
-import type { HostRecord, Op, PackageRecord } from "../../src/router/model.js";
-import { newHost, newPackage } from "../../src/router/model.js";
+import type { HostRecord, Op, PackageRecord } from "../../src/registry/model.js";
+import { newHost, newPackage } from "../../src/registry/model.js";
 import type { Change__Output } from "../../src/generated/cairn/v1/Change.js";
 import type { Host__Output } from "../../src/generated/cairn/v1/Host.js";
 import type { Op__Output } from "../../src/generated/cairn/v1/Op.js";
+import { DIGEST_BYTES } from "../../src/registry/digest.js";
+import type { ChangeRecord } from "../../src/registry/model.js";
+import type { Route } from "../../src/router/route.js";
 import {
-  DIGEST_BYTES,
   LIVENESS_FROM_WIRE,
-  type ChangeRecord,
-  type RouteRecord,
   changeFromWire,
   changeToWire,
   hostFromWire,
@@ -247,7 +247,7 @@ describe("ops and changes", () => {
 });
 
 describe("routes", () => {
-  const route: RouteRecord = {
+  const route: Route = {
     from: "agent-4",
     type: "command-control",
     candidates: [
@@ -258,7 +258,7 @@ describe("routes", () => {
     skipped: [{ host: "agent-9", domain: "/subdomain-2", reason: "host down" }],
   };
 
-  const throughWire = (r: RouteRecord, at?: { revision: number; epoch: number }) =>
+  const throughWire = (r: Route, at?: { revision: number; epoch: number }) =>
     resolve.responseDeserialize(resolve.responseSerialize(routeToWire(r, at)));
 
   it("round-trips an explained route with its position", () => {
@@ -276,7 +276,7 @@ describe("routes", () => {
   });
 
   it("round-trips the router's minimal shape: no priority, rank, skipped domain or explanation", () => {
-    const minimal: RouteRecord = {
+    const minimal: Route = {
       from: "agent-1",
       type: "command-control",
       candidates: [{ host: "agent-1", domain: "/subdomain-1", tier: "local", endpoint: "127.0.0.1:7611" }],
@@ -286,12 +286,12 @@ describe("routes", () => {
     expect(wire.candidates[0]!.tier_rank).toBeUndefined();
     expect(routeFromWire(wire)).toStrictEqual({ ...minimal, revision: 0, epoch: 0 });
 
-    const explained: RouteRecord = { ...minimal, skipped: [{ host: "agent-3", reason: "host down" }] };
+    const explained: Route = { ...minimal, skipped: [{ host: "agent-3", reason: "host down" }] };
     expect(routeFromWire(throughWire(explained))).toStrictEqual({ ...explained, revision: 0, epoch: 0 });
   });
 
   it("keeps an explained route with nothing skipped apart from an unexplained one", () => {
-    const empty: RouteRecord = { from: "a", type: "t", candidates: [] };
+    const empty: Route = { from: "a", type: "t", candidates: [] };
     expect(routeFromWire(throughWire(empty))).toStrictEqual({ ...empty, revision: 0, epoch: 0 });
     expect(routeFromWire(throughWire({ ...empty, skipped: [] }))).toStrictEqual({
       ...empty,

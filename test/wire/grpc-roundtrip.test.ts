@@ -2,7 +2,8 @@ import * as grpc from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AuthorizeCommandReply__Output } from "../../src/generated/cairn/v1/AuthorizeCommandReply.js";
 import type { WatchEvent__Output } from "../../src/generated/cairn/v1/WatchEvent.js";
-import { DIGEST_BYTES, changeFromWire, changeToWire } from "../../src/wire/convert.js";
+import { DIGEST_BYTES } from "../../src/registry/digest.js";
+import { changeFromWire, changeToWire } from "../../src/wire/convert.js";
 import {
   type CommandControlHandlers,
   type ReplicationHandlers,
@@ -10,7 +11,7 @@ import {
   replicationService,
   v1,
 } from "../../src/wire/proto-loader.js";
-import { newHost } from "../../src/router/model.js";
+import { newHost } from "../../src/registry/model.js";
 
 /** Cleanups run in reverse order after each test, whatever happened. */
 const cleanups: (() => void | Promise<void>)[] = [];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CairnError, Code } from "../../src/errors.js";
 import type { SnapshotChunk__Output } from "../../src/generated/cairn/v1/SnapshotChunk.js";
-import { StateDigest } from "../../src/router/digest.js";
-import { emptyRegistry, entityLists, newHost, newPackage, type Registry } from "../../src/router/model.js";
+import { StateDigest } from "../../src/registry/digest.js";
+import { emptyRegistry, entityLists, newHost, newPackage, type Registry } from "../../src/registry/model.js";
 import { registryFromSnapshot, SNAPSHOT_CHUNK_HOSTS, snapshotChunks } from "../../src/wire/snapshot.js";
 import { registryService } from "../../src/wire/proto-loader.js";
 

@@ -1,5 +1,7 @@
 /** The name rules of SPEC section 1, in one place. */
 
+import { invalidArgument } from "../errors.js";
+
 export const SEGMENT_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 export const HOST_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,252}$/;
 export const MAX_PATH_SEGMENTS = 32;
@@ -30,6 +32,12 @@ export function segmentProblem(segment: string, what: string): string | undefine
 
 export function hostIdProblem(id: string): string | undefined {
   return HOST_ID_PATTERN.test(id) ? undefined : `host id "${id}" must match ${HOST_ID_PATTERN.source}`;
+}
+
+/** Throws INVALID_ARGUMENT when `id` is not a host id. */
+export function checkHostId(id: string): void {
+  const problem = hostIdProblem(id);
+  if (problem) throw invalidArgument(problem);
 }
 
 export function typeNameProblem(type: string): string | undefined {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Code, type CairnError } from "../../src/errors.js";
-import { WatchHub, type WatchSink } from "../../src/registry-manager/watch-hub.js";
+import { WatchHub, type WatchSink } from "../../src/replication/watch-hub.js";
 
 /** A sink whose transport takes `room` events before it reports full. */
 class TestSink implements WatchSink<string> {

@@ -6,11 +6,19 @@
  * speak the same small language.
  */
 
-export type Liveness = "up" | "down" | "unknown";
-export type Policy = "ordered" | "spread";
-export type PackageState = "enabled" | "withdrawn";
-export type PackageHealth = "healthy" | "unhealthy";
-export type ManagerRole = "primary" | "backup";
+// The value lists of each enum of the model, in the order people read them;
+// the types are derived from them, so a list and its type cannot drift.
+export const LIVENESS_VALUES = ["up", "down", "unknown"] as const;
+export const POLICIES = ["ordered", "spread"] as const;
+export const PACKAGE_STATES = ["enabled", "withdrawn"] as const;
+export const PACKAGE_HEALTHS = ["healthy", "unhealthy"] as const;
+export const MANAGER_ROLES = ["primary", "backup"] as const;
+
+export type Liveness = (typeof LIVENESS_VALUES)[number];
+export type Policy = (typeof POLICIES)[number];
+export type PackageState = (typeof PACKAGE_STATES)[number];
+export type PackageHealth = (typeof PACKAGE_HEALTHS)[number];
+export type ManagerRole = (typeof MANAGER_ROLES)[number];
 
 export const REGISTRY_TYPE = "registry";
 export const ROOT_PATH = "/";
@@ -37,6 +45,33 @@ export interface HostRecord {
   status: Liveness;
   /** At most one package per type, kept sorted by type. */
   packages: PackageRecord[];
+}
+
+/**
+ * A package as a person or a request writes it (a fixture, a RegisterHost):
+ * left-out fields take `newPackage`'s defaults.
+ */
+export interface PackageSpec {
+  type: string;
+  port: number;
+  /** Default 0. */
+  priority?: number;
+  /** Default `enabled`. */
+  state?: PackageState;
+  /** Default `healthy`. */
+  health?: PackageHealth;
+  /** Only for type `registry`. */
+  role?: ManagerRole;
+}
+
+/** A host as a person or a request writes it; left-out fields take `newHost`'s defaults. */
+export interface HostSpec {
+  id: string;
+  /** Undefined or empty: `127.0.0.1`. */
+  address?: string;
+  labels?: Readonly<Record<string, string>>;
+  maintenance?: boolean;
+  packages?: readonly PackageSpec[];
 }
 
 export interface DomainRecord {
@@ -67,6 +102,19 @@ export type Op =
   | { kind: "delete-host"; id: string }
   | { kind: "put-type"; type: TypeRecord }
   | { kind: "delete-type"; name: string };
+
+/**
+ * Where a registry stands: the cluster it belongs to, the epoch of the
+ * change at `revision`, and the state digest after it. The one shape of a
+ * position, for the manager's store, an agent's replica, the watch feed and
+ * snapshots (on disk it is written with the digest in hex).
+ */
+export interface Position {
+  clusterId: string;
+  epoch: number;
+  revision: number;
+  digest: Buffer;
+}
 
 /** One committed change: the ops of one mutation, at its place in history. */
 export interface ChangeRecord {
@@ -202,6 +250,11 @@ export function joinPath(parent: string, segment: string): string {
 
 export function isSameOrDescendant(path: string, ancestor: string): boolean {
   return ancestor === ROOT_PATH || path === ancestor || path.startsWith(ancestor + "/");
+}
+
+/** Code-unit order, the same everywhere (no locale): ids, types, label keys. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Segment by segment; a proper prefix sorts first. */

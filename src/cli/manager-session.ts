@@ -1,0 +1,109 @@
+/**
+ * What every admin command shares: the manager to reach (`--manager` or
+ * CAIRN_MANAGER), the options it takes, and the action wrapper that opens
+ * a ManagerClient, runs the command, and closes it.
+ */
+import type { Command } from "commander";
+import { CairnError, Code } from "../errors.js";
+import type { MutationReply__Output } from "../generated/cairn/v1/MutationReply.js";
+import {
+  DEFAULT_TIMEOUT_MS,
+  ManagerClient,
+  type MutationMethod,
+  type RegistryRequest,
+} from "../client/manager-client.js";
+import { parseCount, parseDuration } from "./durations.js";
+import type { Output } from "./output.js";
+
+export const MANAGER_ENV = "CAIRN_MANAGER";
+
+/** Options every command that talks to a manager takes. */
+export interface ManagerOptions {
+  manager?: string;
+  /** Milliseconds. */
+  timeout: number;
+  json?: boolean;
+}
+
+export interface MutationOptions extends ManagerOptions {
+  expectedRevision?: number;
+}
+
+/** The address to reach: `--manager`, else CAIRN_MANAGER, else an error (exit 1). */
+export function managerAddress(options: { manager?: string }): string {
+  const address = options.manager || process.env[MANAGER_ENV];
+  if (!address) throw new CairnError(Code.FAILED_PRECONDITION, `no registry manager: pass --manager ADDR or set ${MANAGER_ENV}`);
+  return address;
+}
+
+/** A subcommand that talks to a manager: `--manager`, `--timeout`, `--json`. */
+export function managerCommand(parent: Command, nameAndArgs: string, description: string): Command {
+  return parent
+    .command(nameAndArgs)
+    .description(description)
+    .option("--manager <addr>", `the registry manager to ask (default: $${MANAGER_ENV})`)
+    .option("--timeout <duration>", "how long to wait for the manager (e.g. 500ms, 5s)", parseDuration, DEFAULT_TIMEOUT_MS)
+    .option("--json", "print JSON");
+}
+
+/** A subcommand that writes: a manager command with `--expected-revision`. */
+export function mutationCommand(parent: Command, nameAndArgs: string, description: string): Command {
+  return managerCommand(parent, nameAndArgs, description).option(
+    "--expected-revision <revision>",
+    "refuse (ABORTED) unless the registry is at this revision",
+    parseCount,
+  );
+}
+
+export interface Session<O extends ManagerOptions> {
+  client: ManagerClient;
+  options: O;
+  output: Output;
+}
+
+/**
+ * The action of a manager command: opens the client, runs, closes it. `run`
+ * gets the command's arguments as Commander parsed them (after `choices` and
+ * argument parsers).
+ */
+export function managerAction<O extends ManagerOptions, A extends unknown[]>(
+  output: Output,
+  run: (session: Session<O>, ...args: A) => Promise<void>,
+): (this: Command) => Promise<void> {
+  return async function (this: Command) {
+    const options = this.opts<O>();
+    const client = new ManagerClient(managerAddress(options), options.timeout);
+    try {
+      await run({ client, options, output }, ...(this.processedArgs as A));
+    } finally {
+      client.close();
+    }
+  };
+}
+
+/** Sends one admin write with the command's `--expected-revision`, and prints its reply. */
+export async function mutate<K extends MutationMethod>(
+  session: Session<MutationOptions>,
+  method: K,
+  request: Omit<RegistryRequest<K>, "expected_revision">,
+): Promise<void> {
+  const reply = await session.client.call(method, { ...request, expected_revision: session.options.expectedRevision } as RegistryRequest<K>);
+  printMutation(session.output, reply as MutationReply__Output, session.options.json);
+}
+
+/** The one place a MutationReply becomes output: `revision 12`, or `{"revision":12,"epoch":1,"changed":true}`. */
+export function printMutation(output: Output, reply: MutationReply__Output, json = false): void {
+  if (json) output.out(JSON.stringify({ revision: reply.revision, epoch: reply.epoch, changed: reply.changed }));
+  else output.out(reply.changed ? `revision ${reply.revision}` : `unchanged at revision ${reply.revision}`);
+}
+
+/** A mutation command's action: build the request from the arguments, send it, print the reply. */
+export function mutationAction<A extends unknown[], K extends MutationMethod>(
+  output: Output,
+  method: K,
+  request: (options: MutationOptions & Record<string, unknown>, ...args: A) => Omit<RegistryRequest<K>, "expected_revision">,
+): (this: Command) => Promise<void> {
+  return managerAction<MutationOptions & Record<string, unknown>, A>(output, (session, ...args) =>
+    mutate(session, method, request(session.options, ...args)),
+  );
+}

@@ -1,0 +1,131 @@
+/**
+ * A backup's side of replication: it follows its primary's log into the
+ * store (durably, acknowledging each batch), and heartbeats to the primary
+ * so that its own host and `registry` package stay current (SPEC 7).
+ */
+import type { Logger } from "pino";
+import type { Clock, Timer } from "../clock.js";
+import type { HeartbeatRequest } from "../generated/cairn/v1/HeartbeatRequest.js";
+import { REGISTRY_TYPE } from "../registry/model.js";
+import { WatchFeed } from "../replication/watch-feed.js";
+import { packageToWire } from "../wire/convert.js";
+import type { ManagerAddress } from "./manager-control.js";
+import type { ManagerPeers } from "./peers.js";
+import type { RegistryStore } from "./store.js";
+
+export interface FollowerOptions {
+  hostId: string;
+  /** This manager's own address: a Progress naming it is not a primary to follow. */
+  address: string;
+  /** What the heartbeat says of this manager: the port it bound, where it listens, where to register it. */
+  port: number;
+  listenHost: string;
+  domain: string;
+  store: RegistryStore;
+  peers: ManagerPeers;
+  /** The primary as the manager knows it now. */
+  primary: () => ManagerAddress;
+  /**
+   * Someone named another primary: a keep-alive of the primary's feed (`follow`
+   * false: the next reconnect goes there), or a heartbeat reply at a later epoch
+   * (`follow` true: follow it now).
+   */
+  onPrimaryNamed: (primary: ManagerAddress, follow: boolean) => void;
+  /** A snapshot replaced the store. */
+  onInstalled: () => Promise<void>;
+  heartbeatIntervalMs: number;
+  clock: Clock;
+  random: () => number;
+  logger: Logger;
+}
+
+export class Follower {
+  private readonly feed: WatchFeed;
+  private heartbeatTimer: Timer | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: FollowerOptions) {
+    const { store } = options;
+    this.feed = new WatchFeed({
+      hostId: options.hostId,
+      isBackup: true,
+      sink: {
+        position: () => store.position,
+        seenEpoch: () => store.position.epoch,
+        sawEpoch: (epoch) => {
+          if (epoch > store.position.epoch) options.logger.info({ epoch }, "the primary is at a later epoch");
+        },
+        install: async (registry, position, digest) => {
+          await store.install(registry, position, digest);
+          await options.onInstalled();
+          this.ack(position.revision, position.epoch);
+        },
+        apply: async (changes) => {
+          // A feed that replaced another may be sent the change the old one had just applied.
+          const head = store.position;
+          const fresh = changes.filter((c) => !(c.revision === head.revision && head.digest.equals(c.digest)));
+          await store.replicate(fresh);
+          const last = changes[changes.length - 1]!;
+          this.ack(last.revision, last.epoch);
+        },
+      },
+      // Only the primary: backups do not catch up from each other, so promote-manager can tell which one is ahead.
+      candidates: () => [options.primary().address],
+      onProgress: (progress) => {
+        const named = progress.primary_address;
+        const known = options.primary();
+        if (named && named !== options.address && (named !== known.address || !known.host)) {
+          options.onPrimaryNamed({ host: progress.primary_host, address: named }, false);
+        }
+      },
+      clock: options.clock,
+      random: options.random,
+      logger: options.logger,
+    });
+  }
+
+  start(): void {
+    this.feed.start();
+    this.beat();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.feed.stop();
+    this.heartbeatTimer?.cancel();
+  }
+
+  /** Tells the primary this backup has `revision` on disk (for --sync-backups and lag). */
+  private ack(revision: number, epoch: number): void {
+    const primary = this.options.primary().address;
+    if (primary) this.options.peers.ack(primary, { host: this.options.hostId, epoch, revision });
+  }
+
+  /** A backup's host lives too, and its registry package says where and what it is. */
+  private beat(): void {
+    if (this.stopped) return;
+    const { store, peers, hostId, port, listenHost, domain } = this.options;
+    const primary = this.options.primary().address;
+    if (primary) {
+      const { epoch, revision } = store.position;
+      const request: HeartbeatRequest = {
+        host: hostId,
+        epoch,
+        revision,
+        registry_package: packageToWire({ type: REGISTRY_TYPE, port, priority: 0, state: "enabled", health: "healthy", role: "backup" }),
+        address: listenHost,
+        domain,
+      };
+      peers.heartbeat(primary, request).then(
+        (reply) => {
+          if (this.stopped) return;
+          if (reply.epoch > store.position.epoch && reply.primary_address && reply.primary_address !== this.options.primary().address) {
+            this.options.onPrimaryNamed({ host: reply.primary_host, address: reply.primary_address }, true);
+          }
+        },
+        (error) => this.options.logger.debug({ err: error }, "heartbeat to the primary not delivered"),
+      );
+    }
+    this.heartbeatTimer = this.options.clock.setTimeout(() => this.beat(), this.options.heartbeatIntervalMs);
+  }
+}

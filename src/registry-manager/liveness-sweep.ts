@@ -1,0 +1,46 @@
+import type { Logger } from "pino";
+import type { Clock, Timer } from "../clock.js";
+import type { LivenessTracker } from "./liveness.js";
+import { markSilentDown } from "./mutations/heartbeat.js";
+import type { RegistryStore } from "./store.js";
+
+/**
+ * A primary's look, every `everyMs`, for hosts silent past --down-after:
+ * those found are marked down in one change. Stopped when the manager
+ * stops being primary.
+ */
+export class LivenessSweep {
+  private timer: Timer | undefined;
+
+  constructor(
+    private readonly tracker: LivenessTracker,
+    private readonly store: RegistryStore,
+    /** The manager's own host, never marked down by itself. */
+    private readonly ownHost: string,
+    private readonly everyMs: number,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.timer?.cancel();
+    this.timer = this.clock.setTimeout(() => this.sweep(), this.everyMs);
+  }
+
+  stop(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
+  private sweep(): void {
+    const overdue = this.tracker.overdue(this.store.index.registry, this.clock.now(), this.ownHost);
+    if (overdue.length > 0) {
+      const cause = overdue.length === 1 ? `no heartbeat from ${overdue[0]}` : `no heartbeat from ${overdue.length} hosts`;
+      const stillSilent = (host: string) => this.tracker.isOverdue(host, this.clock.now());
+      this.store
+        .mutate(markSilentDown(overdue, stillSilent), { cause })
+        .catch((error) => this.log.warn({ err: error, hosts: overdue.length }, "could not mark silent hosts down"));
+    }
+    this.start();
+  }
+}

@@ -1,0 +1,73 @@
+/** The records a registry manager keeps of itself: its host and its `registry` package. */
+
+import {
+  DEFAULT_ADDRESS,
+  MANAGER_ROLES,
+  REGISTRY_TYPE,
+  ROOT_PATH,
+  newHost,
+  newPackage,
+  packageOf,
+} from "../../registry/model.js";
+import type { ManagerRole, PackageRecord } from "../../registry/model.js";
+import { addressProblem, domainPathProblem, hostIdProblem, portProblem } from "../../registry/names.js";
+import { type Mutation } from "./mutation.js";
+import { oneOfProblem, requireValid } from "./problems.js";
+import { withPackage } from "./records.js";
+import { missingDomainOps } from "./tree.js";
+
+export interface RegistryPackage {
+  port: number;
+  role: ManagerRole;
+  /** Where to register the host when it is missing. Undefined or empty: the root domain. */
+  domain?: string;
+  /** The host's address when it is registered here. Undefined or empty: `127.0.0.1`. */
+  address?: string;
+}
+
+/**
+ * A registry manager keeps its own `registry` package current (SPEC 7): its
+ * host is registered if missing, and its `registry` package carries the port
+ * the manager bound and its role. A missing domain path is created (parents
+ * first): unlike an agent, a manager owns the registry, and a manager started
+ * with `--bootstrap` in a domain of its own would otherwise never register.
+ * A registered host stays where it is, with its address; an existing package
+ * keeps its priority, state and health.
+ */
+export function ensureRegistryPackage(hostId: string, wanted: RegistryPackage): Mutation {
+  return (state) => {
+    const domain = wanted.domain || ROOT_PATH;
+    const address = wanted.address || DEFAULT_ADDRESS;
+    requireValid(
+      hostIdProblem(hostId),
+      portProblem(wanted.port),
+      oneOfProblem(wanted.role, MANAGER_ROLES, `role of the registry manager on "${hostId}"`),
+      domainPathProblem(domain),
+      addressProblem(address),
+    );
+    const pkgFor = (existing: PackageRecord | undefined): PackageRecord =>
+      existing
+        ? { ...existing, port: wanted.port, role: wanted.role }
+        : newPackage(REGISTRY_TYPE, wanted.port, { role: wanted.role });
+    const host = state.hosts.get(hostId);
+    if (host) {
+      const existing = packageOf(host, REGISTRY_TYPE);
+      if (existing && existing.port === wanted.port && existing.role === wanted.role) return [];
+      return [{ kind: "put-host", host: withPackage(host, pkgFor(existing)) }];
+    }
+    return [
+      ...missingDomainOps(state, domain),
+      { kind: "put-host", host: newHost(hostId, domain, { address, packages: [pkgFor(undefined)] }) },
+    ];
+  };
+}
+
+/** A deposed primary's `registry` package says `backup` from now on. */
+export function demoteRegistryPackage(hostId: string): Mutation {
+  return (state) => {
+    const host = state.hosts.get(hostId);
+    const pkg = host && packageOf(host, REGISTRY_TYPE);
+    if (!host || !pkg || pkg.role === "backup") return [];
+    return [{ kind: "put-host", host: withPackage(host, { ...pkg, role: "backup" }) }];
+  };
+}

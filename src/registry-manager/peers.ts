@@ -1,0 +1,93 @@
+/**
+ * A registry manager's calls to the other managers of its registry: where
+ * each stands (promotion checks, start-up fencing), a new epoch announced,
+ * a backup's acknowledgement and heartbeat to its primary. One channel per
+ * peer, every deadline from the injected clock.
+ */
+import type { Logger } from "pino";
+import type { Clock } from "../clock.js";
+import { Peers } from "../client/peers.js";
+import type { AckRequest } from "../generated/cairn/v1/AckRequest.js";
+import type { HeartbeatReply__Output } from "../generated/cairn/v1/HeartbeatReply.js";
+import type { HeartbeatRequest } from "../generated/cairn/v1/HeartbeatRequest.js";
+import type { Position__Output } from "../generated/cairn/v1/Position.js";
+import { endpointOf, packageOf, REGISTRY_TYPE, type Registry } from "../registry/model.js";
+import { managerRoleFromWire } from "../wire/convert.js";
+import { replicationService, type ReplicationDefinition } from "../wire/proto-loader.js";
+import type { ManagerAddress } from "./manager-control.js";
+
+/** How long a peer manager may take to answer (promotion checks, start-up fencing, acks, heartbeats). */
+export const PEER_TIMEOUT_MS = 1_000;
+
+export interface PeerPosition {
+  address: string;
+  position: Position__Output;
+}
+
+export class ManagerPeers {
+  private readonly peers: Peers<ReplicationDefinition>;
+
+  constructor(
+    private readonly self: { hostId: string; address: string },
+    clock: Clock,
+    private readonly log: Logger,
+  ) {
+    this.peers = new Peers({ service: replicationService, clock, timeoutMs: PEER_TIMEOUT_MS });
+  }
+
+  /** The other registry managers the registry knows of (their `registry` packages' endpoints). */
+  others(registry: Readonly<Registry>): string[] {
+    const addresses: string[] = [];
+    for (const host of registry.hosts.values()) {
+      const pkg = packageOf(host, REGISTRY_TYPE);
+      if (!pkg || host.id === this.self.hostId) continue;
+      addresses.push(endpointOf(host.address, pkg.port));
+    }
+    return addresses;
+  }
+
+  /** Where each of `addresses` (this manager left out) stands; those that do not answer are left out. */
+  async positions(addresses: readonly string[]): Promise<PeerPosition[]> {
+    const asked = [...new Set(addresses.filter((a) => a && a !== this.self.address))];
+    const answers = await Promise.all(
+      asked.map((address) =>
+        this.peers.call(address, "GetPosition", {}).then(
+          (position) => ({ address, position }),
+          () => undefined,
+        ),
+      ),
+    );
+    return answers.filter((a): a is PeerPosition => a !== undefined && a.position.host !== this.self.hostId);
+  }
+
+  /** The primary to follow when a peer among `addresses` is at a later epoch than `epoch`. */
+  async later(addresses: readonly string[], epoch: number): Promise<ManagerAddress | undefined> {
+    const later = (await this.positions(addresses)).filter((p) => p.position.epoch > epoch).sort((a, b) => b.position.epoch - a.position.epoch)[0];
+    if (!later) return undefined;
+    const named = later.position.primary_address;
+    if (managerRoleFromWire(later.position.role) === "primary" || !named) return { host: later.position.host, address: later.address };
+    return { host: later.position.primary_host, address: named };
+  }
+
+  /** Tells each of `addresses` of the new epoch; a primary among them steps down. */
+  announce(addresses: readonly string[], epoch: number): void {
+    for (const address of new Set(addresses)) {
+      this.peers.call(address, "Announce", { epoch, primary_host: this.self.hostId, primary_address: this.self.address }).catch((error) =>
+        this.log.debug({ peer: address, err: error }, "announcement not delivered"),
+      );
+    }
+  }
+
+  /** A backup tells its primary which revision it holds on disk. */
+  ack(primary: string, request: AckRequest): void {
+    this.peers.call(primary, "Ack", request).catch((error) => this.log.debug({ err: error }, "ack not delivered"));
+  }
+
+  heartbeat(primary: string, request: HeartbeatRequest): Promise<HeartbeatReply__Output> {
+    return this.peers.call(primary, "Heartbeat", request);
+  }
+
+  close(): void {
+    this.peers.close();
+  }
+}
