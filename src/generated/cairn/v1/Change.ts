@@ -28,7 +28,8 @@ export interface Change {
    */
   'time_unix_ms'?: (number | string | Long);
   /**
-   * Why the change happened, for people: "host add agent-1", "liveness", ...
+   * Why the change happened, for people, as the CLI would say it: "host add
+   * agent-1", "heartbeat from agent-2", "no heartbeat from agent-3", ...
    */
   'cause'?: (string);
 }
@@ -58,7 +59,8 @@ export interface Change__Output {
    */
   'time_unix_ms': (number);
   /**
-   * Why the change happened, for people: "host add agent-1", "liveness", ...
+   * Why the change happened, for people, as the CLI would say it: "host add
+   * agent-1", "heartbeat from agent-2", "no heartbeat from agent-3", ...
    */
   'cause': (string);
 }

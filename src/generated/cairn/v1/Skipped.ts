@@ -11,7 +11,8 @@ export interface Skipped {
    */
   'domain'?: (string);
   /**
-   * For people: "host down", "maintenance", "withdrawn", "unhealthy", ...
+   * For people, one of "package withdrawn", "host in maintenance", "host down",
+   * "package unhealthy" (src/router/route.ts).
    */
   'reason'?: (string);
 }
@@ -26,7 +27,8 @@ export interface Skipped__Output {
    */
   'domain': (string);
   /**
-   * For people: "host down", "maintenance", "withdrawn", "unhealthy", ...
+   * For people, one of "package withdrawn", "host in maintenance", "host down",
+   * "package unhealthy" (src/router/route.ts).
    */
   'reason': (string);
 }
