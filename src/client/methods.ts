@@ -19,9 +19,9 @@ export type ReplyOf<D, K extends keyof D> = D[K] extends MethodDefinition<infer 
  * on `client`. Rejects with grpc-js's ServiceError as it arrived: the caller
  * maps it (`fromServiceError`, `failureKind`).
  */
-export function callUnary<Req, Res>(
+export function callUnary<Req, Res, ReplyIn = unknown, RequestOut = unknown>(
   client: grpc.Client,
-  method: MethodDefinition<Req, unknown, unknown, Res>,
+  method: MethodDefinition<Req, ReplyIn, RequestOut, Res>,
   request: Req,
   options: grpc.CallOptions,
   metadata?: grpc.Metadata,

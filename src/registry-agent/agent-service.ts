@@ -3,12 +3,12 @@ import type { Logger } from "pino";
 import { invalidArgument } from "../errors.js";
 import type { AgentAuthorizeReply } from "../generated/cairn/v1/AgentAuthorizeReply.js";
 import type { AgentStatus } from "../generated/cairn/v1/AgentStatus.js";
-import type { AuthorizeCommandReply__Output } from "../generated/cairn/v1/AuthorizeCommandReply.js";
 import type { Route as WireRoute } from "../generated/cairn/v1/Route.js";
 import type { WatchRouteRequest__Output } from "../generated/cairn/v1/WatchRouteRequest.js";
 import { REGISTRY_TYPE } from "../registry/model.js";
 import { routeToWire } from "../wire/convert.js";
-import type { AgentHandlers, CommandControlClient } from "../wire/proto-loader.js";
+import { commandControlService, type AgentHandlers, type CommandControlClient } from "../wire/proto-loader.js";
+import { callUnary } from "../client/methods.js";
 import { toServiceError, unary } from "../wire/status.js";
 import type { Replica } from "./replica.js";
 import type { WatchFeed } from "../replication/watch-feed.js";
@@ -74,13 +74,10 @@ function managerAt(replica: Replica, hostId: string, endpoint: string): string |
 
 async function authorize(ctx: AgentContext, user: string, command: string, deadline: grpc.Deadline): Promise<AgentAuthorizeReply> {
   if (!user || !command) throw invalidArgument("user and command are required");
-  const until = deadline instanceof Date ? deadline.getTime() : Number.isFinite(deadline) ? Number(deadline) : Date.now() + DEFAULT_CALL_DEADLINE_MS;
+  const until = deadline instanceof Date ? deadline.getTime() : Number.isFinite(deadline) ? Number(deadline) : ctx.now() + DEFAULT_CALL_DEADLINE_MS;
+  const request = { agent_host: ctx.hostId, user, command };
   const { reply, servedBy, tried } = await ctx.commandControl.call(until, (client, _candidate, attemptDeadline) =>
-    new Promise<AuthorizeCommandReply__Output>((resolve, reject) =>
-      client.Authorize({ agent_host: ctx.hostId, user, command }, { deadline: attemptDeadline }, (error, answer) =>
-        error ? reject(error) : resolve(answer!),
-      ),
-    ),
+    callUnary(client, commandControlService.Authorize, request, { deadline: attemptDeadline }),
   );
   return { allowed: reply.allowed, reason: reply.reason, served_by: reply.served_by || servedBy, tried };
 }

@@ -4,6 +4,12 @@ import type { HostRecord, PackageHealth } from "../registry/model.js";
 /** How long a package's port may take to accept a connection before it counts as unhealthy. */
 export const CHECK_TIMEOUT_MS = 500;
 
+/** One package's health as a heartbeat reports it. */
+export interface PackageHealthReport {
+  type: string;
+  health: PackageHealth;
+}
+
 /** True when something accepts a TCP connection at host:port within the timeout. */
 export function portAccepts(host: string, port: number, timeoutMs = CHECK_TIMEOUT_MS): Promise<boolean> {
   return new Promise((resolve) => {
@@ -18,8 +24,15 @@ export function portAccepts(host: string, port: number, timeoutMs = CHECK_TIMEOU
   });
 }
 
+/** `portAccepts` for an endpoint as routes write it: "address:port", or "[v6]:port". */
+export function endpointAccepts(endpoint: string, timeoutMs = CHECK_TIMEOUT_MS): Promise<boolean> {
+  const cut = endpoint.lastIndexOf(":");
+  const address = endpoint.slice(0, cut).replace(/^\[|\]$/g, "");
+  return portAccepts(address, Number(endpoint.slice(cut + 1)), timeoutMs);
+}
+
 /** The health of each package on `host`, by a TCP connect to its port (SPEC 6). */
-export async function checkPackages(host: HostRecord): Promise<{ type: string; health: PackageHealth }[]> {
+export async function checkPackages(host: HostRecord): Promise<PackageHealthReport[]> {
   return Promise.all(
     host.packages.map(async (pkg) => ({
       type: pkg.type,

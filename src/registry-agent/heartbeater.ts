@@ -1,26 +1,37 @@
-import * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
+import { Peers } from "../client/peers.js";
 import type { Clock, Timer } from "../clock.js";
 import type { HeartbeatReply__Output } from "../generated/cairn/v1/HeartbeatReply.js";
 import type { HeartbeatRequest } from "../generated/cairn/v1/HeartbeatRequest.js";
-import { packageOf, REGISTRY_TYPE } from "../registry/model.js";
+import { packageOf, REGISTRY_TYPE, type HostRecord } from "../registry/model.js";
 import { packageHealthToWire } from "../wire/convert.js";
-import { v1, type ReplicationClient } from "../wire/proto-loader.js";
-import { checkPackages } from "./health-checker.js";
+import { replicationService, type ReplicationDefinition } from "../wire/proto-loader.js";
+import { checkPackages, type PackageHealthReport } from "./health-checker.js";
 import type { Replica } from "./replica.js";
 
 /** A heartbeat that has no answer by then is given up; the next one goes elsewhere. */
 const HEARTBEAT_TIMEOUT_MS = 1_000;
+
+/** What the heartbeater reads of the replica, and the one thing it tells it (an epoch heard from a manager). */
+export type HeartbeatReplica = Pick<Replica, "routes" | "seenEpoch" | "position" | "sawEpoch">;
+
+/** One heartbeat to the manager at `address`, and its reply; rejects when the manager did not answer. */
+export type SendHeartbeat = (address: string, request: HeartbeatRequest) => Promise<HeartbeatReply__Output>;
 
 export interface HeartbeaterOptions {
   hostId: string;
   /** Where to register this host at first contact. */
   domain: string;
   address: string;
-  replica: Replica;
+  replica: HeartbeatReplica;
   /** Managers to fall back on: the one watched, the seeds. */
   fallbacks: () => string[];
+  /** The delay between beats until a manager's reply sets another. */
   intervalMs: number;
+  /** How a heartbeat is sent; by default a Replication.Heartbeat call whose deadline is HEARTBEAT_TIMEOUT_MS from the clock's now. */
+  send?: SendHeartbeat;
+  /** The health of each package on this host; by default a TCP connect to each package's port. */
+  checkPackages?: (host: HostRecord) => Promise<PackageHealthReport[]>;
   clock: Clock;
   logger: Logger;
 }
@@ -32,7 +43,10 @@ export interface HeartbeaterOptions {
  * manager that last named itself or another as primary, then the fallbacks.
  */
 export class Heartbeater {
-  private readonly clients = new Map<string, ReplicationClient>();
+  /** Set only when no `send` was given: the channels this heartbeater owns and closes. */
+  private readonly peers: Peers<ReplicationDefinition> | undefined;
+  private readonly send: SendHeartbeat;
+  private readonly checkPackages: (host: HostRecord) => Promise<PackageHealthReport[]>;
   private timer: Timer | undefined;
   private stopped = false;
   private intervalMs: number;
@@ -44,6 +58,14 @@ export class Heartbeater {
   constructor(private readonly options: HeartbeaterOptions) {
     this.intervalMs = options.intervalMs;
     this.log = options.logger.child({ component: "heartbeat" });
+    this.checkPackages = options.checkPackages ?? checkPackages;
+    if (options.send) {
+      this.send = options.send;
+    } else {
+      const peers = new Peers({ service: replicationService, clock: options.clock, timeoutMs: HEARTBEAT_TIMEOUT_MS });
+      this.peers = peers;
+      this.send = (address, request) => peers.call(address, "Heartbeat", request);
+    }
   }
 
   start(): void {
@@ -53,14 +75,13 @@ export class Heartbeater {
   stop(): void {
     this.stopped = true;
     this.timer?.cancel();
-    for (const client of this.clients.values()) client.close();
-    this.clients.clear();
+    this.peers?.close();
   }
 
   /** One heartbeat now; the next is scheduled when it is done. */
   async beat(): Promise<void> {
     try {
-      await this.send();
+      await this.sendToPrimary();
     } catch (error) {
       this.log.warn({ err: error }, "no registry manager took the heartbeat");
     } finally {
@@ -68,10 +89,10 @@ export class Heartbeater {
     }
   }
 
-  private async send(): Promise<void> {
+  private async sendToPrimary(): Promise<void> {
     const { hostId, domain, address, replica } = this.options;
     const host = replica.routes.registry.hosts.get(hostId);
-    const healths = host ? await checkPackages(host) : [];
+    const healths = host ? await this.checkPackages(host) : [];
     const request: HeartbeatRequest = {
       host: hostId,
       epoch: replica.seenEpoch,
@@ -83,7 +104,7 @@ export class Heartbeater {
     let lastError: unknown;
     for (const target of this.targets()) {
       try {
-        const reply = await this.call(target, request);
+        const reply = await this.send(target, request);
         replica.sawEpoch(reply.epoch);
         if (reply.interval_ms > 0) this.intervalMs = reply.interval_ms;
         if (reply.recorded) {
@@ -93,7 +114,7 @@ export class Heartbeater {
         // A backup: it names the primary, which is tried next.
         this.namedPrimary = reply.primary_address || undefined;
         if (this.namedPrimary && this.namedPrimary !== target) {
-          const again = await this.call(this.namedPrimary, request);
+          const again = await this.send(this.namedPrimary, request);
           if (again.recorded) {
             this.lastRecorded = this.options.clock.now();
             return;
@@ -119,16 +140,5 @@ export class Heartbeater {
     }
     const named = this.namedPrimary ? [this.namedPrimary] : [];
     return [...new Set([...primaries, ...named, ...this.options.fallbacks()])];
-  }
-
-  private call(address: string, request: HeartbeatRequest): Promise<HeartbeatReply__Output> {
-    let client = this.clients.get(address);
-    if (!client) {
-      client = new v1.Replication(address, grpc.credentials.createInsecure());
-      this.clients.set(address, client);
-    }
-    return new Promise((resolve, reject) =>
-      client.Heartbeat(request, { deadline: Date.now() + HEARTBEAT_TIMEOUT_MS }, (error, reply) => (error ? reject(error) : resolve(reply!))),
-    );
   }
 }

@@ -1,15 +1,19 @@
-import type * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import type { Clock, Timer } from "../clock.js";
 import { CairnError, Code } from "../errors.js";
 import type { RouteCandidate } from "../router/route.js";
 import { fromServiceError, isRetryable } from "../wire/status.js";
-import { portAccepts } from "./health-checker.js";
+import { endpointAccepts } from "./health-checker.js";
 
 /** One try may use at most this much of the caller's deadline, so that the next candidate still has time. */
 export const ATTEMPT_TIMEOUT_MS = 1_000;
-/** How often suspects are probed with a TCP connect. */
+/** How often suspects are probed. */
 export const PROBE_INTERVAL_MS = 250;
+
+/** What the caller needs of a client: that it can be let go (a suspect's channel is replaced by a fresh one). */
+export interface ClosableClient {
+  close(): void;
+}
 
 export interface RoutedCallerOptions<C> {
   type: string;
@@ -17,6 +21,9 @@ export interface RoutedCallerOptions<C> {
   route: () => readonly RouteCandidate[];
   /** A client for the manager at `endpoint`; made once per endpoint and reused. */
   connect: (endpoint: string) => C;
+  /** True when the manager at `endpoint` looks reachable again; by default a TCP connect to it. */
+  probe?: (endpoint: string) => Promise<boolean>;
+  /** Every deadline and probe interval is measured on this clock. */
   clock: Clock;
   logger: Logger;
 }
@@ -44,21 +51,28 @@ interface Suspect {
  * suspect they are tried anyway. Application errors (PERMISSION_DENIED, …)
  * are the manager's answer and are returned as they are.
  */
-export class RoutedCaller<C extends grpc.Client> {
+export class RoutedCaller<C extends ClosableClient> {
   private readonly clients = new Map<string, C>();
   private readonly suspects = new Map<string, Suspect>();
   private probeTimer: Timer | undefined;
   private stopped = false;
   private readonly log: Logger;
+  private readonly probeEndpoint: (endpoint: string) => Promise<boolean>;
 
   constructor(private readonly options: RoutedCallerOptions<C>) {
     this.log = options.logger.child({ component: "routed-caller", type: options.type });
+    this.probeEndpoint = options.probe ?? ((endpoint) => endpointAccepts(endpoint));
   }
 
   get suspectHosts(): string[] {
     return [...this.suspects.keys()];
   }
 
+  /**
+   * Calls `invoke` on each candidate in turn until one answers. `deadline`
+   * is a time on the injected clock; each attempt gets the sooner of it and
+   * ATTEMPT_TIMEOUT_MS from the clock's now.
+   */
   async call<R>(deadline: number, invoke: (client: C, candidate: RouteCandidate, deadline: number) => Promise<R>): Promise<RoutedReply<R>> {
     const route = this.options.route();
     const trusted = route.filter((c) => !this.suspects.has(c.host));
@@ -66,7 +80,7 @@ export class RoutedCaller<C extends grpc.Client> {
     const tried: string[] = [];
     let lastError: unknown;
     for (const candidate of order) {
-      const now = Date.now();
+      const now = this.options.clock.now();
       if (now >= deadline) break;
       tried.push(candidate.host);
       // A suspect's cached channel sits in its reconnect backoff and would fail at once even if the manager is back.
@@ -83,7 +97,7 @@ export class RoutedCaller<C extends grpc.Client> {
       }
     }
     if (route.length === 0) throw new CairnError(Code.UNAVAILABLE, `no available manager of type ${this.options.type}`);
-    const why = (lastError as { details?: string; message?: string })?.details ?? (lastError as Error)?.message ?? "deadline reached";
+    const why = lastError === undefined ? "deadline reached" : fromServiceError(lastError).message;
     throw new CairnError(Code.UNAVAILABLE, `no manager of type ${this.options.type} answered (tried ${tried.join(", ") || "none"}): ${why}`);
   }
 
@@ -138,9 +152,7 @@ export class RoutedCaller<C extends grpc.Client> {
     this.probeTimer = undefined;
     await Promise.all(
       [...this.suspects].map(async ([host, suspect]) => {
-        const cut = suspect.endpoint.lastIndexOf(":");
-        const address = suspect.endpoint.slice(0, cut).replace(/^\[|\]$/g, "");
-        if (await portAccepts(address, Number(suspect.endpoint.slice(cut + 1)))) this.clear(host, "probe connected");
+        if (await this.probeEndpoint(suspect.endpoint)) this.clear(host, "probe connected");
       }),
     );
     if (this.suspects.size > 0) this.scheduleProbe();

@@ -1,0 +1,237 @@
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import type { HeartbeatReply__Output } from "../../src/generated/cairn/v1/HeartbeatReply.js";
+import type { HeartbeatRequest } from "../../src/generated/cairn/v1/HeartbeatRequest.js";
+import type { PackageHealthReport } from "../../src/registry-agent/health-checker.js";
+import { Heartbeater, type HeartbeatReplica } from "../../src/registry-agent/heartbeater.js";
+import { emptyRegistry, endpointOf, newHost, newPackage, REGISTRY_TYPE, type HostRecord, type Position } from "../../src/registry/model.js";
+import { RouteIndex } from "../../src/router/route-index.js";
+import { packageHealthToWire } from "../../src/wire/convert.js";
+import { FakeClock } from "../support/fake-clock.js";
+
+const AGENT = "agent-1";
+const INTERVAL_MS = 1_000;
+/** The registry managers of the test registry: a backup preferred by the route, and the primary behind it. */
+const BACKUP = endpointOf("127.0.0.1", 7400);
+const PRIMARY = endpointOf("127.0.0.1", 7401);
+const SEED_A = "seed-a:7400";
+const SEED_B = "seed-b:7400";
+
+/**
+ * A registry holding the agent's host (with one package, `web`) and two
+ * registry managers: m1, a backup, first in the agent's registry route, and
+ * m2, the primary. `primary: false` makes m2 a backup too.
+ */
+function registry(options: { agentRegistered?: boolean; primary?: boolean } = {}) {
+  const r = emptyRegistry();
+  if (options.agentRegistered ?? true) r.hosts.set(AGENT, newHost(AGENT, "/", { address: "10.0.0.1", packages: [newPackage("web", 8080)] }));
+  r.hosts.set("m1", newHost("m1", "/", { packages: [newPackage(REGISTRY_TYPE, 7400, { priority: 0, role: "backup" })] }));
+  const m2Role = (options.primary ?? true) ? "primary" : "backup";
+  r.hosts.set("m2", newHost("m2", "/", { packages: [newPackage(REGISTRY_TYPE, 7401, { priority: 1, role: m2Role })] }));
+  return RouteIndex.build(r);
+}
+
+/** The replica as the heartbeater sees it: real routes, a fixed position, and the epochs it was told about. */
+class FakeReplica implements HeartbeatReplica {
+  readonly epochsSaw: number[] = [];
+  seenEpoch = 3;
+  position: Position = { clusterId: "c", epoch: 3, revision: 42, digest: Buffer.alloc(32) };
+  constructor(readonly routes: RouteIndex) {}
+  sawEpoch(epoch: number): void {
+    this.epochsSaw.push(epoch);
+  }
+}
+
+type ManagerBehaviour = Partial<HeartbeatReply__Output> | "down";
+
+function reply(fields: Partial<HeartbeatReply__Output>): HeartbeatReply__Output {
+  return { epoch: 0, primary_host: "", primary_address: "", interval_ms: 0, down_after_ms: 0, recorded: false, cluster_id: "", ...fields };
+}
+
+/**
+ * A Heartbeater on a fake clock whose sends go to `managers` (what each
+ * address answers; an address not listed is down) and whose package checks
+ * answer `health`. Every send and every warning logged is recorded.
+ */
+function setUp(
+  options: {
+    routes?: RouteIndex;
+    managers?: Record<string, ManagerBehaviour>;
+    fallbacks?: string[];
+    health?: PackageHealthReport[];
+    send?: (address: string, request: HeartbeatRequest) => Promise<HeartbeatReply__Output>;
+  } = {},
+) {
+  const clock = new FakeClock();
+  const replica = new FakeReplica(options.routes ?? registry());
+  const sent: { address: string; request: HeartbeatRequest }[] = [];
+  const checked: HostRecord[] = [];
+  const warnings: { msg: string; component?: string; err?: { message: string } }[] = [];
+  const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+  const managers = options.managers ?? {};
+  const heartbeater = new Heartbeater({
+    hostId: AGENT,
+    domain: "/edge",
+    address: "10.0.0.1",
+    replica,
+    fallbacks: () => options.fallbacks ?? [SEED_A, SEED_B],
+    intervalMs: INTERVAL_MS,
+    send: async (address, request) => {
+      sent.push({ address, request });
+      if (options.send) return options.send(address, request);
+      const behaviour = managers[address] ?? "down";
+      if (behaviour === "down") throw new Error(`${address} is down`);
+      return reply(behaviour);
+    },
+    checkPackages: async (host) => {
+      checked.push(host);
+      return options.health ?? host.packages.map((p) => ({ type: p.type, health: "healthy" as const }));
+    },
+    clock,
+    logger,
+  });
+  const sentTo = () => sent.map((s) => s.address);
+  return { clock, replica, heartbeater, sent, sentTo, checked, warnings };
+}
+
+/** Lets a beat that a fired timer started run to its end. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 50; i++) await Promise.resolve();
+}
+
+describe("Heartbeater", () => {
+  it("sends to the primaries of the replica's registry route first, then to the fallbacks, each address once", async () => {
+    // The primary is also among the fallbacks (the watched manager): it is tried once, first.
+    const { heartbeater, sentTo } = setUp({ fallbacks: [SEED_A, PRIMARY, SEED_B] });
+    await heartbeater.beat();
+    // m1 comes first in the route but is a backup: only a primary is picked from the route.
+    expect(sentTo()).toEqual([PRIMARY, SEED_A, SEED_B]);
+  });
+
+  it("sends first contact to the fallbacks when this host is not in the registry yet, with no package checked", async () => {
+    const { heartbeater, sent, sentTo, checked } = setUp({ routes: registry({ agentRegistered: false }) });
+    await heartbeater.beat();
+    expect(sentTo()).toEqual([SEED_A, SEED_B]);
+    expect(checked).toEqual([]);
+    expect(sent[0]!.request.packages).toEqual([]);
+  });
+
+  it("reports this host, the health of its packages, the epoch it has seen and the replica's revision", async () => {
+    const { heartbeater, sent, checked } = setUp({ managers: { [PRIMARY]: { recorded: true } }, health: [{ type: "web", health: "unhealthy" }] });
+    await heartbeater.beat();
+    expect(checked.map((h) => h.id)).toEqual([AGENT]);
+    expect(sent[0]!.request).toEqual({
+      host: AGENT,
+      epoch: 3,
+      packages: [{ type: "web", health: packageHealthToWire("unhealthy") }],
+      address: "10.0.0.1",
+      domain: "/edge",
+      revision: 42,
+    });
+  });
+
+  it("a recorded reply sets lastRecorded to the clock's now, tells the replica the reply's epoch and ends the beat", async () => {
+    const { clock, replica, heartbeater, sentTo } = setUp({ managers: { [PRIMARY]: { recorded: true, epoch: 5 } } });
+    clock.advance(12_345);
+    expect(heartbeater.lastRecorded).toBeUndefined();
+    await heartbeater.beat();
+    expect(heartbeater.lastRecorded).toBe(clock.now());
+    expect(replica.epochsSaw).toEqual([5]);
+    expect(sentTo()).toEqual([PRIMARY]);
+  });
+
+  it("follows a backup's not-recorded reply to the primary it names, once", async () => {
+    const { clock, heartbeater, sentTo } = setUp({
+      routes: registry({ primary: false }),
+      managers: { [SEED_A]: { recorded: false, primary_address: "10.0.0.9:7400" }, "10.0.0.9:7400": { recorded: true } },
+    });
+    await heartbeater.beat();
+    expect(sentTo()).toEqual([SEED_A, "10.0.0.9:7400"]);
+    expect(heartbeater.lastRecorded).toBe(clock.now());
+  });
+
+  it("moves on to the next target when the primary a backup named does not record either", async () => {
+    const { heartbeater, sentTo } = setUp({
+      routes: registry({ primary: false }),
+      managers: { [SEED_A]: { recorded: false, primary_address: "10.0.0.9:7400" }, "10.0.0.9:7400": { recorded: false }, [SEED_B]: { recorded: true } },
+    });
+    await heartbeater.beat();
+    expect(sentTo()).toEqual([SEED_A, "10.0.0.9:7400", SEED_B]);
+    expect(heartbeater.lastRecorded).toBeDefined();
+  });
+
+  it("sends the next beat to the primary a backup named before the fallbacks", async () => {
+    const { clock, heartbeater, sentTo } = setUp({
+      routes: registry({ primary: false }),
+      managers: { [SEED_A]: { recorded: false, primary_address: "10.0.0.9:7400" }, "10.0.0.9:7400": { recorded: true } },
+    });
+    await heartbeater.beat();
+    clock.advance(INTERVAL_MS);
+    await settle();
+    expect(sentTo()).toEqual([SEED_A, "10.0.0.9:7400", "10.0.0.9:7400"]);
+  });
+
+  it("waits interval_ms from a reply before the next beat", async () => {
+    const { clock, heartbeater, sentTo } = setUp({ managers: { [PRIMARY]: { recorded: true, interval_ms: 3_000 } } });
+    await heartbeater.beat();
+    clock.advance(2_999);
+    await settle();
+    expect(sentTo()).toHaveLength(1);
+    clock.advance(1);
+    await settle();
+    expect(sentTo()).toHaveLength(2);
+  });
+
+  it("keeps its interval when a reply carries no interval_ms", async () => {
+    const { clock, heartbeater, sentTo } = setUp({ managers: { [PRIMARY]: { recorded: true, interval_ms: 0 } } });
+    await heartbeater.beat();
+    clock.advance(INTERVAL_MS);
+    await settle();
+    expect(sentTo()).toHaveLength(2);
+  });
+
+  it("logs a beat that no target took and still schedules the next one", async () => {
+    const { clock, heartbeater, sentTo, warnings } = setUp();
+    await heartbeater.beat();
+    expect(sentTo()).toEqual([PRIMARY, SEED_A, SEED_B]);
+    expect(warnings).toMatchObject([{ msg: "no registry manager took the heartbeat", component: "heartbeat", err: { message: `${SEED_B} is down` } }]);
+    expect(heartbeater.lastRecorded).toBeUndefined();
+
+    clock.advance(INTERVAL_MS);
+    await settle();
+    expect(sentTo()).toEqual([PRIMARY, SEED_A, SEED_B, PRIMARY, SEED_A, SEED_B]);
+  });
+
+  it("logs that no registry manager is known when it has no target at all, and tries again at the next interval", async () => {
+    const { clock, heartbeater, sentTo, warnings } = setUp({ routes: registry({ agentRegistered: false }), fallbacks: [] });
+    await heartbeater.beat();
+    expect(sentTo()).toEqual([]);
+    expect(warnings).toMatchObject([{ msg: "no registry manager took the heartbeat", err: { message: "no registry manager known" } }]);
+    clock.advance(INTERVAL_MS);
+    await settle();
+    expect(warnings).toHaveLength(2);
+  });
+
+  it("stop() cancels the next beat", async () => {
+    const { clock, heartbeater, sentTo } = setUp({ managers: { [PRIMARY]: { recorded: true } } });
+    await heartbeater.beat();
+    heartbeater.stop();
+    clock.advance(INTERVAL_MS * 10);
+    await settle();
+    expect(sentTo()).toEqual([PRIMARY]);
+  });
+
+  it("stop() during a beat keeps the next beat from being scheduled", async () => {
+    let answer!: (reply: HeartbeatReply__Output) => void;
+    const { clock, heartbeater, sentTo } = setUp({ send: () => new Promise((resolve) => (answer = resolve)) });
+    heartbeater.start();
+    await settle();
+    expect(sentTo()).toEqual([PRIMARY]);
+    heartbeater.stop();
+    answer(reply({ recorded: true }));
+    await settle();
+    clock.advance(INTERVAL_MS * 10);
+    await settle();
+    expect(sentTo()).toEqual([PRIMARY]);
+  });
+});
