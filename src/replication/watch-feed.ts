@@ -4,15 +4,16 @@ import type { Clock, Timer } from "../clock.js";
 import { Code } from "../errors.js";
 import type { Progress__Output } from "../generated/cairn/v1/Progress.js";
 import type { WatchEvent__Output } from "../generated/cairn/v1/WatchEvent.js";
+import type { WatchRequest } from "../generated/cairn/v1/WatchRequest.js";
 import type { StateDigest } from "../registry/digest.js";
 import type { ChangeRecord, Position, Registry } from "../registry/model.js";
 import { changeFromWire } from "../wire/convert.js";
-import { v1, type ReplicationClient } from "../wire/proto-loader.js";
+import { v1 } from "../wire/proto-loader.js";
 import { SnapshotAssembler } from "../wire/snapshot.js";
+import { nextFeedState, type FeedEvent, type FeedState, type FeedStateKind } from "./feed-state.js";
 
-/** First reconnect delay; it doubles per failure up to the maximum, with ±50% jitter. */
-export const RECONNECT_BASE_MS = 50;
-export const RECONNECT_MAX_MS = 5_000;
+export { RECONNECT_BASE_MS, RECONNECT_MAX_MS } from "./feed-state.js";
+
 /**
  * A watch stream carries whole snapshots and large changes (an import): no
  * 4 MiB cap, and an HTTP/2 window large enough for the manager to keep
@@ -26,17 +27,24 @@ const WATCH_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.max_reconnect_backoff_ms": 1_000,
 };
 
-export type FeedState = "idle" | "connecting" | "syncing" | "live" | "waiting" | "stopped";
+/** A Watch stream as the feed reads it; grpc-js's `ClientReadableStream` is one. */
+export interface WatchStream {
+  on(event: "data", listener: (event: WatchEvent__Output) => void): unknown;
+  on(event: "error", listener: (error: { code?: number; details?: string }) => void): unknown;
+  on(event: "end", listener: () => void): unknown;
+  cancel(): void;
+}
 
-/** The transitions the feed may make; anything else is a bug and throws. */
-const TRANSITIONS: Readonly<Record<FeedState, readonly FeedState[]>> = {
-  idle: ["connecting", "stopped"],
-  connecting: ["syncing", "live", "waiting", "stopped"],
-  syncing: ["live", "waiting", "stopped"],
-  live: ["syncing", "waiting", "stopped"],
-  waiting: ["connecting", "stopped"],
-  stopped: [],
-};
+/** A connection to one manager's Replication service; grpc-js's `ReplicationClient` is one. */
+export interface WatchConnection {
+  Watch(request: WatchRequest): WatchStream;
+  close(): void;
+}
+
+/** The default connector: a grpc-js Replication client with the watch channel options. */
+function grpcConnection(address: string): WatchConnection {
+  return new v1.Replication(address, grpc.credentials.createInsecure(), WATCH_CHANNEL_OPTIONS);
+}
 
 /**
  * Where a feed's changes go: an agent's replica, or a backup manager's
@@ -66,6 +74,12 @@ export interface FeedOptions {
   logger: Logger;
   /** Called with each keep-alive (it names the primary). */
   onProgress?: (progress: Progress__Output) => void;
+  /**
+   * Opens a connection to the manager at `address`; the feed keeps one per
+   * address and closes them at stop. By default a grpc-js Replication
+   * client with the watch channel options; tests pass fake streams.
+   */
+  connect?: (address: string) => WatchConnection;
 }
 
 type Work = { change: ChangeRecord } | { snapshot: ReturnType<SnapshotAssembler["finish"]> };
@@ -80,19 +94,32 @@ type Work = { change: ChangeRecord } | { snapshot: ReturnType<SnapshotAssembler[
  * epoch older than one seen means that manager is deposed, and the feed
  * moves on. Changes reach the sink in order; those that arrive while it is
  * busy are handed over together.
+ *
+ * Which moves exist, and what carries from one stream to the next (the
+ * candidate, the failures, whether to resync), is feed-state.ts; this class
+ * carries them out: it opens a stream on entering `connecting`, starts the
+ * reconnect timer on entering `waiting`, and cancels everything on `stopped`.
  */
 export class WatchFeed {
-  private state: FeedState = "idle";
-  private readonly clients = new Map<string, ReplicationClient>();
-  private call: grpc.ClientReadableStream<WatchEvent__Output> | undefined;
+  private state: FeedState = { kind: "idle" };
+  private readonly connections = new Map<string, WatchConnection>();
+  private readonly connect: (address: string) => WatchConnection;
+  /** The stream being read: set while connecting, syncing or live, else undefined. Events of any other stream are ignored. */
+  private call: WatchStream | undefined;
   /** The snapshot being received, built chunk by chunk. */
   private assembler: SnapshotAssembler | undefined;
+  /** What the current stream sent that the sink has not taken yet, in order. */
   private inbox: Work[] = [];
-  private draining = false;
+  /**
+   * A drain loop is awaiting the sink. A lock rather than a feed state: the
+   * sink is shared by every stream the feed opens, and a drain begun for one
+   * stream may still be awaiting the sink after that stream is gone, while
+   * the feed waits or connects again. The lock keeps the sink to one
+   * operation at a time across streams, which keeps changes in order.
+   */
+  private sinkBusy = false;
   private retry: Timer | undefined;
-  private failures = 0;
-  private nextAddress = 0;
-  private wantSnapshot = false;
+  /** The manager of the current stream, or of the last one. */
   private current: string | undefined;
   private lastProgress: Progress__Output | undefined;
   private readonly log: Logger;
@@ -101,47 +128,62 @@ export class WatchFeed {
 
   constructor(private readonly options: FeedOptions) {
     this.log = options.logger.child({ component: options.isBackup ? "backup-feed" : "replica-feed" });
+    this.connect = options.connect ?? grpcConnection;
   }
 
-  get status(): { state: FeedState; manager: string | undefined; lag: number; primary: { host: string; address: string } | undefined } {
+  get status(): { state: FeedStateKind; manager: string | undefined; lag: number; primary: { host: string; address: string } | undefined } {
     const progress = this.lastProgress;
     const lag = progress ? Math.max(0, progress.revision - this.options.sink.position().revision) : 0;
     const primary = progress?.primary_address ? { host: progress.primary_host, address: progress.primary_address } : undefined;
-    return { state: this.state, manager: this.current, lag, primary };
+    return { state: this.state.kind, manager: this.current, lag, primary };
   }
 
   start(): void {
-    this.connect();
+    this.dispatch({ type: "start" });
   }
 
   stop(): void {
-    if (this.state === "stopped") return;
-    this.transition("stopped");
-    this.retry?.cancel();
-    this.call?.cancel();
-    this.call = undefined;
-    for (const client of this.clients.values()) client.close();
-    this.clients.clear();
+    this.dispatch({ type: "stop" });
   }
 
-  private transition(to: FeedState): void {
+  /** Moves to the state after `event`, logs `A -> B` when the kind changes, and carries out what the new kind means. */
+  private dispatch(event: FeedEvent): void {
     const from = this.state;
-    if (from === to) return;
-    if (!TRANSITIONS[from].includes(to)) throw new Error(`watch feed: no transition ${from} -> ${to}`);
+    const to = nextFeedState(from, event);
+    if (!to) throw new Error(`watch feed: no transition from ${from.kind} on ${event.type}`);
+    if (to.kind === from.kind) {
+      this.state = to;
+      return;
+    }
+    if (to.kind === "connecting") {
+      const addresses = this.options.candidates();
+      this.current = addresses[to.candidate % addresses.length]!;
+    }
     this.state = to;
-    this.log.info({ manager: this.current }, `${from} -> ${to}`);
+    this.log.info({ manager: this.current }, `${from.kind} -> ${to.kind}`);
+    switch (to.kind) {
+      case "connecting":
+        this.open(this.current!, to.resync);
+        break;
+      case "waiting":
+        this.retry?.cancel();
+        this.retry = this.options.clock.setTimeout(() => this.dispatch({ type: "retry" }), to.delayMs);
+        break;
+      case "stopped":
+        this.retry?.cancel();
+        this.call?.cancel();
+        this.call = undefined;
+        for (const connection of this.connections.values()) connection.close();
+        this.connections.clear();
+        break;
+    }
   }
 
-  private connect(): void {
-    if (this.state === "stopped") return;
-    const addresses = this.options.candidates();
-    const address = addresses[this.nextAddress % addresses.length]!;
-    this.current = address;
-    this.transition("connecting");
+  private open(address: string, resync: boolean): void {
     const { sink, hostId } = this.options;
     const position = sink.position();
-    const fromSnapshot = this.wantSnapshot || position.revision === 0;
-    const call = this.client(address).Watch({
+    const fromSnapshot = resync || position.revision === 0;
+    const call = this.connection(address).Watch({
       host: hostId,
       from_revision: fromSnapshot ? 0 : position.revision,
       epoch: fromSnapshot ? 0 : position.epoch,
@@ -156,13 +198,13 @@ export class WatchFeed {
     call.on("data", (event: WatchEvent__Output) => {
       if (this.call === call) this.receive(call, event);
     });
-    call.on("error", (error: grpc.ServiceError) => this.ended(call, address, error));
+    call.on("error", (error) => this.ended(call, address, error));
     call.on("end", () => this.ended(call, address, undefined));
   }
 
-  private receive(call: grpc.ClientReadableStream<WatchEvent__Output>, event: WatchEvent__Output): void {
+  private receive(call: WatchStream, event: WatchEvent__Output): void {
     if (event.snapshot) {
-      if (this.state !== "syncing") this.transition("syncing");
+      this.dispatch({ type: "snapshot-chunk" });
       try {
         this.assembler ??= new SnapshotAssembler();
         if (!this.assembler.add(event.snapshot)) return;
@@ -184,15 +226,15 @@ export class WatchFeed {
       this.lastProgress = event.progress;
       this.options.sink.sawEpoch(event.progress.epoch);
       this.options.onProgress?.(event.progress);
-      if (this.state === "connecting") this.goneLive();
+      this.dispatch({ type: "progress" });
       return;
     }
-    if (!this.draining) void this.drain(call);
+    if (!this.sinkBusy) void this.drain(call);
   }
 
   /** Hands the inbox to the sink in order: a snapshot alone, consecutive changes together. */
-  private async drain(call: grpc.ClientReadableStream<WatchEvent__Output>): Promise<void> {
-    this.draining = true;
+  private async drain(call: WatchStream): Promise<void> {
+    this.sinkBusy = true;
     try {
       while (this.call === call && this.inbox.length > 0) {
         const next = this.inbox[0]!;
@@ -201,64 +243,51 @@ export class WatchFeed {
           const { registry, digest, position } = next.snapshot;
           await this.options.sink.install(registry, { ...position, digest: Buffer.from(position.digest) }, digest);
           this.snapshots++;
-          this.wantSnapshot = false;
+          // Even if this stream is gone by now: the sink holds the snapshot, so the next connect resumes from it.
+          this.dispatch({ type: "installed" });
         } else {
           const cut = this.inbox.findIndex((w) => "snapshot" in w);
           const batch = this.inbox.splice(0, cut < 0 ? this.inbox.length : cut) as { change: ChangeRecord }[];
           await this.options.sink.apply(batch.map((w) => w.change));
         }
-        if (this.call === call && this.state !== "live") this.goneLive();
+        if (this.call === call) this.dispatch({ type: "delivered" });
       }
     } catch (error) {
       if (this.call === call) this.refused(error);
     } finally {
-      this.draining = false;
+      this.sinkBusy = false;
     }
-  }
-
-  private goneLive(): void {
-    this.transition("live");
-    this.failures = 0;
+    // A newer stream's work that arrived while the sink was busy with this one's waits for nobody else.
+    if (this.call && this.call !== call && this.inbox.length > 0) void this.drain(this.call);
   }
 
   private refused(error: unknown): void {
     const address = this.current;
-    if ((error as { code?: unknown })?.code === Code.ABORTED) {
+    const aborted = (error as { code?: unknown })?.code === Code.ABORTED;
+    if (aborted) {
       this.log.warn({ manager: address, err: error }, "manager is behind an epoch already seen; moving on");
-      this.nextAddress++;
     } else {
       this.log.warn({ manager: address, err: error }, "change refused; resyncing from a snapshot");
-      this.wantSnapshot = true;
     }
     const call = this.call;
     this.call = undefined;
     call?.cancel();
-    this.scheduleReconnect(0);
+    this.dispatch({ type: "refused", aborted });
   }
 
-  private ended(call: grpc.ClientReadableStream<WatchEvent__Output>, address: string, error: grpc.ServiceError | undefined): void {
-    if (this.call !== call || this.state === "stopped") return;
+  private ended(call: WatchStream, address: string, error: { code?: number; details?: string } | undefined): void {
+    if (this.call !== call || this.state.kind === "stopped") return;
     this.call = undefined;
     this.log.warn({ manager: address, code: error?.code, details: error?.details }, "watch stream ended");
-    this.failures++;
-    this.nextAddress++;
-    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** (this.failures - 1));
-    this.scheduleReconnect(delay * (0.5 + this.options.random()));
+    this.dispatch({ type: "stream-ended", jitter: this.options.random() });
   }
 
-  private scheduleReconnect(delayMs: number): void {
-    if (this.state === "stopped") return;
-    this.transition("waiting");
-    this.retry?.cancel();
-    this.retry = this.options.clock.setTimeout(() => this.connect(), delayMs);
-  }
-
-  private client(address: string): ReplicationClient {
-    let client = this.clients.get(address);
-    if (!client) {
-      client = new v1.Replication(address, grpc.credentials.createInsecure(), WATCH_CHANNEL_OPTIONS);
-      this.clients.set(address, client);
+  private connection(address: string): WatchConnection {
+    let connection = this.connections.get(address);
+    if (!connection) {
+      connection = this.connect(address);
+      this.connections.set(address, connection);
     }
-    return client;
+    return connection;
   }
 }
