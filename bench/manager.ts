@@ -42,7 +42,7 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { MutationReply__Output } from "../src/generated/cairn/v1/MutationReply.js";
-import { formatFixture } from "../src/fixture/fixture.js";
+import { formatFixture } from "../src/fixture/format.js";
 import { TestRegistryClient } from "../test/support/manager.js";
 import {
   awaitQuiet,
@@ -196,7 +196,7 @@ async function writePhases(
   });
 
   // The reference: the same lean client and loops against a bare grpc-js server, no registry work at all.
-  const echo = await startServerProcess(cleanup, ["--import", "tsx", ECHO_SCRIPT], "the echo server");
+  const echo = await startServerProcess(cleanup, { execArgv: ["--import", "tsx"], script: ECHO_SCRIPT, args: [], name: "the echo server" });
   const ref = await writeLoad(cleanup, echo, { ...options, hosts: runs[runs.length - 1]!.hosts, client: "http2", echo: true });
   await echo.stop();
   rows.push({

@@ -1,6 +1,6 @@
 /**
- * A child process of the agent bench (bench/agent.ts): runs N real registry
- * agents in one process, each `RegistryAgent.start(…)` from the compiled
+ * A child process of the agent bench's swarm phase (bench/agent/swarm.ts):
+ * runs N real registry agents in one process, each `RegistryAgent.start(…)` from the compiled
  * tree (dist/registry-agent/agent.js, what `cairn agent start` runs) with
  * its own LevelDB folder, its own Agent server on 127.0.0.1:0, its own
  * watch feed and heartbeats to the manager. It reports over IPC, for each

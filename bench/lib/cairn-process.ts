@@ -1,19 +1,18 @@
 /**
  * Real `cairn` processes for the benches: a registry manager started from
- * the compiled tree (bin/cairn.js → dist/), its address from its
- * `listening on ADDR` line, its CPU time and memory from /proc, and a
- * clean-up stack that stops every process and removes every temp folder,
+ * the compiled tree (bin/cairn.js → dist/) by the one launcher
+ * (src/process/server-process.ts), its CPU time and memory from /proc, and
+ * a clean-up stack that stops every process and removes every temp folder,
  * also when the bench fails or is interrupted.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { ServerProcess, type ServerSpec } from "../../src/process/server-process.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const CAIRN_BIN = join(REPO_ROOT, "bin", "cairn.js");
 
 /**
  * Throws when dist/ holds no build; returns a warning when a file in src/ is
@@ -48,6 +47,7 @@ function newestMtime(dir: string): { path: string; mtimeMs: number } {
 export class Cleanup {
   private readonly actions: (() => Promise<void> | void)[] = [];
   private readonly children = new Set<ChildProcess>();
+  private readonly servers = new Set<ServerProcess>();
   private readonly dirs = new Set<string>();
   private readonly onExit = () => this.killNow();
   private readonly onSignal = (signal: NodeJS.Signals) => {
@@ -68,6 +68,11 @@ export class Cleanup {
   child(child: ChildProcess): void {
     this.children.add(child);
     child.once("exit", () => this.children.delete(child));
+  }
+
+  server(server: ServerProcess): void {
+    this.servers.add(server);
+    void server.exited.then(() => this.servers.delete(server));
   }
 
   tempDir(prefix: string): string {
@@ -97,6 +102,8 @@ export class Cleanup {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     }
     this.children.clear();
+    for (const server of this.servers) server.killNow();
+    this.servers.clear();
     for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
     this.dirs.clear();
   }
@@ -113,11 +120,12 @@ export interface ManagerProcessOptions {
 }
 
 export interface ManagerProcess {
-  child: ChildProcess;
+  server: ServerProcess;
   pid: number;
   address: string;
   port: number;
   dataDir: string;
+  /** Everything after `node`: its node flags, the script, its arguments. */
   args: readonly string[];
   /** The last 64 KiB of its stderr (its pino log), for failure messages. */
   stderr(): string;
@@ -139,14 +147,14 @@ export function withManagerState(error: unknown, manager: ManagerProcess | undef
 }
 
 const STDERR_KEPT = 64 * 1024;
+/** How long a bench server's SIGTERM may take (a `--cpu-prof` profile is written on the way out) before SIGKILL. */
+const BENCH_STOP_GRACE_MS = 10_000;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /** `node bin/cairn.js manager start --host … --data <tmp> --listen 127.0.0.1:0 --bootstrap …`, stopped by `cleanup`. */
 export async function startManagerProcess(cleanup: Cleanup, options: ManagerProcessOptions = {}): Promise<ManagerProcess> {
   const dataDir = cleanup.tempDir("cairn-bench-manager-");
   const args = [
-    ...(options.nodeArgs ?? []),
-    CAIRN_BIN,
     "manager",
     "start",
     "--host",
@@ -158,68 +166,38 @@ export async function startManagerProcess(cleanup: Cleanup, options: ManagerProc
     "--bootstrap",
     ...(options.args ?? []),
   ];
-  return { ...(await startServerProcess(cleanup, args, "the manager", options.timeoutMs)), dataDir };
+  const spec = { execArgv: options.nodeArgs, args, name: "the manager" };
+  return { ...(await startServerProcess(cleanup, spec, options.timeoutMs)), dataDir };
 }
 
 /**
- * `node …args`, a server that prints `listening on ADDR` on stdout when it
- * is ready; stopped by `cleanup`.
+ * A server that prints `listening on ADDR` on stdout when it is ready
+ * (`cairn …args` unless `spec.script` names another script), run from the
+ * repository root with its stderr kept in memory; stopped by `cleanup`.
  */
 export async function startServerProcess(
   cleanup: Cleanup,
-  args: readonly string[],
-  what: string,
+  spec: Omit<ServerSpec, "logFile" | "keepStderrChars" | "cwd">,
   timeoutMs = 20_000,
 ): Promise<Omit<ManagerProcess, "dataDir">> {
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], cwd: REPO_ROOT });
-  cleanup.child(child);
-  let stderr = "";
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-    if (stderr.length > 2 * STDERR_KEPT) stderr = stderr.slice(-STDERR_KEPT);
-  });
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once("exit", () => resolve());
-  });
-  const stop = async (graceMs = 10_000) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-    await exited;
-    clearTimeout(timer);
-  };
+  const server = ServerProcess.spawn({ ...spec, cwd: REPO_ROOT, keepStderrChars: STDERR_KEPT });
+  cleanup.server(server);
+  const stop = (graceMs = BENCH_STOP_GRACE_MS) => server.stop(graceMs);
   cleanup.add(() => stop());
-
-  const address = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not listen within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      const match = /^listening on (\S+)$/.exec(line);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited (${code ?? signal}) before listening\n${stderr}`));
-    });
-  });
-  const pid = child.pid!;
+  const address = await server.listening(timeoutMs);
+  const pid = server.pid;
   return {
-    child,
+    server,
     pid,
     address,
     port: Number(address.slice(address.lastIndexOf(":") + 1)),
-    args,
-    stderr: () => stderr.slice(-STDERR_KEPT),
+    args: server.argv,
+    stderr: () => server.stderr(),
     memoryKiB: () => procMemoryKiB(pid),
     cpuSeconds: () => procCpuSeconds(pid),
     stop,
     state: () =>
-      child.exitCode === null && child.signalCode === null
-        ? "running"
-        : `exited with ${child.exitCode ?? child.signalCode}; its log ends:\n${stderr.slice(-4_000)}`,
+      server.running ? "running" : `exited with ${server.exitCode ?? server.signalCode}; its log ends:\n${server.stderr().slice(-4_000)}`,
   };
 }
 

@@ -1,22 +1,22 @@
 /**
  * Real `cairn` server processes for the agent and HA benches, on top of
- * bench/lib/cairn-process.ts (its clean-up stack and `listening on` parsing):
+ * bench/lib/cairn-process.ts (its clean-up stack and the one launcher):
  * managers that bootstrap or join, agents, Command Control managers, with
  * the wall-clock time each was spawned and began to listen; plus the small
  * timing helpers both benches share.
  */
 import { performance } from "node:perf_hooks";
 import { AgentClient } from "../../src/client/agent-client.js";
-import { formatFixture } from "../../src/fixture/fixture.js";
+import { formatFixture } from "../../src/fixture/format.js";
 import type { Registry } from "../../src/registry/model.js";
 import { TestRegistryClient } from "../../test/support/manager.js";
-import { CAIRN_BIN, startServerProcess, type Cleanup, type ManagerProcess } from "./cairn-process.js";
+import { startServerProcess, type Cleanup, type ManagerProcess } from "./cairn-process.js";
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
 export const wallMs = (): number => performance.timeOrigin + performance.now();
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export type ServerProcess = Omit<ManagerProcess, "dataDir"> & {
+export type FleetServer = Omit<ManagerProcess, "dataDir"> & {
   /** Wall-clock ms just before the spawn, and when its `listening on` line arrived. */
   spawnedAt: number;
   listeningAt: number;
@@ -25,28 +25,23 @@ export type ServerProcess = Omit<ManagerProcess, "dataDir"> & {
 };
 
 /** `node [nodeArgs] bin/cairn.js …args`, up and listening; stopped by `cleanup`. */
-export async function startCairn(cleanup: Cleanup, what: string, args: readonly string[], nodeArgs: readonly string[] = []): Promise<ServerProcess> {
+export async function startCairn(cleanup: Cleanup, what: string, args: readonly string[], nodeArgs: readonly string[] = []): Promise<FleetServer> {
   const spawnedAt = wallMs();
-  const server = await startServerProcess(cleanup, [...nodeArgs, CAIRN_BIN, ...args], what, 30_000);
+  const started = await startServerProcess(cleanup, { execArgv: nodeArgs, args, name: what }, 30_000);
   const listeningAt = wallMs();
-  const exited = new Promise<void>((resolve) => {
-    if (server.child.exitCode !== null || server.child.signalCode !== null) resolve();
-    else server.child.once("exit", () => resolve());
-  });
   return {
-    ...server,
+    ...started,
     spawnedAt,
     listeningAt,
     kill: async () => {
       const at = wallMs();
-      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL");
-      await exited;
+      await started.server.kill("SIGKILL");
       return at;
     },
   };
 }
 
-export interface ManagerNode extends ServerProcess {
+export interface ManagerNode extends FleetServer {
   host: string;
   dataDir: string;
   client: TestRegistryClient;
@@ -86,7 +81,7 @@ export async function startManagerNode(cleanup: Cleanup, options: ManagerNodeOpt
   return { ...server, host: options.host, dataDir, client };
 }
 
-export interface AgentNode extends ServerProcess {
+export interface AgentNode extends FleetServer {
   host: string;
   dataDir: string;
   client: AgentClient;
@@ -106,7 +101,7 @@ export async function startAgentNode(
 }
 
 /** `cairn command-control start --host ID --listen ADDR` (no rules: everyone may run everything). */
-export function startCommandControlNode(cleanup: Cleanup, host: string, listen = "127.0.0.1:0"): Promise<ServerProcess> {
+export function startCommandControlNode(cleanup: Cleanup, host: string, listen = "127.0.0.1:0"): Promise<FleetServer> {
   return startCairn(cleanup, `command-control ${host}`, ["command-control", "start", "--host", host, "--listen", listen]);
 }
 

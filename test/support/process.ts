@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { createInterface } from "node:readline";
-import { CAIRN_BIN } from "./cli.js";
+import { ServerProcess } from "../../src/process/server-process.js";
 import type { Defer } from "./defer.js";
 
 export interface CairnProcess {
-  child: ChildProcess;
+  /** The process, for what the shorthands below leave out (pid, exit code, …). */
+  server: ServerProcess;
   /** The address from its `listening on ADDR` line. */
   address: string;
   /** Everything it wrote on stderr so far (its pino log), for failure messages. */
@@ -21,44 +20,18 @@ export interface CairnProcess {
  * test has not stopped it.
  */
 export async function startCairn(defer: Defer, args: readonly string[], timeoutMs = 15_000): Promise<CairnProcess> {
-  const child = spawn(process.execPath, [CAIRN_BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  defer(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGKILL");
-      await exited;
-    }
-  });
-
-  const address = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`cairn ${args.join(" ")} did not listen within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
-    const lines = createInterface({ input: child.stdout! });
-    lines.on("line", (line) => {
-      const match = /^listening on (\S+)$/.exec(line);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`cairn ${args.join(" ")} exited with ${code} before listening\n${stderr}`));
-    });
-  });
-
+  const server = ServerProcess.spawn({ args });
+  defer(() => server.kill());
+  const address = await server.listening(timeoutMs);
   return {
-    child,
+    server,
     address,
-    stderr: () => stderr,
-    async kill() {
-      child.kill("SIGKILL");
-      await exited;
-    },
+    stderr: () => server.stderr(),
+    kill: () => server.kill(),
     async stop() {
-      child.kill("SIGTERM");
-      return exited;
+      // No SIGKILL after a grace: a test that sends SIGTERM is checking the clean stop itself.
+      await server.kill("SIGTERM");
+      return server.exitCode;
     },
   };
 }
