@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import type { ActionDone, AgentOutcome, ScenarioProcess, SeedScenario } from "../demo/seed-scenario.js";
+import type { AgentOutcome } from "../demo/ask-agent.js";
+import type { ActionDone, ScenarioProcess, SeedScenario } from "../demo/seed-scenario.js";
 import type { SeedStep } from "../demo/seed-table.js";
 import { CairnError, Code } from "../errors.js";
 import { colourEnabled, formatJson, formatTable, palette, type Output, type Palette } from "./output.js";
@@ -38,8 +39,9 @@ export function registerDemoCommand(program: Command, output: Output): void {
     .option("--keep", "leave the processes running after the last row, until Ctrl-C")
     .action(async (options: DemoOptions) => {
       // Loaded here, not at the top: every other command starts faster without it.
-      const [{ SeedScenario, DEMO_USER, DEMO_COMMAND }, { SEED_STEPS }] = await Promise.all([
+      const [{ SeedScenario }, { DEMO_USER, DEMO_COMMAND }, { SEED_STEPS }] = await Promise.all([
         import("../demo/seed-scenario.js"),
+        import("../demo/ask-agent.js"),
         import("../demo/seed-table.js"),
       ]);
       const startedAt = Date.now();

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { CairnError, Code } from "../errors.js";
-import { parseFixture } from "../fixture/fixture.js";
+import { parseFixture } from "../fixture/parse.js";
 import type { Registry } from "../registry/model.js";
 
 export async function readTextFile(path: string): Promise<string> {

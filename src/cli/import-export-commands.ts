@@ -61,7 +61,7 @@ export function registerImportExportCommands(program: Command, output: Output): 
     managerAction<ManagerOptions, []>(output, async ({ client, options }) => {
       await client.probe();
       const registry = registryFromSnapshot(await client.exportChunks());
-      const { formatFixture } = await import("../fixture/fixture.js"); // the YAML writer, only where it is used
+      const { formatFixture } = await import("../fixture/format.js"); // the YAML writer, only where it is used
       output.out(formatFixture(registry, options.json ? "json" : "yaml"));
     }),
   );

@@ -1,20 +1,26 @@
+/** A typed client of one registry agent's Agent service (`--agent ADDR`), used by the CLI, the demo, the tests and the benches. */
 import * as grpc from "@grpc/grpc-js";
+import type { MethodDefinition } from "@grpc/proto-loader";
+import { systemClock, type Clock } from "../clock.js";
 import { CairnError, Code } from "../errors.js";
 import type { AgentAuthorizeReply__Output } from "../generated/cairn/v1/AgentAuthorizeReply.js";
 import type { AgentStatus__Output } from "../generated/cairn/v1/AgentStatus.js";
 import type { Route__Output } from "../generated/cairn/v1/Route.js";
-import { v1, type AgentClient as WireAgentClient } from "../wire/proto-loader.js";
-import { fromServiceError } from "../wire/status.js";
+import { agentService, type AgentDefinition } from "../wire/proto-loader.js";
+import { fromServiceError, isRetryable } from "../wire/status.js";
+import { callUnary, type MethodName, type ReplyOf, type RequestOf } from "./methods.js";
 
-/** The CLI's way to a registry agent (`--agent ADDR`): promisified calls with a deadline. */
+type AgentMethod = Exclude<MethodName<AgentDefinition>, "WatchRoute">;
+
 export class AgentClient {
-  private readonly client: WireAgentClient;
+  private readonly client: grpc.Client;
 
   constructor(
     readonly address: string,
     readonly timeoutMs: number,
+    private readonly clock: Clock = systemClock,
   ) {
-    this.client = new v1.Agent(address, grpc.credentials.createInsecure());
+    this.client = new grpc.Client(address, grpc.credentials.createInsecure());
   }
 
   close(): void {
@@ -22,30 +28,28 @@ export class AgentClient {
   }
 
   resolve(from: string, type: string): Promise<Route__Output> {
-    return this.unary((callback) => this.client.Resolve({ from, type, explain: true }, this.options(), callback));
+    return this.call("Resolve", { from, type, explain: true });
   }
 
   authorize(user: string, command: string): Promise<AgentAuthorizeReply__Output> {
-    return this.unary((callback) => this.client.Authorize({ user, command }, this.options(), callback));
+    return this.call("Authorize", { user, command });
   }
 
   status(): Promise<AgentStatus__Output> {
-    return this.unary((callback) => this.client.Status({}, this.options(), callback));
+    return this.call("Status", {});
   }
 
-  private options(): grpc.CallOptions {
-    return { deadline: Date.now() + this.timeoutMs };
-  }
-
-  private unary<R>(start: (callback: (error: grpc.ServiceError | null, reply?: R) => void) => void): Promise<R> {
-    return new Promise((resolve, reject) =>
-      start((error, reply) => (error ? reject(this.failure(error)) : resolve(reply!))),
-    );
+  private call<K extends AgentMethod>(method: K, request: RequestOf<AgentDefinition, K>): Promise<ReplyOf<AgentDefinition, K>> {
+    // The definition of `method` has exactly these types; TypeScript cannot narrow the union by K.
+    const definition = agentService[method] as unknown as MethodDefinition<RequestOf<AgentDefinition, K>, unknown, unknown, ReplyOf<AgentDefinition, K>>;
+    return callUnary(this.client, definition, request, { deadline: this.clock.now() + this.timeoutMs }).catch((error: unknown) => {
+      throw this.failure(error as grpc.ServiceError);
+    });
   }
 
   private failure(error: grpc.ServiceError): CairnError {
     const connected = this.client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
-    if (!connected && (error.code === Code.UNAVAILABLE || error.code === Code.DEADLINE_EXCEEDED)) {
+    if (!connected && isRetryable(error)) {
       return new CairnError(Code.UNAVAILABLE, `no registry agent answers at ${this.address}: ${error.details}`);
     }
     return fromServiceError(error);

@@ -14,7 +14,7 @@ import type { SnapshotChunk__Output } from "../generated/cairn/v1/SnapshotChunk.
 import type { WatchEvent__Output } from "../generated/cairn/v1/WatchEvent.js";
 import type { WatchRequest } from "../generated/cairn/v1/WatchRequest.js";
 import { registryService, replicationService, type RegistryDefinition } from "../wire/proto-loader.js";
-import { fromServiceError } from "../wire/status.js";
+import { failureKind, fromServiceError, isRetryable } from "../wire/status.js";
 import { callUnary, type MethodName, type ReplyOf, type RequestOf } from "./methods.js";
 
 /** Deadline of each unary call, and of the connection before a stream. */
@@ -68,7 +68,7 @@ export class ManagerClient {
     try {
       return await this.callHere(method, request);
     } catch (error) {
-      const redirect = error instanceof CairnError && error.code === Code.FAILED_PRECONDITION ? error.redirect : undefined;
+      const redirect = failureKind(error) === "deposed" ? (error as CairnError).redirect : undefined;
       if (!redirect || redirect === this.address) throw error;
       const primary = new ManagerClient(redirect, this.timeoutMs, this.clock);
       try {
@@ -183,7 +183,7 @@ export class ManagerClient {
   private failure(error: unknown): CairnError {
     const status = error as Partial<grpc.ServiceError>;
     const connected = this.client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
-    if (!connected && (status.code === Code.UNAVAILABLE || status.code === Code.DEADLINE_EXCEEDED)) {
+    if (!connected && isRetryable(status)) {
       const reason =
         status.code === Code.DEADLINE_EXCEEDED
           ? `no answer within ${formatSeconds(this.timeoutMs)}`

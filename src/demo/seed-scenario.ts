@@ -15,7 +15,8 @@ import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { AgentClient } from "../client/agent-client.js";
 import { ManagerClient } from "../client/manager-client.js";
-import { formatFixture, parseFixture } from "../fixture/fixture.js";
+import { formatFixture } from "../fixture/format.js";
+import { parseFixture } from "../fixture/parse.js";
 import { DEFAULT_ADDRESS, ROOT_PATH } from "../registry/model.js";
 import { packageFromWire } from "../wire/convert.js";
 import {
@@ -29,12 +30,18 @@ import {
   type SeedAction,
   type SeedStep,
 } from "./seed-table.js";
-import { ServerProcess, type ServerKind } from "../process/server-process.js";
+import {
+  askUntilServed,
+  delay,
+  DEMO_COMMAND,
+  DEMO_USER,
+  messageOf,
+  POLL_INTERVAL_MS,
+  type AgentOutcome,
+} from "./ask-agent.js";
+import { ServerProcess } from "../process/server-process.js";
 
 export const SEED_FIXTURE = fileURLToPath(new URL("../../fixtures/table-10-1.yaml", import.meta.url));
-/** What every agent asks to run. The demo's rules allow it. */
-export const DEMO_USER = "demo";
-export const DEMO_COMMAND = "uptime";
 const RULES = `# cairn demo: the demo user may run anything; everyone else is denied by default.
 rules:
   - { effect: allow, user: ${DEMO_USER}, command: "*" }
@@ -44,8 +51,6 @@ const HEARTBEAT_INTERVAL = "500ms";
 const DOWN_AFTER = "2s";
 /** Deadline of one admin call and of one Agent call. */
 const CALL_TIMEOUT_MS = 2_000;
-/** Between two questions to an agent that has not switched yet, and between two readiness checks. */
-const POLL_INTERVAL_MS = 25;
 /** How long a restarted manager may take to be reported healthy: a few heartbeats. */
 const HEALTHY_TIMEOUT_MS = 5_000;
 /** How long a restart on the same port keeps retrying while the port is still being released. */
@@ -61,6 +66,9 @@ export interface SeedScenarioOptions {
   /** Where the temp folder is made; the system's temp folder by default. */
   tempRoot?: string;
 }
+
+/** The kinds of server the scenario runs. */
+export type ServerKind = "registry-manager" | "agent" | "command-control";
 
 /** A server the scenario started (still running or not). */
 export interface ScenarioProcess {
@@ -79,28 +87,6 @@ export interface ActionDone {
   text: string;
 }
 
-/** How one agent's authorizations went after a step. */
-export interface AgentOutcome {
-  agent: string;
-  expected: string;
-  /** Who answered the last authorization; undefined when the last one failed. */
-  servedBy: string | undefined;
-  /** The hosts that last authorization tried, in order. */
-  tried: string[];
-  allowed: boolean | undefined;
-  /**
-   * Milliseconds from the end of the step's actions to the first answer of
-   * the manager the agent ended with (the start of its last run of answers
-   * from that manager).
-   */
-  switchMs: number | undefined;
-  /** Authorizations that failed while waiting (no manager answered). */
-  failures: number;
-  /** The last failure, when the last authorization failed. */
-  error: string | undefined;
-  matched: boolean;
-}
-
 /**
  * The live seed network. Construct, `start()`, then `play` each row of
  * `SEED_STEPS` and `authorizeAll()` after it; `stop()` in a `finally`.
@@ -112,7 +98,7 @@ export class SeedScenario {
   readonly dir: string;
   private readonly options: Required<Omit<SeedScenarioOptions, "tempRoot">>;
   /** Every server ever started, in order; restarts add an entry. */
-  private readonly servers: ServerProcess[] = [];
+  private readonly servers: { kind: ServerKind; host: string; server: ServerProcess }[] = [];
   /** The current command-control manager of each host. */
   private readonly managers = new Map<string, ServerProcess>();
   /** The port each host's command-control manager bound first; a restart binds it again. */
@@ -139,9 +125,9 @@ export class SeedScenario {
 
   /** Every server started so far, in the order started. */
   get processes(): ScenarioProcess[] {
-    return this.servers.map((server) => ({
-      kind: server.spec.kind,
-      host: server.spec.host,
+    return this.servers.map(({ kind, host, server }) => ({
+      kind,
+      host,
       address: server.address,
       pid: server.pid,
       running: server.running,
@@ -209,7 +195,7 @@ export class SeedScenario {
     const expectedOf = expected ?? ((agent: string) => expectedManager(step, agent));
     const from = this.actionsEndedAt ?? performance.now();
     const deadline = Date.now() + this.options.switchTimeoutMs;
-    return Promise.all(ASKING_AGENTS.map((agent) => this.askUntilServed(agent, expectedOf(agent), from, deadline)));
+    return Promise.all(ASKING_AGENTS.map((agent) => askUntilServed(this.agentClient(agent), agent, expectedOf(agent), from, deadline)));
   }
 
   /** SIGTERM to every server (SIGKILL after a grace), then the temp folder removed. Idempotent. */
@@ -219,7 +205,7 @@ export class SeedScenario {
       for (const client of this.agentClients.values()) client.close();
       this.agentClients.clear();
       try {
-        await Promise.all(this.servers.map((server) => server.stop()));
+        await Promise.all(this.servers.map(({ server }) => server.stop()));
       } finally {
         rmSync(this.dir, { recursive: true, force: true });
         process.off("exit", this.onExit);
@@ -230,7 +216,7 @@ export class SeedScenario {
 
   /** SIGKILL to every server and the folder removed, synchronously: the last resort of an exiting process. */
   killNow(): void {
-    for (const server of this.servers) server.killNow();
+    for (const { server } of this.servers) server.killNow();
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -238,8 +224,12 @@ export class SeedScenario {
 
   private async launch(kind: ServerKind, host: string, args: string[]): Promise<ServerProcess> {
     if (this.stopping) throw new Error("the demo is stopping");
-    const server = ServerProcess.spawn({ kind, host, args, logFile: join(this.logDir, `${kind}-${host}.log`) });
-    this.servers.push(server);
+    const server = ServerProcess.spawn({
+      args,
+      logFile: join(this.logDir, `${kind}-${host}.log`),
+      name: `cairn ${args.slice(0, 2).join(" ")} --host ${host}`,
+    });
+    this.servers.push({ kind, host, server });
     await server.listening(this.options.listenTimeoutMs);
     return server;
   }
@@ -405,34 +395,6 @@ export class SeedScenario {
     );
   }
 
-  private async askUntilServed(agent: string, expected: string, from: number, deadline: number): Promise<AgentOutcome> {
-    const client = this.agentClient(agent);
-    const outcome: AgentOutcome = {
-      agent, expected, servedBy: undefined, tried: [], allowed: undefined,
-      switchMs: undefined, failures: 0, error: undefined, matched: false,
-    };
-    /** When the current run of answers from `outcome.servedBy` began. */
-    let runStartedAt: number | undefined;
-    for (;;) {
-      try {
-        const reply = await client.authorize(DEMO_USER, DEMO_COMMAND);
-        const at = performance.now();
-        if (runStartedAt === undefined || reply.served_by !== outcome.servedBy) runStartedAt = at;
-        Object.assign(outcome, { servedBy: reply.served_by, tried: reply.tried, allowed: reply.allowed, error: undefined });
-        outcome.switchMs = Math.max(0, Math.round(runStartedAt - from));
-        if (reply.served_by === expected) break;
-      } catch (error) {
-        outcome.failures++;
-        Object.assign(outcome, { servedBy: undefined, tried: [], allowed: undefined, switchMs: undefined, error: messageOf(error) });
-        runStartedAt = undefined;
-      }
-      if (Date.now() >= deadline) break;
-      await delay(POLL_INTERVAL_MS);
-    }
-    outcome.matched = outcome.servedBy === expected;
-    return outcome;
-  }
-
   private agentClient(host: string): AgentClient {
     const client = this.agentClients.get(host);
     if (!client) throw new Error(`no agent was started on ${host}`);
@@ -442,12 +404,4 @@ export class SeedScenario {
 
 function portOf(address: string): number {
   return Number(address.slice(address.lastIndexOf(":") + 1));
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

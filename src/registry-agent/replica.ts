@@ -3,7 +3,9 @@ import { StateDigest } from "../registry/digest.js";
 import { emptyRegistry, entityLists, type ChangeRecord, type Position, type Registry } from "../registry/model.js";
 import { RouteIndex } from "../router/route-index.js";
 import { ChangeRefusal, checkChange } from "../replication/change-check.js";
-import { RegistryDb, storedPosition } from "../storage/registry-db.js";
+import { storedPosition } from "../storage/layout.js";
+import { RegistryDb } from "../storage/registry-db.js";
+import { loadVerified } from "../storage/verified-load.js";
 
 const SEEN_EPOCH_KEY = "seen-epoch";
 
@@ -45,19 +47,15 @@ export class Replica {
 
   static async open(dir: string, logger: Logger): Promise<Replica> {
     const db = await RegistryDb.open(dir, logger);
-    const { registry, position } = await db.load();
+    const { registry, position, digest, damage } = await loadVerified(db);
     const seenEpoch = (await db.getMeta<number>(SEEN_EPOCH_KEY)) ?? 0;
-    const digest = StateDigest.of(registry);
-    if (position && position.digest !== digest.hex()) {
+    if (damage) {
       // Damaged on disk: route from nothing rather than from a lie, and resync.
-      logger.warn({ revision: position.revision }, "replica on disk does not match its digest; starting empty");
+      logger.warn({ revision: position.revision, damage }, "replica on disk is damaged; starting empty");
       const empty = emptyRegistry();
       return new Replica(db, empty, { ...emptyPosition(), digest: StateDigest.of(empty).bytes() }, seenEpoch, logger);
     }
-    const start = position
-      ? { clusterId: position.clusterId, epoch: position.epoch, revision: position.revision, digest: digest.bytes() }
-      : { ...emptyPosition(), digest: digest.bytes() };
-    return new Replica(db, registry, start, seenEpoch, logger, digest);
+    return new Replica(db, registry, position, seenEpoch, logger, digest);
   }
 
   get routes(): RouteIndex {

@@ -9,7 +9,7 @@ import type { MutationReply } from "../generated/cairn/v1/MutationReply.js";
 import type { PromoteManagerReply } from "../generated/cairn/v1/PromoteManagerReply.js";
 import type { PromoteManagerRequest__Output } from "../generated/cairn/v1/PromoteManagerRequest.js";
 import type { SnapshotChunk } from "../generated/cairn/v1/SnapshotChunk.js";
-import { parseFixture } from "../fixture/fixture.js";
+import { parseFixture } from "../fixture/parse.js";
 import {
   REGISTRY_TYPE,
   ROOT_PATH,

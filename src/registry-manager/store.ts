@@ -14,26 +14,13 @@ import {
 } from "../registry/model.js";
 import { checkChange } from "../replication/change-check.js";
 import { RouteIndex } from "../router/route-index.js";
-import { RegistryDb, storedPosition } from "../storage/registry-db.js";
+import { storedPosition } from "../storage/layout.js";
+import { RegistryDb } from "../storage/registry-db.js";
+import { loadVerified } from "../storage/verified-load.js";
 import { DEFAULT_LOG_RETENTION } from "./defaults.js";
+import { GroupCommit, type Accepted } from "./group-commit.js";
+import { RecentChanges } from "./recent-changes.js";
 import { checkExpectedRevision, type Mutation } from "./mutations/mutation.js";
-
-/** Recent changes kept in memory (this many to twice as many) so that watchers near the head never read the disk. */
-const RECENT_CHANGES = 1_024;
-/**
- * How many of the waiting mutations one synced batch takes: a quarter of
- * them, but MIN_GROUP when a quarter is fewer, and at most MAX_GROUP (a batch
- * never waits to fill up: it goes when the disk is free). Taking all makes the
- * writers one convoy: answered together, back together, written together,
- * while the disk, the manager and the writers take turns. In groups, one is
- * answered while the next is on disk and the writers of a third send their
- * next request, so the three overlap. MIN_GROUP is about what the manager
- * accepts while one batch is on its way to disk here (0.8 ms p50, at about
- * 50 µs a mutation); floors of 12 to 32 measured alike with 64 writers.
- */
-const GROUPS_IN_LINE = 4;
-const MIN_GROUP = 16;
-const MAX_GROUP = 4_096;
 
 export interface CommitResult {
   revision: number;
@@ -65,27 +52,11 @@ export interface WriteGate {
   durable(revision: number): Promise<void>;
 }
 
-/** A mutation already run against the working state, waiting for its batch to reach the disk. */
-interface Accepted {
-  /** Undefined when the mutation changed nothing or was rejected. */
-  change: ChangeRecord | undefined;
-  /** Answers the caller once the batch is durable: its result, or its own rejection. */
-  answer(): void;
-  reject(error: unknown): void;
-}
-
-/** Accepted mutations on their way to the disk together. */
-interface Batch {
-  group: Accepted[];
-  changes: ChangeRecord[];
-  written: Promise<void>;
-}
-
 /**
  * The registry manager's durable state. Each mutation runs as it arrives,
  * against the latest accepted state, and takes the next revision; the ones
  * accepted while a batch is on its way to disk make the next synced
- * batches (group commit, a group at a time: see GROUPS_IN_LINE), so the
+ * batches (group commit, a group at a time: see group-commit.ts), so the
  * next batch is ready when the disk is. A mutation is acknowledged,
  * published to readers and streamed to watchers only once its batch is on
  * disk, so nobody ever sees a change that a crash could take back.
@@ -101,18 +72,15 @@ export class RegistryStore {
   /** The durable state, indexed for routes: what readers see. */
   private published: RouteIndex;
   private durable: Position;
-  private readonly recent: ChangeRecord[] = [];
+  private readonly recent = new RecentChanges();
   private readonly listeners = new Set<(change: ChangeRecord) => void>();
-  private readonly resetListeners = new Set<() => void>();
   /** Set while this store may not take writes (a backup's): every mutation is refused with it. */
   private writeRefusal: CairnError | undefined;
   private gate: WriteGate | undefined;
   /** Replicated changes and snapshot installs, one after the other. */
   private replicating: Promise<void> = Promise.resolve();
-  /** Accepted mutations (in `working`) not yet handed to the disk. */
-  private accepted: Accepted[] = [];
-  private flushing: Promise<void> = Promise.resolve();
-  private flushActive = false;
+  /** Accepted mutations (in `working`) on their way to the disk, a group at a time. */
+  private readonly queue: GroupCommit;
   private closed = false;
   /** Set when a write to disk failed: the store no longer knows what is durable, so it accepts nothing more. */
   private failure: Error | undefined;
@@ -124,36 +92,34 @@ export class RegistryStore {
     private readonly db: RegistryDb,
     registry: Registry,
     position: Position,
+    digest: StateDigest,
     options: StoreOptions,
   ) {
     this.working = registry;
-    this.workingDigest = StateDigest.of(registry);
+    this.workingDigest = digest;
     this.workingRevision = position.revision;
     this.published = RouteIndex.build(registry);
     this.durable = position;
     this.logRetention = options.logRetention ?? DEFAULT_LOG_RETENTION;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
+    this.queue = new GroupCommit({
+      write: (changes) => this.writeLogged(changes),
+      written: (group, changes) => {
+        for (const change of changes) this.publish(change);
+        this.settle(group, changes[changes.length - 1]?.revision);
+      },
+      failed: (error, group) => this.fail(error, group),
+    });
   }
 
   /** Opens (or creates) the store in `dir` and checks that what is on disk is whole. */
   static async open(dir: string, options: StoreOptions = {}): Promise<RegistryStore> {
     const db = await RegistryDb.open(dir, options.logger);
     try {
-      const { registry, position } = await db.load();
-      const digest = StateDigest.of(registry);
-      const stored = position ?? { clusterId: "", epoch: 0, revision: 0, digest: digest.hex() };
-      if (stored.digest !== digest.hex()) {
-        throw new CairnError(
-          Code.DATA_LOSS,
-          `the store in ${dir} is damaged: its entities do not match the digest of revision ${stored.revision}`,
-        );
-      }
-      const { last } = db.logBounds;
-      if (last !== 0 && last !== stored.revision) {
-        throw new CairnError(Code.DATA_LOSS, `the store in ${dir} is damaged: log ends at ${last}, state at ${stored.revision}`);
-      }
-      return new RegistryStore(db, registry, { ...stored, digest: digest.bytes() }, options);
+      const { registry, position, digest, damage } = await loadVerified(db);
+      if (damage) throw new CairnError(Code.DATA_LOSS, `the store in ${dir} is damaged: ${damage}`);
+      return new RegistryStore(db, registry, position, digest, options);
     } catch (error) {
       await db.close();
       throw error;
@@ -206,8 +172,7 @@ export class RegistryStore {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
-      this.accepted.push(this.run(mutation, options, resolve, reject));
-      if (!this.flushActive) this.flushing = this.flushLoop();
+      this.queue.push(this.run(mutation, options, resolve, reject));
     });
   }
 
@@ -235,22 +200,12 @@ export class RegistryStore {
    */
   refuseWrites(refusal: CairnError | undefined): void {
     this.writeRefusal = refusal;
-    if (refusal) for (const accepted of this.accepted) accepted.reject(refusal);
-  }
-
-  get refusingWrites(): boolean {
-    return this.writeRefusal !== undefined;
+    if (refusal) for (const accepted of this.queue.waiting) accepted.reject(refusal);
   }
 
   /** Makes acknowledgements wait on `gate` too (undefined: on the disk alone). */
   setWriteGate(gate: WriteGate | undefined): void {
     this.gate = gate;
-  }
-
-  /** Calls `listener` after the whole state was replaced by a snapshot. */
-  onReset(listener: () => void): () => void {
-    this.resetListeners.add(listener);
-    return () => this.resetListeners.delete(listener);
   }
 
   /**
@@ -262,7 +217,9 @@ export class RegistryStore {
   replicate(changes: readonly ChangeRecord[]): Promise<void> {
     const run = async () => {
       if (changes.length === 0) return;
-      await this.writesDone();
+      // A manager that was refused its writes (stepping down) still writes and publishes what it had
+      // accepted, and that must land before what its new primary sends replaces it.
+      await this.queue.idle();
       // Checked one by one against the working state. A refusal part-way leaves
       // it ahead of the disk, which is fine: a refused change always ends in a
       // snapshot install, which replaces it whole.
@@ -284,43 +241,38 @@ export class RegistryStore {
       });
       for (const change of changes) this.publish(change);
     };
-    const result = this.replicating.then(run);
-    this.replicating = result.catch(() => {});
-    return result;
+    return this.afterReplication(run);
   }
 
   /** Replaces everything with a snapshot (checked whole by the caller): a backup's resync. */
   install(registry: Registry, position: Position, digest = StateDigest.of(registry)): Promise<void> {
     const run = async () => {
-      await this.writesDone();
+      // A manager that was refused its writes (stepping down) still writes and publishes what it had
+      // accepted, and that must land before what its new primary sends replaces it.
+      await this.queue.idle();
       await this.db.replace(entityLists(registry), storedPosition(position));
       this.working = cloneRegistry(registry);
       this.workingDigest = digest.copy();
       this.workingRevision = position.revision;
       this.published = RouteIndex.build(registry);
       this.durable = { ...position, digest: digest.bytes() };
-      this.recent.length = 0;
-      for (const listener of this.resetListeners) listener();
+      this.recent.clear();
     };
-    const result = this.replicating.then(run);
-    this.replicating = result.catch(() => {});
-    return result;
+    return this.afterReplication(run);
   }
 
-  /**
-   * Until the write loop has nothing left: a manager that was refused its
-   * writes (stepping down) still writes and publishes what it had accepted,
-   * and that must land before what its new primary sends replaces it.
-   */
-  private async writesDone(): Promise<void> {
-    while (this.flushActive) await this.flushing;
+  /** Runs `work` after the replication work before it; its failure is its caller's, not the next one's. */
+  private afterReplication(work: () => Promise<void>): Promise<void> {
+    const result = this.replicating.then(work);
+    this.replicating = result.catch(() => {});
+    return result;
   }
 
   /** Starts a new epoch (a promotion): the changes from now on carry it. */
   async beginEpoch(epoch: number): Promise<void> {
     if (epoch <= this.durable.epoch) throw new CairnError(Code.FAILED_PRECONDITION, `epoch ${epoch} is not after ${this.durable.epoch}`);
     await this.replicating;
-    await this.flushing;
+    await this.queue.idle();
     const position = { ...this.durable, epoch };
     await this.db.write({ changes: [], position: storedPosition(position), log: false });
     this.durable = position;
@@ -349,10 +301,8 @@ export class RegistryStore {
   async changesAfter(revision: number): Promise<ChangeRecord[] | undefined> {
     const head = this.durable.revision;
     if (revision >= head) return [];
-    const firstRecent = this.recent[0]?.revision;
-    if (firstRecent !== undefined && firstRecent <= revision + 1) {
-      return this.recent.slice(revision + 1 - firstRecent);
-    }
+    const recent = this.recent.after(revision);
+    if (recent) return recent;
     const { first } = this.db.logBounds;
     if (first === 0 || first > revision + 1) return undefined;
     const changes = await this.db.readLog(revision + 1, head);
@@ -362,59 +312,22 @@ export class RegistryStore {
   /** Stops accepting writes, lets the queued ones finish, closes the database. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.flushing;
+    await this.queue.idle();
     await this.replicating;
     this.listeners.clear();
     await this.db.close();
   }
 
-  /**
-   * Runs until nothing accepted is left. As soon as a batch is durable the
-   * next one goes to the disk, before the first is published and answered,
-   * so the disk does not sit idle while the event loop answers.
-   * `flushActive` is cleared in the same tick as the last look at `accepted`,
-   * before any acknowledged caller runs again, so a write from a caller that
-   * just got its answer starts a new loop.
-   */
-  private async flushLoop(): Promise<void> {
-    this.flushActive = true;
-    try {
-      let batch: Batch | undefined = this.writeBatch();
-      while (batch) {
-        try {
-          await batch.written;
-        } catch (error) {
-          this.fail(error as Error, batch.group);
-          return;
-        }
-        const next = this.writeBatch();
-        for (const change of batch.changes) this.publish(change);
-        this.settle(batch.group, batch.changes[batch.changes.length - 1]?.revision);
-        // A listener of publish() may have written already.
-        batch = next ?? this.writeBatch();
-      }
-    } finally {
-      this.flushActive = false;
-    }
-  }
-
-  /** Hands the next group of accepted mutations to the disk, in one synced batch (undefined when there are none). */
-  private writeBatch(): Batch | undefined {
-    if (this.accepted.length === 0) return undefined;
-    const size = Math.min(MAX_GROUP, Math.max(MIN_GROUP, Math.ceil(this.accepted.length / GROUPS_IN_LINE)));
-    const group = this.accepted.splice(0, size);
-    const changes: ChangeRecord[] = [];
-    for (const accepted of group) if (accepted.change) changes.push(accepted.change);
+  /** One synced batch of accepted changes, logged, with the position after the last. */
+  private writeLogged(changes: readonly ChangeRecord[]): Promise<void> {
     const last = changes[changes.length - 1];
-    const written = last
-      ? this.db.write({
-          changes,
-          position: storedPosition({ ...this.durable, revision: last.revision, digest: Buffer.from(last.digest) }),
-          log: true,
-          compactBelow: this.compactionDue(last.revision),
-        })
-      : Promise.resolve();
-    return { group, changes, written };
+    if (!last) return Promise.resolve();
+    return this.db.write({
+      changes,
+      position: storedPosition({ ...this.durable, revision: last.revision, digest: Buffer.from(last.digest) }),
+      log: true,
+      compactBelow: this.compactionDue(last.revision),
+    });
   }
 
   /**
@@ -472,8 +385,6 @@ export class RegistryStore {
     this.published.apply(change.ops);
     this.durable = { ...this.durable, epoch: change.epoch, revision: change.revision, digest: Buffer.from(change.digest) };
     this.recent.push(change);
-    // Trimmed by half a window at a time, not by one entry per change.
-    if (this.recent.length >= 2 * RECENT_CHANGES) this.recent.splice(0, this.recent.length - RECENT_CHANGES);
     for (const listener of this.listeners) {
       try {
         listener(change);
@@ -494,6 +405,6 @@ export class RegistryStore {
     this.failure = error;
     this.logger?.fatal({ err: error }, "a durable write failed; the store accepts no more writes");
     const refusal = unavailable(`the write could not be made durable: ${error.message}`);
-    for (const accepted of [...group, ...this.accepted.splice(0)]) accepted.reject(refusal);
+    for (const accepted of [...group, ...this.queue.takeAll()]) accepted.reject(refusal);
   }
 }

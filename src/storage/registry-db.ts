@@ -2,57 +2,28 @@ import { Level } from "level";
 import type { Logger } from "pino";
 import { CairnError, Code } from "../errors.js";
 import {
+  PREFIX,
+  encodeChange,
+  encodeEntityOp,
+  entityKey,
+  entityValue,
+  fromStored,
+  pushEntityOps,
+  revisionKey,
+  storedChanges,
+  type RawOp,
+  type StoredPosition,
+} from "./layout.js";
+import {
   applyOps,
   emptyRegistry,
   type ChangeRecord,
   type DomainRecord,
   type EntityLists,
   type HostRecord,
-  type Op,
-  type Position,
   type Registry,
   type TypeRecord,
 } from "../registry/model.js";
-
-/**
- * The on-disk layout shared by the registry manager and the agent's replica:
- * one LevelDB with sublevels per kind. Every change is written in one batch
- * that spans the sublevels (with its position), so a crash leaves either all
- * of a change or none of it. What is not in such a batch: the log's
- * compaction (range clears, oldest first) and a replace (behind a marker).
- *
- * A logged write (the registry manager's) puts the batch's changes in one log
- * record and leaves their entity keys behind: those are brought up to date
- * in a later batch, a checkpoint, every so often and before the log is
- * compacted past them. Opening replays the log after the checkpoint, then
- * writes one. An unlogged write (an agent's replica) puts its entities.
- *
- *   meta/position      { clusterId, epoch, revision, digest }
- *   meta/checkpoint    the revision the entity keys are current at (absent:
- *                      at the position)
- *   meta/<other>       component-specific (role, primary, ...)
- *   log/<rev:16 hex>   the ChangeRecords of one batch, keyed by the first
- *                      revision; fixed width so byte order is numeric order
- *                      (stores written before hold one ChangeRecord each)
- *   domain/<path>, host/<id>, type/<name>   the entities
- */
-
-/** A position as meta/position holds it: the digest in hex. */
-export type StoredPosition = Omit<Position, "digest"> & { digest: string };
-
-export function storedPosition(position: Position): StoredPosition {
-  const { clusterId, epoch, revision } = position;
-  return { clusterId, epoch, revision, digest: Buffer.from(position.digest).toString("hex") };
-}
-
-interface StoredChange {
-  epoch: number;
-  revision: number;
-  digest: string;
-  ops: Op[];
-  timeUnixMs: number;
-  cause: string;
-}
 
 export interface BatchWrite {
   /** Changes to apply to the entities, in order; logged when `log` is set. */
@@ -78,11 +49,6 @@ export interface BatchWrite {
 }
 
 type Sublevel = ReturnType<Level<string, unknown>["sublevel"]>;
-/**
- * The sublevels' key prefixes as abstract-level writes them (`!name!`): the
- * hot write path builds its keys with them, and the sublevels read them back.
- */
-const PREFIX = { meta: "!meta!", log: "!log!", domain: "!domain!", host: "!host!", type: "!type!" } as const;
 
 /** Set while a replace is under way (see `replace`). */
 const RESYNCING_KEY = "resyncing";
@@ -101,13 +67,11 @@ const CHECKPOINT_ENTITIES = 10_000;
  */
 const REPLACE_BATCH = 500;
 
-type RawOp = { type: "put"; key: string; value: string } | { type: "del"; key: string };
-
-
-export function revisionKey(revision: number): string {
-  return revision.toString(16).padStart(16, "0");
-}
-
+/**
+ * One LevelDB with sublevels per kind, laid out as layout.ts describes:
+ * written by the registry manager's store (logged batches, checkpoints,
+ * compaction) and by the agent's replica (entities, no log).
+ */
 export class RegistryDb {
   private readonly meta: Sublevel;
   private readonly log: Sublevel;
@@ -265,7 +229,7 @@ export class RegistryDb {
     const records: string[] = [];
     for (const change of batch.changes) {
       const encodedOps: string[] = [];
-      for (const op of change.ops) encodedOps.push(this.encodeEntityOp(op, putEntity, delEntity));
+      for (const op of change.ops) encodedOps.push(encodeEntityOp(op, putEntity, delEntity));
       if (batch.log) records.push(encodeChange(change, encodedOps));
     }
     let checkpoint = this.checkpointRevision;
@@ -322,36 +286,6 @@ export class RegistryDb {
         this.logger?.error({ err: error }, "the log could not be compacted; the next write fails");
         this.compactionFailure ??= error;
       });
-  }
-
-  /** Puts or deletes the entity of `op`, and returns the op's own JSON for the log. */
-  private encodeEntityOp(op: Op, put: (prefix: string, key: string, value: string) => void, del: (prefix: string, key: string) => void): string {
-    switch (op.kind) {
-      case "put-domain": {
-        const json = JSON.stringify(op.domain);
-        put(PREFIX.domain, op.domain.path, json);
-        return `{"kind":"put-domain","domain":${json}}`;
-      }
-      case "put-host": {
-        const json = JSON.stringify(op.host);
-        put(PREFIX.host, op.host.id, json);
-        return `{"kind":"put-host","host":${json}}`;
-      }
-      case "put-type": {
-        const json = JSON.stringify(op.type);
-        put(PREFIX.type, op.type.name, json);
-        return `{"kind":"put-type","type":${json}}`;
-      }
-      case "delete-domain":
-        del(PREFIX.domain, op.path);
-        return JSON.stringify(op);
-      case "delete-host":
-        del(PREFIX.host, op.id);
-        return JSON.stringify(op);
-      case "delete-type":
-        del(PREFIX.type, op.name);
-        return JSON.stringify(op);
-    }
   }
 
   /**
@@ -430,47 +364,3 @@ export class RegistryDb {
   }
 }
 
-/** A log entry, around ops already encoded. */
-function encodeChange(change: ChangeRecord, encodedOps: readonly string[]): string {
-  const digest = Buffer.from(change.digest).toString("hex");
-  return `{"epoch":${change.epoch},"revision":${change.revision},"digest":"${digest}","ops":[${encodedOps.join(",")}],"timeUnixMs":${change.timeUnixMs},"cause":${JSON.stringify(change.cause)}}`;
-}
-
-/** Entity keys with their JSON (null: deleted), as the ops that write them. */
-function pushEntityOps(ops: RawOp[], entries: ReadonlyMap<string, string | null>): void {
-  for (const [key, value] of entries) ops.push(value === null ? { type: "del", key } : { type: "put", key, value });
-}
-
-/** The key of the entity `op` puts or deletes. */
-function entityKey(op: Op): string {
-  switch (op.kind) {
-    case "put-domain":
-      return PREFIX.domain + op.domain.path;
-    case "delete-domain":
-      return PREFIX.domain + op.path;
-    case "put-host":
-      return PREFIX.host + op.host.id;
-    case "delete-host":
-      return PREFIX.host + op.id;
-    case "put-type":
-      return PREFIX.type + op.type.name;
-    case "delete-type":
-      return PREFIX.type + op.name;
-  }
-}
-
-/** The entity under `key` in `registry`, undefined when there is none. */
-function entityValue(registry: Readonly<Registry>, key: string): DomainRecord | HostRecord | TypeRecord | undefined {
-  if (key.startsWith(PREFIX.domain)) return registry.domains.get(key.slice(PREFIX.domain.length));
-  if (key.startsWith(PREFIX.host)) return registry.hosts.get(key.slice(PREFIX.host.length));
-  return registry.types.get(key.slice(PREFIX.type.length));
-}
-
-/** A log record's changes (a store written before records held a whole batch has one change per record). */
-function storedChanges(value: unknown): StoredChange[] {
-  return Array.isArray(value) ? (value as StoredChange[]) : [value as StoredChange];
-}
-
-function fromStored(stored: StoredChange): ChangeRecord {
-  return { ...stored, digest: Buffer.from(stored.digest, "hex") };
-}

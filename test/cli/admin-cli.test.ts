@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseFixture } from "../../src/fixture/fixture.js";
+import { parseFixture } from "../../src/fixture/parse.js";
 import { REGISTRY_TYPE } from "../../src/registry/model.js";
 import { runCli, spawnCli } from "../support/cli.js";
 import { useDefer, useDeferAll } from "../support/defer.js";

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatFixture } from "../../src/fixture/fixture.js";
+import { formatFixture } from "../../src/fixture/format.js";
 import { runCli } from "../support/cli.js";
 import { expectedFor, loadSeed, SEED_AGENTS, SEED_FILE, SEED_ROWS } from "../support/seed.js";
 import { useTempDirs } from "../support/temp-dir.js";

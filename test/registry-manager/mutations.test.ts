@@ -11,7 +11,7 @@ import { importRegistry } from "../../src/registry-manager/mutations/import.js";
 import { moveHost, registerHost, removeHost, setLabels, setMaintenance } from "../../src/registry-manager/mutations/hosts.js";
 import { setTypePolicy } from "../../src/registry-manager/mutations/type-policies.js";
 import type { Mutation } from "../../src/registry-manager/mutations/mutation.js";
-import { parseFixture } from "../../src/fixture/fixture.js";
+import { parseFixture } from "../../src/fixture/parse.js";
 import {
   REGISTRY_TYPE,
   ROOT_PATH,

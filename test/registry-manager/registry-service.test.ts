@@ -7,7 +7,7 @@ import { systemClock } from "../../src/clock.js";
 import { Code } from "../../src/errors.js";
 import type { SnapshotChunk__Output } from "../../src/generated/cairn/v1/SnapshotChunk.js";
 import { silentLogger } from "../../src/logger.js";
-import { formatFixture } from "../../src/fixture/fixture.js";
+import { formatFixture } from "../../src/fixture/format.js";
 import { REGISTRY_TYPE, emptyRegistry, newHost, newPackage, type Registry } from "../../src/registry/model.js";
 import { BackupTracker } from "../../src/registry-manager/backups.js";
 import type { ManagerControl } from "../../src/registry-manager/manager-control.js";

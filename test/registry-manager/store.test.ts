@@ -5,7 +5,8 @@ import { StateDigest } from "../../src/registry/digest.js";
 import { emptyRegistry, newHost } from "../../src/registry/model.js";
 import { registerHost, setLabels, setMaintenance } from "../../src/registry-manager/mutations/hosts.js";
 import { RegistryStore } from "../../src/registry-manager/store.js";
-import { RegistryDb, revisionKey } from "../../src/storage/registry-db.js";
+import { revisionKey } from "../../src/storage/layout.js";
+import { RegistryDb } from "../../src/storage/registry-db.js";
 import { useTempDirs } from "../support/temp-dir.js";
 
 const tempDir = useTempDirs();

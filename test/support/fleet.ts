@@ -4,7 +4,7 @@
  * killed after the test.
  */
 import { AgentClient } from "../../src/client/agent-client.js";
-import { formatFixture } from "../../src/fixture/fixture.js";
+import { formatFixture } from "../../src/fixture/format.js";
 import type { Registry } from "../../src/registry/model.js";
 import type { Defer } from "./defer.js";
 import { MANAGER_HOST, TestRegistryClient } from "./manager.js";

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseFixture } from "../../src/fixture/fixture.js";
+import { parseFixture } from "../../src/fixture/parse.js";
 import { newHost, newPackage, type Registry } from "../../src/registry/model.js";
 
 export const SEED_FILE = fileURLToPath(new URL("../../fixtures/table-10-1.yaml", import.meta.url));

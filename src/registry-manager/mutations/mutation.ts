@@ -1,14 +1,17 @@
 /**
- * What a write to the registry is: a pure function from the registry to the
- * ops of one change (SPEC sections 5, 7 and 9). No I/O, no clock: the store
- * applies what a mutation returns as one atomic batch, and the route index,
- * the replicas and the digest apply the same ops.
+ * What a write to the registry is: a function from the registry to the ops
+ * of one change (SPEC sections 5, 7 and 9), one file per kind of entity
+ * beside this one. No I/O: the store applies what a mutation returns as one
+ * atomic batch, and the route index, the replicas and the digest apply the
+ * same ops.
  *
  * Contract of a `Mutation`:
  * - it reads the registry as it is when the write is applied, and either
  *   throws a CairnError (nothing is written) or returns the ops of one change;
  * - `[]` means the request changes nothing (the store adds no revision);
- * - it never mutates the state it is given: every record it writes is new;
+ * - it leaves the state it is given as it was: every record it writes is new
+ *   (`combine` applies the ops of its earlier steps and undoes them before it
+ *   returns);
  * - its ops keep the registry consistent after EACH op, because the route
  *   index applies them one at a time: a domain is put after its parent; a
  *   domain is deleted only once it holds no host and no subdomain (hosts are

@@ -1,0 +1,31 @@
+import { StateDigest } from "../registry/digest.js";
+import type { Position, Registry } from "../registry/model.js";
+import type { RegistryDb } from "./registry-db.js";
+
+export interface VerifiedLoad {
+  registry: Registry;
+  /** Where the store stands (an empty, unjoined position for a new store). */
+  position: Position;
+  digest: StateDigest;
+  /** What is wrong with what is on disk, for a message; undefined when it is whole. */
+  damage: string | undefined;
+}
+
+/**
+ * Everything on disk, checked whole: the entities must reproduce the digest
+ * their position names, and a log must end at that position. The caller
+ * decides what damage means: a manager refuses to serve, an agent's replica
+ * (a cache) starts empty and resyncs.
+ */
+export async function loadVerified(db: RegistryDb): Promise<VerifiedLoad> {
+  const { registry, position } = await db.load();
+  const digest = StateDigest.of(registry);
+  const stored = position ?? { clusterId: "", epoch: 0, revision: 0, digest: digest.hex() };
+  let damage: string | undefined;
+  if (stored.digest !== digest.hex()) {
+    damage = `its entities do not match the digest of revision ${stored.revision}`;
+  } else if (db.logBounds.last !== 0 && db.logBounds.last !== stored.revision) {
+    damage = `log ends at ${db.logBounds.last}, state at ${stored.revision}`;
+  }
+  return { registry, position: { ...stored, digest: digest.bytes() }, digest, damage };
+}
