@@ -18,7 +18,7 @@ import { toServiceError } from "../wire/status.js";
 import type { ChangeSource } from "./change-source.js";
 import { WatchHub, type Watcher } from "./watch-hub.js";
 
-/** A watcher that has seen nothing for this long gets a Progress keep-alive. */
+/** How often every watcher with nothing waiting gets a Progress keep-alive (where this server stands, who the primary is). */
 export const PROGRESS_INTERVAL_MS = 5_000;
 
 /** A watch stream's events: objects, or a change already encoded for every watcher. */
