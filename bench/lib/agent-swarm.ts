@@ -13,12 +13,11 @@
  * clients of a process that have the same target and options (its global
  * subchannel pool), so N in-process agents would otherwise watch over ONE
  * HTTP/2 connection. Real agents are separate processes with a connection
- * each, so by default this script makes every Replication client use a
- * local subchannel pool (`grpc.use_local_subchannel_pool`), by wrapping the
- * compiled tree's `v1.Replication` constructor before any agent starts:
- * every agent then has its own watch connection and its own heartbeat
- * connection, as `cairn agent start` has. `shared: true` leaves grpc-js's
- * default (one connection per process).
+ * each, so by default this script starts every agent with a local
+ * subchannel pool (the agent's `channelOptions`,
+ * `grpc.use_local_subchannel_pool`): every agent then has its own watch
+ * connection and its own heartbeat connection, as `cairn agent start` has.
+ * `shared: true` leaves grpc-js's default (one connection per process).
  *
  * `noDisk: true` is a diagnostic, not the agent as it ships: each replica's
  * per-change LevelDB write is skipped (its private `persist` replaced by a
@@ -34,7 +33,6 @@ import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import type * as grpc from "@grpc/grpc-js";
 import { REPO_ROOT } from "./cairn-process.js";
 
 export type ToSwarm =
@@ -60,7 +58,6 @@ export type FromSwarm =
   | { type: "stopped" };
 
 type AgentModule = typeof import("../../src/registry-agent/agent.js");
-type ProtoModule = typeof import("../../src/wire/proto-loader.js");
 type Agent = Awaited<ReturnType<AgentModule["RegistryAgent"]["start"]>>;
 
 const wallMs = () => performance.timeOrigin + performance.now();
@@ -100,23 +97,14 @@ function received(index: number, revision: number, at: number): void {
 
 async function start(message: Extract<ToSwarm, { type: "start" }>): Promise<void> {
   const t0 = wallMs();
-  const proto = (await import(dist("wire/proto-loader.js"))) as ProtoModule;
-  if (!message.shared) {
-    // One connection per client, as separate agent processes have (see the header).
-    const Shared = proto.v1.Replication;
-    const Separate = class extends Shared {
-      constructor(address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) {
-        super(address, credentials, { ...options, "grpc.use_local_subchannel_pool": 1 });
-      }
-    };
-    (proto.v1 as { Replication: unknown }).Replication = Separate;
-  }
+  // One connection per channel, as separate agent processes have (see the header).
+  const channelOptions = message.shared ? {} : { "grpc.use_local_subchannel_pool": 1 };
   const { RegistryAgent } = (await import(dist("registry-agent/agent.js"))) as AgentModule;
   for (let i = 0; i < message.count; i++) {
     const hostId = `${message.prefix}${String(i).padStart(3, "0")}`;
     const dataDir = join(message.dataRoot, hostId);
     mkdirSync(dataDir, { recursive: true });
-    const agent = await RegistryAgent.start({ hostId, dataDir, listen: "127.0.0.1:0", managers: [message.manager] });
+    const agent = await RegistryAgent.start({ hostId, dataDir, listen: "127.0.0.1:0", managers: [message.manager], channelOptions });
     const index = agents.length;
     agents.push(agent);
     if (message.noDisk) (agent.replica as unknown as { persist: () => void }).persist = () => undefined;

@@ -33,6 +33,13 @@ export interface AgentOptions {
   /** Where to register this host at first contact. */
   domain?: string;
   heartbeatIntervalMs?: number;
+  /**
+   * Added to the options of every channel the agent opens. grpc-js shares one
+   * connection between the channels of a process that have the same target
+   * and options; agents run in one process (a bench's swarm) each get their
+   * own with `{ "grpc.use_local_subchannel_pool": 1 }`.
+   */
+  channelOptions?: grpc.ChannelOptions;
   clock?: Clock;
   random?: () => number;
   logger?: Logger;
@@ -80,6 +87,7 @@ export class RegistryAgent {
           },
         },
         candidates: () => registryManagers(replica, options.hostId, options.managers),
+        channelOptions: options.channelOptions,
         clock,
         random,
         logger,
@@ -91,13 +99,14 @@ export class RegistryAgent {
         replica,
         fallbacks: () => [...(feed.status.manager ? [feed.status.manager] : []), ...options.managers],
         intervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+        channelOptions: options.channelOptions,
         clock,
         logger,
       });
       const commandControl = new RoutedCaller<CommandControlClient>({
         type: COMMAND_CONTROL_TYPE,
         route: () => routeOrNothing(replica, options.hostId, COMMAND_CONTROL_TYPE),
-        connect: (endpoint) => new v1.CommandControl(endpoint, grpc.credentials.createInsecure(), MANAGER_CHANNEL_OPTIONS),
+        connect: (endpoint) => new v1.CommandControl(endpoint, grpc.credentials.createInsecure(), { ...MANAGER_CHANNEL_OPTIONS, ...options.channelOptions }),
         clock,
         logger,
       });

@@ -1,3 +1,4 @@
+import type * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { Peers } from "../client/peers.js";
 import type { Clock, Timer } from "../clock.js";
@@ -32,6 +33,8 @@ export interface HeartbeaterOptions {
   send?: SendHeartbeat;
   /** The health of each package on this host; by default a TCP connect to each package's port. */
   checkPackages?: (host: HostRecord) => Promise<PackageHealthReport[]>;
+  /** Options of the default sender's channels. */
+  channelOptions?: grpc.ChannelOptions;
   clock: Clock;
   logger: Logger;
 }
@@ -62,7 +65,7 @@ export class Heartbeater {
     if (options.send) {
       this.send = options.send;
     } else {
-      const peers = new Peers({ service: replicationService, clock: options.clock, timeoutMs: HEARTBEAT_TIMEOUT_MS });
+      const peers = new Peers({ service: replicationService, clock: options.clock, timeoutMs: HEARTBEAT_TIMEOUT_MS, channelOptions: options.channelOptions });
       this.peers = peers;
       this.send = (address, request) => peers.call(address, "Heartbeat", request);
     }

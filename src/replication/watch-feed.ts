@@ -41,9 +41,9 @@ export interface WatchConnection {
   close(): void;
 }
 
-/** The default connector: a grpc-js Replication client with the watch channel options. */
-function grpcConnection(address: string): WatchConnection {
-  return new v1.Replication(address, grpc.credentials.createInsecure(), WATCH_CHANNEL_OPTIONS);
+/** The default connector: a grpc-js Replication client with the watch channel options (and the caller's). */
+function grpcConnection(address: string, extra: grpc.ChannelOptions = {}): WatchConnection {
+  return new v1.Replication(address, grpc.credentials.createInsecure(), { ...WATCH_CHANNEL_OPTIONS, ...extra });
 }
 
 /**
@@ -80,6 +80,8 @@ export interface FeedOptions {
    * client with the watch channel options; tests pass fake streams.
    */
   connect?: (address: string) => WatchConnection;
+  /** Added to the default connector's channel options. */
+  channelOptions?: grpc.ChannelOptions;
 }
 
 type Work = { change: ChangeRecord } | { snapshot: ReturnType<SnapshotAssembler["finish"]> };
@@ -128,7 +130,7 @@ export class WatchFeed {
 
   constructor(private readonly options: FeedOptions) {
     this.log = options.logger.child({ component: options.isBackup ? "backup-feed" : "replica-feed" });
-    this.connect = options.connect ?? grpcConnection;
+    this.connect = options.connect ?? ((address) => grpcConnection(address, options.channelOptions));
   }
 
   get status(): { state: FeedStateKind; manager: string | undefined; lag: number; primary: { host: string; address: string } | undefined } {
