@@ -9,6 +9,7 @@ import { REGISTRY_TYPE } from "../registry/model.js";
 import { routeToWire } from "../wire/convert.js";
 import { commandControlService, type AgentHandlers, type CommandControlClient } from "../wire/proto-loader.js";
 import { callUnary } from "../client/methods.js";
+import { callDeadline } from "../wire/server.js";
 import { toServiceError, unary } from "../wire/status.js";
 import type { Replica } from "./replica.js";
 import type { WatchFeed } from "../replication/watch-feed.js";
@@ -39,7 +40,7 @@ export function agentHandlers(ctx: AgentContext): AgentHandlers {
     Resolve: unary(async (request) => resolve(request.from, request.type, request.explain), unexpected),
     WatchRoute: (call) => watchRoute(ctx, call, resolve),
     Status: unary(async () => status(ctx), unexpected),
-    Authorize: unary(async (request, call) => authorize(ctx, request.user, request.command, call.getDeadline()), unexpected),
+    Authorize: unary(async (request, call) => authorize(ctx, request.user, request.command, callDeadline(call)), unexpected),
   };
 }
 
@@ -72,9 +73,9 @@ function managerAt(replica: Replica, hostId: string, endpoint: string): string |
   }
 }
 
-async function authorize(ctx: AgentContext, user: string, command: string, deadline: grpc.Deadline): Promise<AgentAuthorizeReply> {
+async function authorize(ctx: AgentContext, user: string, command: string, deadline: number | undefined): Promise<AgentAuthorizeReply> {
   if (!user || !command) throw invalidArgument("user and command are required");
-  const until = deadline instanceof Date ? deadline.getTime() : Number.isFinite(deadline) ? Number(deadline) : ctx.now() + DEFAULT_CALL_DEADLINE_MS;
+  const until = deadline ?? ctx.now() + DEFAULT_CALL_DEADLINE_MS;
   const request = { agent_host: ctx.hostId, user, command };
   const { reply, servedBy, tried } = await ctx.commandControl.call(until, (client, _candidate, attemptDeadline) =>
     callUnary(client, commandControlService.Authorize, request, { deadline: attemptDeadline }),

@@ -1,9 +1,5 @@
-import type { Clock, Timer } from "../clock.js";
 import { unavailable } from "../errors.js";
-import type { WriteGate } from "./store.js";
-
-/** How long an acknowledgement may wait for the backups before the write is answered UNAVAILABLE. */
-export const SYNC_TIMEOUT_MS = 5_000;
+import type { WriteGate } from "./store-api.js";
 
 interface Backup {
   host: string;
@@ -23,35 +19,47 @@ export interface BackupView {
  * The primary's view of its backups: who follows (an open Watch with
  * `is_backup`), and how far each has confirmed (Ack). With `required` > 0
  * (--sync-backups K) it is the store's write gate: a write is refused up
- * front while fewer than K follow, and acknowledged only once K have it on
- * disk.
+ * front while fewer than K follow, and the commit point is the highest
+ * revision that K connected backups hold on disk (`onCommitPoint`).
  */
 export class BackupTracker implements WriteGate {
   private readonly backups = new Map<string, Backup>();
-  private waiters: { revision: number; resolve: () => void; reject: (error: Error) => void; timer: Timer }[] = [];
+  private commitPoint = 0;
+  private readonly listeners = new Set<(revision: number) => void>();
 
-  constructor(
-    readonly required: number,
-    private readonly clock: Clock,
-  ) {}
+  constructor(readonly required: number) {}
 
   /** A backup opened a Watch; the returned function closes it. */
   opened(host: string): () => void {
     const backup = this.backup(host);
+    // What a backup holds is what it confirms on this stream: a reconnect may follow a resync.
+    if (backup.streams === 0) backup.acked = 0;
     backup.streams++;
     let closed = false;
     return () => {
       if (closed) return;
       closed = true;
       backup.streams--;
-      this.check();
     };
   }
 
   acked(host: string, revision: number): void {
     const backup = this.backup(host);
-    backup.acked = Math.max(backup.acked, revision);
-    this.check();
+    if (revision <= backup.acked) return;
+    backup.acked = revision;
+    this.update();
+  }
+
+  /** A new reign (this manager just became primary): what backups confirmed before is of another history. */
+  startReign(): void {
+    this.commitPoint = 0;
+    for (const backup of this.backups.values()) backup.acked = 0;
+  }
+
+  /** Calls `listener` each time the revision K connected backups hold moves forward. */
+  onCommitPoint(listener: (revision: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   view(): BackupView[] {
@@ -65,23 +73,16 @@ export class BackupTracker implements WriteGate {
     if (connected.length < this.required) throw unavailable(this.shortage(connected));
   }
 
-  durable(revision: number): Promise<void> {
-    if (this.required === 0 || this.holding(revision) >= this.required) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = this.clock.setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w.timer !== timer);
-        reject(unavailable(`revision ${revision} reached ${this.holding(revision)} of ${this.required} backups within ${SYNC_TIMEOUT_MS} ms (--sync-backups ${this.required})`));
-      }, SYNC_TIMEOUT_MS);
-      this.waiters.push({ revision, resolve, reject, timer });
-    });
-  }
-
-  /** Fails every waiting write (the manager stops being primary). */
-  failAll(error: Error): void {
-    for (const waiter of this.waiters.splice(0)) {
-      waiter.timer.cancel();
-      waiter.reject(error);
-    }
+  /** Why `revision` is not committed after `waitedMs`: which backups hold what. */
+  describe(revision: number, waitedMs: number): string {
+    const backups = this.view();
+    const holding = backups.filter((b) => b.connected && b.acked >= revision).length;
+    const each = backups.map((b) => `${b.host} ${b.connected ? `at revision ${b.acked}` : "not connected"}`).join(", ");
+    return (
+      `revision ${revision} is on the primary's disk but held by ${holding} of the ${this.required} backups it waits for ` +
+      `(--sync-backups ${this.required}) after ${waitedMs} ms` +
+      (each ? `: ${each}` : ": no backup follows")
+    );
   }
 
   private backup(host: string): Backup {
@@ -97,30 +98,20 @@ export class BackupTracker implements WriteGate {
     return [...this.backups.values()].filter((b) => b.streams > 0);
   }
 
-  /** How many connected backups hold `revision` on disk. */
-  private holding(revision: number): number {
-    return this.connected().filter((b) => b.acked >= revision).length;
+  /** The K-th highest revision connected backups hold; commit points only move forward. */
+  private update(): void {
+    if (this.required === 0) return;
+    const held = this.connected()
+      .map((b) => b.acked)
+      .sort((a, b) => b - a);
+    const point = held[this.required - 1];
+    if (point === undefined || point <= this.commitPoint) return;
+    this.commitPoint = point;
+    for (const listener of this.listeners) listener(point);
   }
 
   private shortage(connected: Backup[]): string {
     const names = connected.map((b) => b.host).join(", ");
     return `--sync-backups ${this.required}: ${connected.length} backup${connected.length === 1 ? "" : "s"} connected${names ? ` (${names})` : ""}; writes wait for ${this.required}`;
-  }
-
-  private check(): void {
-    const connected = this.connected();
-    this.waiters = this.waiters.filter((waiter) => {
-      if (this.holding(waiter.revision) >= this.required) {
-        waiter.timer.cancel();
-        waiter.resolve();
-        return false;
-      }
-      if (connected.length < this.required) {
-        waiter.timer.cancel();
-        waiter.reject(unavailable(this.shortage(connected)));
-        return false;
-      }
-      return true;
-    });
   }
 }

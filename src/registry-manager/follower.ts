@@ -50,10 +50,11 @@ export class Follower {
       hostId: options.hostId,
       isBackup: true,
       sink: {
-        position: () => store.position,
-        seenEpoch: () => store.position.epoch,
+        // A backup resumes from what its disk holds, which may run ahead of what its readers see.
+        position: () => store.durablePosition,
+        seenEpoch: () => store.epoch,
         sawEpoch: (epoch) => {
-          if (epoch > store.position.epoch) options.logger.info({ epoch }, "the primary is at a later epoch");
+          if (epoch > store.epoch) options.logger.info({ epoch }, "the primary is at a later epoch");
         },
         install: async (registry, position, digest) => {
           await store.install(registry, position, digest);
@@ -62,7 +63,7 @@ export class Follower {
         },
         apply: async (changes) => {
           // A feed that replaced another may be sent the change the old one had just applied.
-          const head = store.position;
+          const head = store.durablePosition;
           const fresh = changes.filter((c) => !(c.revision === head.revision && head.digest.equals(c.digest)));
           await store.replicate(fresh);
           const last = changes[changes.length - 1]!;
@@ -72,6 +73,9 @@ export class Follower {
       // Only the primary: backups do not catch up from each other, so promote-manager can tell which one is ahead.
       candidates: () => [options.primary().address],
       onProgress: (progress) => {
+        // What readers may see here is what the primary has committed; with no write gate there, all of it.
+        store.setAutoCommit(progress.sync_backups === 0);
+        store.commitThrough(progress.committed_revision);
         const named = progress.primary_address;
         const known = options.primary();
         if (named && named !== options.address && (named !== known.address || !known.host)) {
@@ -107,7 +111,8 @@ export class Follower {
     const { store, peers, hostId, port, listenHost, domain } = this.options;
     const primary = this.options.primary().address;
     if (primary) {
-      const { epoch, revision } = store.position;
+      const { revision } = store.durablePosition;
+      const epoch = store.epoch;
       const request: HeartbeatRequest = {
         host: hostId,
         epoch,
@@ -119,7 +124,7 @@ export class Follower {
       peers.heartbeat(primary, request).then(
         (reply) => {
           if (this.stopped) return;
-          if (reply.epoch > store.position.epoch && reply.primary_address && reply.primary_address !== this.options.primary().address) {
+          if (reply.epoch > store.epoch && reply.primary_address && reply.primary_address !== this.options.primary().address) {
             this.options.onPrimaryNamed({ host: reply.primary_host, address: reply.primary_address }, true);
           }
         },

@@ -27,7 +27,11 @@ export function groupSize(waiting: number): number {
 export interface Accepted {
   /** Undefined when the mutation changed nothing or was rejected. */
   change: ChangeRecord | undefined;
-  /** Answers the caller once the batch is durable: its result, or its own rejection. */
+  /** The revision its answer rests on (its own change's, or the one it saw): answered once that is committed. */
+  revision: number;
+  /** When the answer stops waiting for the commit (clock time); undefined: answered once durable. */
+  deadline: number | undefined;
+  /** Answers the caller: its result, or its own rejection. */
   answer(): void;
   reject(error: unknown): void;
 }

@@ -87,19 +87,23 @@ export class RegistryManager implements ManagerControl {
     private readonly log: Logger,
   ) {
     this.primaryAt = { host: options.hostId, address };
-    this.backups = new BackupTracker(options.syncBackups ?? 0, clock);
+    this.backups = new BackupTracker(options.syncBackups ?? 0);
+    this.backups.onCommitPoint((revision) => {
+      if (this.state === "primary") store.commitThrough(revision);
+    });
     this.peers = new ManagerPeers({ hostId: options.hostId, address }, clock, log);
     this.watchServer = new WatchServer({
       source: store,
       primary: () => this.primaryAt,
       admit: (request) => {
         this.learnedEpoch(request.seen_epoch);
-        if (request.seen_epoch > store.position.epoch) {
+        if (request.seen_epoch > store.epoch) {
           // A deposed manager's history is not one to follow.
           throw notPrimary(`this registry manager is behind epoch ${request.seen_epoch}; watch the primary`, this.primaryAt.address);
         }
         return request.is_backup ? this.backups.opened(request.host) : undefined;
       },
+      syncBackups: () => (this.state === "primary" ? this.backups.required : 0),
       clock,
       logger: log,
       maxQueued: options.maxWatchQueue,
@@ -176,16 +180,16 @@ export class RegistryManager implements ManagerControl {
   }
 
   learnedEpoch(epoch: number, primary?: ManagerAddress): void {
-    if (epoch <= this.store.position.epoch) return;
+    if (epoch <= this.store.epoch) return;
     if (this.state === "backup") {
       if (primary && primary.address !== this.primaryAt.address) void this.follow(primary);
       return;
     }
     if (!this.transition("deposed")) return;
-    this.log.warn({ epoch, own: this.store.position.epoch, primary }, "a later epoch exists: stepping down");
-    // Refused at once, before anything else runs: a deposed primary acknowledges nothing more.
+    this.log.warn({ epoch, own: this.store.epoch, primary }, "a later epoch exists: stepping down");
+    // Refused at once, before anything else runs: a deposed primary acknowledges nothing more, not
+    // even the writes already on its disk and waiting for their backups.
     this.store.refuseWrites(notPrimary(`this registry manager was deposed at epoch ${epoch}`, primary?.address));
-    this.backups.failAll(new CairnError(Code.UNAVAILABLE, "the primary stepped down before the backups confirmed the write"));
     void (async () => {
       const next = primary ?? (await this.laterPeer());
       await this.becomeBackup("stepped-down", next ?? { host: "", address: "" });
@@ -194,8 +198,8 @@ export class RegistryManager implements ManagerControl {
 
   async promote(force: boolean): Promise<PromotionResult> {
     if (this.state !== "backup") throw failedPrecondition(`${this.hostId} is already the primary`);
-    const own = this.store.position;
-    const peers = await this.peers.positions([this.primaryAt.address, ...this.peers.others(this.store.index.registry)]);
+    const own = { ...this.store.durablePosition, epoch: this.store.epoch };
+    const peers = await this.peers.positions([this.primaryAt.address, ...this.peers.others(this.store.latest)], this.store.epoch);
     // Checked before the state moves: a refused promotion leaves the backup as it was.
     const { epoch, checked } = checkPromotion(own, this.primaryAt, peers, force);
     this.transition("promote");
@@ -210,7 +214,7 @@ export class RegistryManager implements ManagerControl {
       void this.follow(deposed);
       throw error;
     }
-    this.peers.announce([...peers.map((p) => p.address), ...this.peers.others(this.store.index.registry)], epoch);
+    this.peers.announce([...peers.map((p) => p.address), ...this.peers.others(this.store.latest)], epoch);
     const { revision } = this.store.position;
     this.log.info({ epoch, revision, checked }, "promoted to primary");
     return { epoch, revision, reason: checked.join("; ") };
@@ -240,13 +244,18 @@ export class RegistryManager implements ManagerControl {
     const to = nextRole(from, event);
     if (to === undefined) return false;
     this.state = to;
-    this.log.info({ epoch: this.store.position.epoch, event }, `${from} -> ${to}`);
+    this.log.info({ epoch: this.store.epoch, event }, `${from} -> ${to}`);
     return true;
   }
 
   private async becomePrimary(event: RoleEvent, cause: string, deposed?: string): Promise<void> {
     if (!this.transition(event)) return;
     this.primaryAt = { host: this.hostId, address: this.address };
+    // The gate first: from the first write this primary accepts, none is answered outside it.
+    const gated = this.backups.required > 0;
+    this.backups.startReign();
+    this.store.setWriteGate(gated ? this.backups : undefined);
+    this.store.setAutoCommit(!gated);
     this.store.refuseWrites(undefined);
     // A fresh grace: nobody has been heard from by this primary yet.
     this.livenessTracker = new LivenessTracker(this.options.downAfterMs, this.clock.now());
@@ -256,9 +265,9 @@ export class RegistryManager implements ManagerControl {
       setHostStatus(this.hostId, "up"),
     ];
     if (deposed) steps.push(demoteRegistryPackage(deposed));
-    // Before the write gate: a new primary records itself even before its backups are back.
-    await this.store.mutate(combine(...steps), { cause });
-    this.store.setWriteGate(this.backups.required > 0 ? this.backups : undefined);
+    // Durable is enough to go on: a new primary records itself before its backups are back (readers
+    // see the record once they are).
+    await this.store.mutate(combine(...steps), { cause, untilDurable: true });
     this.sweep = new LivenessSweep(this.livenessTracker, this.store, this.hostId, sweepIntervalMs(this.options.downAfterMs), this.clock, this.log);
     this.sweep.start();
   }
@@ -267,6 +276,9 @@ export class RegistryManager implements ManagerControl {
     if (!this.transition(event)) return;
     this.sweep?.stop();
     this.sweep = undefined;
+    // What this manager wrote and its backups never confirmed is not for readers; what it is sent
+    // from now on is committed as its new primary says.
+    this.store.setAutoCommit(false);
     this.store.setWriteGate(undefined);
     this.livenessTracker = undefined;
     // Watchers of a deposed primary may hold changes the new primary never had: they start over.
@@ -327,7 +339,7 @@ export class RegistryManager implements ManagerControl {
 
   /** A peer at a later epoch, as the primary to follow, if any answers. */
   private laterPeer(): Promise<ManagerAddress | undefined> {
-    return this.peers.later([this.primaryAt.address, ...this.peers.others(this.store.index.registry)], this.store.position.epoch);
+    return this.peers.later([this.primaryAt.address, ...this.peers.others(this.store.latest)], this.store.epoch);
   }
 
   private serve(server: grpc.Server): void {

@@ -46,12 +46,16 @@ export class ManagerPeers {
     return addresses;
   }
 
-  /** Where each of `addresses` (this manager left out) stands; those that do not answer are left out. */
-  async positions(addresses: readonly string[]): Promise<PeerPosition[]> {
+  /**
+   * Where each of `addresses` (this manager left out) stands; those that do
+   * not answer are left out. Asking says `seenEpoch`: a primary behind it
+   * steps down.
+   */
+  async positions(addresses: readonly string[], seenEpoch: number): Promise<PeerPosition[]> {
     const asked = [...new Set(addresses.filter((a) => a && a !== this.self.address))];
     const answers = await Promise.all(
       asked.map((address) =>
-        this.peers.call(address, "GetPosition", {}).then(
+        this.peers.call(address, "GetPosition", { seen_epoch: seenEpoch }).then(
           (position) => ({ address, position }),
           () => undefined,
         ),
@@ -62,7 +66,7 @@ export class ManagerPeers {
 
   /** The primary to follow when a peer among `addresses` is at a later epoch than `epoch`. */
   async later(addresses: readonly string[], epoch: number): Promise<ManagerAddress | undefined> {
-    const later = (await this.positions(addresses)).filter((p) => p.position.epoch > epoch).sort((a, b) => b.position.epoch - a.position.epoch)[0];
+    const later = (await this.positions(addresses, epoch)).filter((p) => p.position.epoch > epoch).sort((a, b) => b.position.epoch - a.position.epoch)[0];
     if (!later) return undefined;
     const named = later.position.primary_address;
     if (managerRoleFromWire(later.position.role) === "primary" || !named) return { host: later.position.host, address: later.address };

@@ -34,6 +34,7 @@ import {
   typeToWire,
 } from "../wire/convert.js";
 import { registryService, type RegistryHandlers } from "../wire/proto-loader.js";
+import { callDeadline } from "../wire/server.js";
 import { Peers } from "../client/peers.js";
 import { toServiceError, unary } from "../wire/status.js";
 import { createDomain, deleteDomain, moveDomain } from "./mutations/domains.js";
@@ -95,15 +96,15 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
   const unexpected = (error: unknown) => log.error({ err: error }, "unexpected error in an admin call");
   const startedAt = ctx.clock.now();
 
-  const commit = async (write: Write, expectedRevision: number | undefined): Promise<MutationReply> => {
-    const result = await ctx.store.mutate(write.mutation, { expectedRevision, cause: write.cause });
+  const commit = async (write: Write, expectedRevision: number | undefined, deadline: number | undefined): Promise<MutationReply> => {
+    const result = await ctx.store.mutate(write.mutation, { expectedRevision, cause: write.cause, deadline });
     log.debug({ cause: write.cause, ...result }, "admin write");
     return result;
   };
   /** A unary mutation RPC: the request describes one write, committed with its expected revision. */
   const mutation = <Req extends MutationRequest>(describe: (request: Req) => Write) =>
     // async: a request `describe` refuses must reject the promise, not throw past `unary`.
-    unary<Req, MutationReply>(async (request) => commit(describe(request), request.expected_revision), unexpected);
+    unary<Req, MutationReply>(async (request, call) => commit(describe(request), request.expected_revision, callDeadline(call)), unexpected);
   const read = <Req, Res>(handler: (request: Req) => Res) => unary<Req, Res>(async (request) => handler(request), unexpected);
 
   const at = () => {
@@ -212,7 +213,8 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
         host: ctx.manager.hostId,
         address: ctx.manager.address,
         role: managerRoleToWire(ctx.manager.role()),
-        epoch: position.epoch,
+        epoch: ctx.store.epoch,
+        durable_revision: ctx.store.durablePosition.revision,
         revision: position.revision,
         digest: position.digest,
         primary_host: primary.host,
@@ -312,7 +314,7 @@ function drainedOrGone(call: grpc.ServerWritableStream<unknown, unknown>): Promi
  * nothing is written.
  */
 function importHandler(
-  commit: (write: Write, expectedRevision: number | undefined) => Promise<MutationReply>,
+  commit: (write: Write, expectedRevision: number | undefined, deadline: number | undefined) => Promise<MutationReply>,
   maxBytes: number,
   unexpected: (error: unknown) => void,
 ): grpc.handleClientStreamingCall<ImportChunk__Output, MutationReply> {
@@ -344,7 +346,7 @@ function importHandler(
       const data = Buffer.concat(parts, size);
       void (async () => {
         try {
-          finish(undefined, await commit(describeImport(options, data), options.expected_revision));
+          finish(undefined, await commit(describeImport(options, data), options.expected_revision, callDeadline(call)));
         } catch (error) {
           finish(error);
         }

@@ -3,6 +3,7 @@ import type { Clock } from "../clock.js";
 import type { AckRequest__Output } from "../generated/cairn/v1/AckRequest.js";
 import type { EpochNotice__Output } from "../generated/cairn/v1/EpochNotice.js";
 import type { HeartbeatReply } from "../generated/cairn/v1/HeartbeatReply.js";
+import type { GetPositionRequest__Output } from "../generated/cairn/v1/GetPositionRequest.js";
 import type { HeartbeatRequest__Output } from "../generated/cairn/v1/HeartbeatRequest.js";
 import type { Position as WirePosition } from "../generated/cairn/v1/Position.js";
 import { packageOf, REGISTRY_TYPE, type PackageRecord } from "../registry/model.js";
@@ -37,7 +38,10 @@ export function replicationHandlers(ctx: ReplicationContext): ReplicationHandler
   return {
     Watch: ctx.watch,
     Heartbeat: unary((request: HeartbeatRequest__Output) => heartbeat(ctx, request), unexpected),
-    GetPosition: unary(async () => positionOf(ctx)),
+    GetPosition: unary(async (request: GetPositionRequest__Output) => {
+      ctx.manager.learnedEpoch(request.seen_epoch);
+      return positionOf(ctx);
+    }),
     Ack: unary(async (request: AckRequest__Output) => {
       ctx.manager.learnedEpoch(request.epoch);
       if (ctx.manager.role() === "primary") ctx.manager.backups.acked(request.host, request.revision);
@@ -46,18 +50,19 @@ export function replicationHandlers(ctx: ReplicationContext): ReplicationHandler
     Announce: unary(async (notice: EpochNotice__Output) => {
       const wasPrimary = ctx.manager.role() === "primary";
       ctx.manager.learnedEpoch(notice.epoch, notice.primary_address ? { host: notice.primary_host, address: notice.primary_address } : undefined);
-      const { epoch, revision } = ctx.store.position;
-      return { epoch, revision, stepped_down: wasPrimary && ctx.manager.role() !== "primary" };
+      const { revision } = ctx.store.durablePosition;
+      return { epoch: ctx.store.epoch, revision, stepped_down: wasPrimary && ctx.manager.role() !== "primary" };
     }, unexpected),
   };
 }
 
-/** Where this manager stands, and whom it takes for the primary (GetPosition). */
+/** Where this manager stands (its epoch, what its disk holds), and whom it takes for the primary (GetPosition). */
 export function positionOf(ctx: Pick<ReplicationContext, "store" | "manager">): WirePosition {
   const primary = ctx.manager.primary();
-  const { epoch, revision, digest } = ctx.store.position;
+  const { revision, digest, clusterId } = ctx.store.durablePosition;
   return {
-    epoch,
+    epoch: ctx.store.epoch,
+    cluster_id: clusterId,
     revision,
     digest,
     host: ctx.manager.hostId,
@@ -73,7 +78,7 @@ async function heartbeat(ctx: ReplicationContext, request: HeartbeatRequest__Out
   ctx.manager.learnedEpoch(request.epoch);
   const primary = ctx.manager.primary();
   const reply = {
-    epoch: ctx.store.position.epoch,
+    epoch: ctx.store.epoch,
     primary_host: primary.host,
     primary_address: primary.address,
     interval_ms: ctx.heartbeatIntervalMs,

@@ -19,47 +19,28 @@ import { RegistryDb } from "../storage/registry-db.js";
 import { loadVerified } from "../storage/verified-load.js";
 import { DEFAULT_LOG_RETENTION } from "./defaults.js";
 import { GroupCommit, type Accepted } from "./group-commit.js";
-import { RecentChanges } from "./recent-changes.js";
+import { Publication } from "./publication.js";
+import type { CommitResult, MutateOptions, StoreOptions, WriteGate } from "./store-api.js";
 import { checkExpectedRevision, type Mutation } from "./mutations/mutation.js";
 
-export interface CommitResult {
-  revision: number;
-  epoch: number;
-  /** False for a mutation that changed nothing (no revision was added). */
-  changed: boolean;
-}
-
-export interface MutateOptions {
-  /** Reject with ABORTED unless the registry is at this revision when the mutation runs. */
-  expectedRevision?: number | undefined;
-  /** Why, for the log ("host add agent-9"). */
-  cause: string;
-}
-
-export interface StoreOptions {
-  logRetention?: number;
-  clock?: Clock;
-  logger?: Logger;
-}
-
-/**
- * What a write must pass besides the disk (--sync-backups): `admit` refuses
- * a mutation before anything is written, `durable` resolves once enough
- * backups hold a revision.
- */
-export interface WriteGate {
-  admit(): void;
-  durable(revision: number): Promise<void>;
-}
+/** How long an answer may wait for the backups before it is given up with UNAVAILABLE. */
+export const SYNC_TIMEOUT_MS = 5_000;
+/** Given up this long before the caller's deadline, so that the caller reads why, not a raw deadline. */
+const DEADLINE_MARGIN_MS = 250;
 
 /**
  * The registry manager's durable state. Each mutation runs as it arrives,
  * against the latest accepted state, and takes the next revision; the ones
  * accepted while a batch is on its way to disk make the next synced
- * batches (group commit, a group at a time: see group-commit.ts), so the
- * next batch is ready when the disk is. A mutation is acknowledged,
- * published to readers and streamed to watchers only once its batch is on
- * disk, so nobody ever sees a change that a crash could take back.
+ * batches (group commit, a group at a time: see group-commit.ts).
+ *
+ * A change is durable once its batch is on this disk, and committed once
+ * enough backups hold it too (`commitThrough`; at once without a write
+ * gate). Readers (the index, snapshots, watchers other than backups) see
+ * only committed changes, and a mutation is answered only once the revision
+ * it saw is committed, so nobody reads or is told of a change that a crash
+ * or a promotion could take back. Backups following this store are fed
+ * every durable change (`subscribeDurable`).
  *
  * Knows nothing of gRPC: services consume `mutate`, `subscribe`, `snapshot`
  * and `changesAfter`.
@@ -69,11 +50,12 @@ export class RegistryStore {
   private working: Registry;
   private workingDigest: StateDigest;
   private workingRevision: number;
-  /** The durable state, indexed for routes: what readers see. */
-  private published: RouteIndex;
-  private durable: Position;
-  private readonly recent = new RecentChanges();
-  private readonly listeners = new Set<(change: ChangeRecord) => void>();
+  /** What this disk holds (its epoch is the current reign's, set by `beginEpoch`). */
+  private disk: Position;
+  /** What readers see, and the way there from the disk. */
+  private readonly publication: Publication;
+  /** True while every durable change is committed at once (no write gate: --sync-backups 0, or a backup of such a primary). */
+  private autoCommit = true;
   /** Set while this store may not take writes (a backup's): every mutation is refused with it. */
   private writeRefusal: CairnError | undefined;
   private gate: WriteGate | undefined;
@@ -90,25 +72,20 @@ export class RegistryStore {
 
   private constructor(
     private readonly db: RegistryDb,
-    registry: Registry,
-    position: Position,
-    digest: StateDigest,
+    loaded: Awaited<ReturnType<typeof loadVerified>>,
     options: StoreOptions,
   ) {
-    this.working = registry;
-    this.workingDigest = digest;
-    this.workingRevision = position.revision;
-    this.published = RouteIndex.build(registry);
-    this.durable = position;
+    this.working = loaded.registry;
+    this.workingDigest = loaded.digest;
+    this.workingRevision = loaded.position.revision;
+    this.disk = loaded.position;
     this.logRetention = options.logRetention ?? DEFAULT_LOG_RETENTION;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
+    this.publication = new Publication(loaded.committed.registry, loaded.committed.position, loaded.tail, this.clock, this.logger);
     this.queue = new GroupCommit({
       write: (changes) => this.writeLogged(changes),
-      written: (group, changes) => {
-        for (const change of changes) this.publish(change);
-        this.settle(group, changes[changes.length - 1]?.revision);
-      },
+      written: (group, changes) => this.written(group, changes),
       failed: (error, group) => this.fail(error, group),
     });
   }
@@ -117,9 +94,9 @@ export class RegistryStore {
   static async open(dir: string, options: StoreOptions = {}): Promise<RegistryStore> {
     const db = await RegistryDb.open(dir, options.logger);
     try {
-      const { registry, position, digest, damage } = await loadVerified(db);
-      if (damage) throw new CairnError(Code.DATA_LOSS, `the store in ${dir} is damaged: ${damage}`);
-      return new RegistryStore(db, registry, position, digest, options);
+      const loaded = await loadVerified(db);
+      if (loaded.damage) throw new CairnError(Code.DATA_LOSS, `the store in ${dir} is damaged: ${loaded.damage}`);
+      return new RegistryStore(db, loaded, options);
     } catch (error) {
       await db.close();
       throw error;
@@ -128,16 +105,37 @@ export class RegistryStore {
 
   /** False until the store belongs to a cluster (a bootstrap or a join). */
   get initialized(): boolean {
-    return this.durable.clusterId !== "";
+    return this.disk.clusterId !== "";
   }
 
+  /** Where readers stand: the committed state. */
   get position(): Position {
-    return { ...this.durable, digest: Buffer.from(this.durable.digest) };
+    const committed = this.publication.position;
+    return { ...committed, digest: Buffer.from(committed.digest) };
   }
 
-  /** The durable registry, indexed for routes. Read only. */
+  /** What this disk holds: where a backup resumes, what promotion compares. */
+  get durablePosition(): Position {
+    return { ...this.disk, digest: Buffer.from(this.disk.digest) };
+  }
+
+  /** The epoch this store is in: the highest it wrote or was told to begin. */
+  get epoch(): number {
+    return this.disk.epoch;
+  }
+
+  /**
+   * Every change this manager holds applied, committed or not (and on a
+   * primary, accepted ones too): the newest it knows, for finding its peers,
+   * never for readers. Read only.
+   */
+  get latest(): Readonly<Registry> {
+    return this.working;
+  }
+
+  /** The committed registry, indexed for routes. Read only. */
   get index(): RouteIndex {
-    return this.published;
+    return this.publication.index;
   }
 
   get oldestLoggedRevision(): number {
@@ -146,10 +144,11 @@ export class RegistryStore {
 
   /** Makes a new store the first of a cluster, at `epoch`, revision 0. */
   async initialize(clusterId: string, epoch: number): Promise<void> {
-    if (this.initialized) throw new CairnError(Code.FAILED_PRECONDITION, `the store already belongs to cluster ${this.durable.clusterId}`);
-    const position = { ...this.durable, clusterId, epoch };
+    if (this.initialized) throw new CairnError(Code.FAILED_PRECONDITION, `the store already belongs to cluster ${this.disk.clusterId}`);
+    const position = { ...this.disk, clusterId, epoch };
     await this.db.write({ changes: [], position: storedPosition(position), log: false });
-    this.durable = position;
+    this.disk = position;
+    this.publication.setIdentity(clusterId, epoch);
   }
 
   getMeta<T>(key: string): Promise<T | undefined> {
@@ -158,8 +157,9 @@ export class RegistryStore {
 
   /**
    * Runs `mutation` against the registry as it is after every write accepted
-   * before it, and resolves once its change is durable. A mutation that
-   * returns no ops resolves with the current revision and adds none.
+   * before it, and resolves once its change is committed (`untilDurable`: on
+   * this disk). A mutation that returns no ops resolves with the current
+   * revision and adds none, also once that revision is committed.
    */
   mutate(mutation: Mutation, options: MutateOptions): Promise<CommitResult> {
     if (this.failure) return Promise.reject(unavailable(`the store stopped after a failed write: ${this.failure.message}`));
@@ -167,7 +167,7 @@ export class RegistryStore {
     if (!this.initialized) return Promise.reject(unavailable("the registry manager has not joined a cluster yet"));
     if (this.writeRefusal) return Promise.reject(this.writeRefusal);
     try {
-      this.gate?.admit();
+      if (!options.untilDurable) this.gate?.admit();
     } catch (error) {
       return Promise.reject(error);
     }
@@ -176,54 +176,92 @@ export class RegistryStore {
     });
   }
 
-  /** Runs a mutation against the working state; its answer waits for the disk. */
+  /** Runs a mutation against the working state; its answer waits for the disk, then the commit. */
   private run(mutation: Mutation, options: MutateOptions, resolve: (result: CommitResult) => void, reject: (error: unknown) => void): Accepted {
-    const epoch = this.durable.epoch;
+    const epoch = this.disk.epoch;
+    const accepted = {
+      revision: this.workingRevision,
+      deadline: options.untilDurable ? undefined : this.answerDeadline(options.deadline),
+      reject,
+    };
     try {
       checkExpectedRevision(options.expectedRevision, this.workingRevision);
       const ops = mutation(this.working);
       const change = ops.length > 0 ? this.accept(ops, epoch, options.cause) : undefined;
       const result = { revision: this.workingRevision, epoch, changed: change !== undefined };
-      return { change, answer: () => resolve(result), reject };
+      return { ...accepted, revision: this.workingRevision, change, answer: () => resolve(result) };
     } catch (error) {
-      // Answered with the batch too: the rejection may rest on changes not yet durable.
-      return { change: undefined, answer: () => reject(error), reject };
+      // Answered with the batch too: the rejection may rest on changes not yet committed.
+      return { ...accepted, change: undefined, answer: () => reject(error) };
     }
+  }
+
+  /** When an answer stops waiting for the backups: SYNC_TIMEOUT_MS from now, or just before the caller's deadline. */
+  private answerDeadline(callerDeadline: number | undefined): number {
+    const own = this.clock.now() + SYNC_TIMEOUT_MS;
+    return callerDeadline === undefined ? own : Math.min(own, callerDeadline - DEADLINE_MARGIN_MS);
   }
 
   /**
    * From now on every write is refused with `refusal` (undefined: accepted
    * again). Writes already accepted are refused too, whether their batch is
-   * on its way to disk or still to go (it still goes, so that the disk keeps
-   * up with the working state): once a manager knows it may not write, it
-   * acknowledges nothing more.
+   * on its way to disk, still to go (it still goes, so that the disk keeps
+   * up with the working state) or waiting for the backups: once a manager
+   * knows it may not write, it acknowledges nothing more.
    */
   refuseWrites(refusal: CairnError | undefined): void {
     this.writeRefusal = refusal;
-    if (refusal) for (const accepted of this.queue.waiting) accepted.reject(refusal);
+    if (!refusal) return;
+    for (const accepted of this.queue.waiting) accepted.reject(refusal);
+    this.publication.waiters.rejectAll(refusal);
   }
 
-  /** Makes acknowledgements wait on `gate` too (undefined: on the disk alone). */
+  /**
+   * Admits writes through `gate` (undefined: no check before writing). Set,
+   * with the commit mode, before writes are accepted again, so that no write
+   * is ever answered outside the gate.
+   */
   setWriteGate(gate: WriteGate | undefined): void {
     this.gate = gate;
   }
 
   /**
+   * How durable changes become committed: at once (`true`), or only by
+   * `commitThrough` (a primary's write gate; a backup whose primary has one,
+   * and a backup that has not heard from its primary yet).
+   */
+  setAutoCommit(auto: boolean): void {
+    this.autoCommit = auto;
+    if (auto) this.commitThrough(this.disk.revision);
+  }
+
+  /** Publishes every durable change up to `revision` to readers, and answers the writers waiting for it. */
+  commitThrough(revision: number): void {
+    this.publication.commitThrough(revision, this.disk.revision);
+  }
+
+  /** Calls `listener` each time the commit point moves (a primary tells its backups). */
+  onCommit(listener: (revision: number) => void): () => void {
+    return this.publication.onCommit(listener);
+  }
+
+  /**
    * A backup's way in: the primary's changes, applied exactly as they are
    * (revision, epoch, digest), made durable in one synced batch, then
-   * published. Refused (nothing written) unless they follow this store's
-   * revision, come from no older epoch, and reproduce their digests.
+   * committed by the commit points the primary sends (at once when it has
+   * no write gate). Refused (nothing written) unless they follow this
+   * store's revision, come from no older epoch, and reproduce their digests.
    */
   replicate(changes: readonly ChangeRecord[]): Promise<void> {
     const run = async () => {
       if (changes.length === 0) return;
-      // A manager that was refused its writes (stepping down) still writes and publishes what it had
-      // accepted, and that must land before what its new primary sends replaces it.
+      // A manager that was refused its writes (stepping down) still writes what it had accepted,
+      // and that must land before what its new primary sends replaces it.
       await this.queue.idle();
       // Checked one by one against the working state. A refusal part-way leaves
       // it ahead of the disk, which is fine: a refused change always ends in a
       // snapshot install, which replaces it whole.
-      let epoch = this.durable.epoch;
+      let epoch = this.disk.epoch;
       for (const change of changes) {
         const digest = checkChange(change, { revision: this.workingRevision, epoch, digest: this.workingDigest, registry: this.working });
         applyOps(this.working, change.ops);
@@ -231,15 +269,9 @@ export class RegistryStore {
         this.workingRevision = change.revision;
         epoch = change.epoch;
       }
-      const revision = this.workingRevision;
-      const last = changes[changes.length - 1]!;
-      await this.db.write({
-        changes,
-        position: storedPosition({ ...this.durable, epoch, revision, digest: Buffer.from(last.digest) }),
-        log: true,
-        compactBelow: this.compactionDue(revision),
-      });
-      for (const change of changes) this.publish(change);
+      await this.writeLogged(changes, epoch);
+      this.durable(changes, epoch);
+      this.commitThrough(this.autoCommit ? this.disk.revision : this.publication.commitTarget);
     };
     return this.afterReplication(run);
   }
@@ -247,16 +279,13 @@ export class RegistryStore {
   /** Replaces everything with a snapshot (checked whole by the caller): a backup's resync. */
   install(registry: Registry, position: Position, digest = StateDigest.of(registry)): Promise<void> {
     const run = async () => {
-      // A manager that was refused its writes (stepping down) still writes and publishes what it had
-      // accepted, and that must land before what its new primary sends replaces it.
       await this.queue.idle();
       await this.db.replace(entityLists(registry), storedPosition(position));
       this.working = cloneRegistry(registry);
       this.workingDigest = digest.copy();
       this.workingRevision = position.revision;
-      this.published = RouteIndex.build(registry);
-      this.durable = { ...position, digest: digest.bytes() };
-      this.recent.clear();
+      this.disk = { ...position, digest: digest.bytes() };
+      this.publication.reset(registry, { ...this.disk });
     };
     return this.afterReplication(run);
   }
@@ -270,12 +299,12 @@ export class RegistryStore {
 
   /** Starts a new epoch (a promotion): the changes from now on carry it. */
   async beginEpoch(epoch: number): Promise<void> {
-    if (epoch <= this.durable.epoch) throw new CairnError(Code.FAILED_PRECONDITION, `epoch ${epoch} is not after ${this.durable.epoch}`);
+    if (epoch <= this.disk.epoch) throw new CairnError(Code.FAILED_PRECONDITION, `epoch ${epoch} is not after ${this.disk.epoch}`);
     await this.replicating;
     await this.queue.idle();
-    const position = { ...this.durable, epoch };
+    const position = { ...this.disk, epoch };
     await this.db.write({ changes: [], position: storedPosition(position), log: false });
-    this.durable = position;
+    this.disk = position;
   }
 
   /** Durable meta that is not the registry (a manager's role). */
@@ -283,26 +312,32 @@ export class RegistryStore {
     await this.db.write({ changes: [], log: false, meta: values });
   }
 
-  /** Calls `listener` with every durable change, in order, from now on. */
+  /** Calls `listener` with every committed change, in order, from now on. */
   subscribe(listener: (change: ChangeRecord) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.publication.subscribe(listener);
   }
 
-  /** The durable registry's entities and where it stands, taken at once. */
+  /** Calls `listener` with every durable change, in order, from now on: what backups are fed. */
+  subscribeDurable(listener: (change: ChangeRecord) => void): () => void {
+    return this.publication.subscribeDurable(listener);
+  }
+
+  /** The committed registry's entities and where they stand, taken at once. */
   snapshot(): { entities: EntityLists; position: Position } {
-    return { entities: entityLists(this.published.registry), position: this.position };
+    return this.publication.snapshot();
   }
 
   /**
-   * The durable changes after `revision`, in order, or undefined when the log
-   * no longer holds them all (the caller needs a snapshot).
+   * The changes after `revision`, in order, up to `through` (default: the
+   * commit point; a backup's catch-up asks for the durable head), or
+   * undefined when the log no longer holds them all (the caller needs a
+   * snapshot).
    */
-  async changesAfter(revision: number): Promise<ChangeRecord[] | undefined> {
-    const head = this.durable.revision;
+  async changesAfter(revision: number, through = this.publication.position.revision): Promise<ChangeRecord[] | undefined> {
+    const head = Math.min(through, this.disk.revision);
     if (revision >= head) return [];
-    const recent = this.recent.after(revision);
-    if (recent) return recent;
+    const recent = this.publication.recentAfter(revision);
+    if (recent) return recent.filter((c) => c.revision <= head);
     const { first } = this.db.logBounds;
     if (first === 0 || first > revision + 1) return undefined;
     const changes = await this.db.readLog(revision + 1, head);
@@ -314,19 +349,20 @@ export class RegistryStore {
     this.closed = true;
     await this.queue.idle();
     await this.replicating;
-    this.listeners.clear();
-    await this.db.close();
+    this.publication.close(unavailable("the registry manager is shutting down"));
+    await this.db.close(this.publication.state);
   }
 
-  /** One synced batch of accepted changes, logged, with the position after the last. */
-  private writeLogged(changes: readonly ChangeRecord[]): Promise<void> {
+  /** One synced batch of changes, logged, with the position after the last. */
+  private writeLogged(changes: readonly ChangeRecord[], epoch = this.disk.epoch): Promise<void> {
     const last = changes[changes.length - 1];
     if (!last) return Promise.resolve();
     return this.db.write({
       changes,
-      position: storedPosition({ ...this.durable, revision: last.revision, digest: Buffer.from(last.digest) }),
+      position: storedPosition({ ...this.disk, epoch, revision: last.revision, digest: Buffer.from(last.digest) }),
       log: true,
       compactBelow: this.compactionDue(last.revision),
+      committed: this.publication.state,
     });
   }
 
@@ -341,30 +377,28 @@ export class RegistryStore {
     return first > 0 && below - first >= Math.max(1, Math.ceil(this.logRetention / 10)) ? below : undefined;
   }
 
-  /**
-   * Answers a group once its batch is on disk: refused when this store
-   * stopped taking writes meanwhile, after the write gate when there is one.
-   */
-  private settle(group: Accepted[], revision: number | undefined): void {
+  /** A group's batch is on disk: its changes go to the backups, then to readers once committed. */
+  private written(group: Accepted[], changes: ChangeRecord[]): void {
+    if (changes.length > 0) this.durable(changes, this.disk.epoch);
     const refusal = this.writeRefusal;
-    if (refusal) {
-      for (const accepted of group) accepted.reject(refusal);
-      return;
+    if (this.autoCommit) this.commitThrough(this.disk.revision);
+    for (const accepted of group) {
+      if (refusal) accepted.reject(refusal);
+      else if (accepted.deadline === undefined || accepted.revision <= this.publication.position.revision) accepted.answer();
+      else this.publication.waiters.add(accepted.revision, accepted.deadline, accepted.answer, accepted.reject, (waited) => this.tooFewBackups(accepted.revision, waited));
     }
-    if (!this.gate || revision === undefined) {
-      for (const accepted of group) accepted.answer();
-      return;
-    }
-    this.gate.durable(revision).then(
-      () => {
-        const late = this.writeRefusal;
-        if (late) for (const accepted of group) accepted.reject(late);
-        else for (const accepted of group) accepted.answer();
-      },
-      (error) => {
-        for (const accepted of group) accepted.reject(error);
-      },
-    );
+  }
+
+  /** Changes just made durable here: the disk's position moves, and backups are fed them. */
+  private durable(changes: readonly ChangeRecord[], epoch: number): void {
+    const last = changes[changes.length - 1]!;
+    this.disk = { ...this.disk, epoch, revision: last.revision, digest: Buffer.from(last.digest) };
+    this.publication.durable(changes);
+  }
+
+  private tooFewBackups(revision: number, waitedMs: number): CairnError {
+    const why = this.gate?.describe(revision, waitedMs) ?? `revision ${revision} was not committed within ${waitedMs} ms`;
+    return unavailable(`${why}; readers will see it once enough backups hold it`);
   }
 
   private accept(ops: Op[], epoch: number, cause: string): ChangeRecord {
@@ -379,26 +413,6 @@ export class RegistryStore {
       timeUnixMs: this.clock.now(),
       cause,
     };
-  }
-
-  private publish(change: ChangeRecord): void {
-    this.published.apply(change.ops);
-    this.durable = { ...this.durable, epoch: change.epoch, revision: change.revision, digest: Buffer.from(change.digest) };
-    this.recent.push(change);
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch (error) {
-        // The change is durable whatever a listener does; the write loop must go on.
-        if (this.logger) {
-          this.logger.error({ err: error, revision: change.revision }, "a change listener failed");
-        } else {
-          queueMicrotask(() => {
-            throw error;
-          });
-        }
-      }
-    }
   }
 
   private fail(error: Error, group: Accepted[]): void {

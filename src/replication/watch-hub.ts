@@ -23,7 +23,8 @@ type WatcherState = "catching-up" | "live" | "closed";
 export class Watcher<E> {
   private state: WatcherState = "catching-up";
   private blocked = false;
-  private queue: { revision: number; event: E }[] = [];
+  /** Waiting events; a notice rides in line with the changes around it but carries no revision of its own. */
+  private queue: { revision: number; event: E; notice?: true }[] = [];
   private drainWaiters: (() => void)[] = [];
   /** The last change revision handed to the transport. */
   lastRevision = 0;
@@ -82,6 +83,20 @@ export class Watcher<E> {
     this.write(revision, event);
   }
 
+  /**
+   * An event that must reach a live watcher in line with its changes (a
+   * commit point), but is not a change. A watcher still catching up gets
+   * none: the progress it is sent on going live says the same.
+   */
+  notify(event: E): void {
+    if (this.state !== "live") return;
+    if (this.blocked || this.queue.length > 0) {
+      this.queue.push({ revision: this.queue.at(-1)?.revision ?? this.lastRevision, event, notice: true });
+      return;
+    }
+    this.write(0, event);
+  }
+
   /** The transport has room again. */
   drained(): void {
     this.blocked = false;
@@ -101,7 +116,7 @@ export class Watcher<E> {
   private flush(): void {
     while (this.state === "live" && !this.blocked && this.queue.length > 0) {
       const next = this.queue.shift()!;
-      this.write(next.revision, next.event);
+      this.write(next.notice ? 0 : next.revision, next.event);
     }
   }
 
@@ -130,6 +145,11 @@ export class WatchHub<E> {
 
   broadcast(revision: number, event: E): void {
     for (const watcher of this.watchers) watcher.deliver(revision, event);
+  }
+
+  /** An in-line notice to every live watcher (see `Watcher.notify`). */
+  notifyAll(event: E): void {
+    for (const watcher of this.watchers) watcher.notify(event);
   }
 
   /** A keep-alive, sent only to watchers with nothing else waiting. */

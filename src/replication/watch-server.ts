@@ -17,6 +17,7 @@ import { snapshotChunks } from "../wire/snapshot.js";
 import { toServiceError } from "../wire/status.js";
 import type { ChangeSource } from "./change-source.js";
 import { WatchHub, type Watcher } from "./watch-hub.js";
+import type { ChangeRecord } from "../registry/model.js";
 
 /** How often every watcher with nothing waiting gets a Progress keep-alive (where this server stands, who the primary is). */
 export const PROGRESS_INTERVAL_MS = 5_000;
@@ -47,54 +48,104 @@ export interface WatchServerOptions {
    * stream ends (a backup's follow is counted while it lasts).
    */
   admit: (request: WatchRequest__Output) => (() => void) | void;
+  /**
+   * --sync-backups K of this server when it is the primary (0 otherwise):
+   * backups following it are told the commit point as it moves when K > 0,
+   * and that they may show every change at once when K = 0.
+   */
+  syncBackups: () => number;
   clock: Clock;
   logger: Logger;
   maxQueued?: number;
 }
 
+/**
+ * Two kinds of watcher: backups following this server (`is_backup`) are fed
+ * every durable change and told the commit point; everyone else (agents,
+ * `cairn watch`) is fed committed changes only.
+ */
 export class WatchServer {
-  private readonly hub: WatchHub<OutgoingEvent>;
-  private readonly unsubscribe: () => void;
+  /** Watchers fed committed changes. */
+  private readonly readers: WatchHub<OutgoingEvent>;
+  /** Backups, fed durable changes and commit points. */
+  private readonly backups: WatchHub<OutgoingEvent>;
+  private readonly unsubscribe: (() => void)[];
   private keepAlive: Timer | undefined;
+  /** A commit-point notice is sent once per turn of the event loop, however many commits that turn saw. */
+  private commitNoticeDue = false;
   private readonly log: Logger;
 
   constructor(private readonly options: WatchServerOptions) {
-    this.hub = new WatchHub<OutgoingEvent>(options.maxQueued);
+    this.readers = new WatchHub<OutgoingEvent>(options.maxQueued);
+    this.backups = new WatchHub<OutgoingEvent>(options.maxQueued);
     this.log = options.logger.child({ component: "watch-server" });
-    this.unsubscribe = options.source.subscribe((change) => {
-      // Nobody to tell: a watcher that comes later reads this change in its catch-up.
-      if (this.hub.size === 0) return;
-      // Encoded once for every watcher, and sent after the writers have their answers.
-      const event = encodeWatchEvent({ change: changeToWire(change) });
-      setImmediate(() => this.hub.broadcast(change.revision, event));
-    });
+    const { source } = options;
+    this.unsubscribe = [
+      source.subscribe((change) => this.broadcast(this.readers, change)),
+      source.subscribeDurable((change) => this.broadcast(this.backups, change)),
+      source.onCommit(() => this.commitMoved()),
+    ];
     this.scheduleKeepAlive();
   }
 
   get watchers(): number {
-    return this.hub.size;
+    return this.readers.size + this.backups.size;
   }
 
-  /** Where this server stands, as every Progress says it. */
+  /** Where this server stands, as a Progress to a reader says it (committed). */
   progress(): Progress {
     const primary = this.options.primary();
     const { epoch, revision, digest } = this.options.source.position;
     return { epoch, revision, digest, primary_host: primary.host, primary_address: primary.address };
   }
 
+  /** The same for a backup: what the disk holds, and the commit point. */
+  private backupProgress(): Progress {
+    const primary = this.options.primary();
+    const { epoch, revision, digest } = this.options.source.durablePosition;
+    return {
+      epoch,
+      revision,
+      digest,
+      primary_host: primary.host,
+      primary_address: primary.address,
+      committed_revision: this.options.source.position.revision,
+      sync_backups: this.options.syncBackups(),
+    };
+  }
+
   /** Ends every watch (with `error`, or cleanly): a manager that changed role, resynced or stops. */
   closeAll(error?: CairnError): void {
-    this.hub.closeAll(error);
+    this.readers.closeAll(error);
+    this.backups.closeAll(error);
   }
 
   stop(error?: CairnError): void {
     this.keepAlive?.cancel();
-    this.unsubscribe();
-    this.hub.closeAll(error);
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
+    this.closeAll(error);
   }
 
   /** The Watch handler. */
   readonly handle = (call: grpc.ServerWritableStream<WatchRequest__Output, OutgoingEvent>): void => void this.watch(call);
+
+  private broadcast(hub: WatchHub<OutgoingEvent>, change: ChangeRecord): void {
+    // Nobody to tell: a watcher that comes later reads this change in its catch-up.
+    if (hub.size === 0) return;
+    // Encoded once for every watcher, and sent after the writers have their answers.
+    const event = encodeWatchEvent({ change: changeToWire(change) });
+    setImmediate(() => hub.broadcast(change.revision, event));
+  }
+
+  private commitMoved(): void {
+    if (this.backups.size === 0 || this.options.syncBackups() === 0 || this.commitNoticeDue) return;
+    this.commitNoticeDue = true;
+    // After the changes' own broadcast (also a setImmediate), so that a notice never overtakes its changes.
+    setImmediate(() => {
+      this.commitNoticeDue = false;
+      this.backups.notifyAll({ progress: this.backupProgress() });
+    });
+  }
 
   private async watch(call: grpc.ServerWritableStream<WatchRequest__Output, OutgoingEvent>): Promise<void> {
     const request = call.request;
@@ -117,8 +168,9 @@ export class WatchServer {
       call.on("cancelled", end);
       call.on("error", end);
     }
+    const isBackup = request.is_backup;
     // Joined before anything is read, so no change published meanwhile is missed.
-    const watcher = this.hub.add({
+    const watcher = (isBackup ? this.backups : this.readers).add({
       write: (event) => call.write(event),
       close: (error) => (error ? call.emit("error", toServiceError(error)) : call.end()),
     });
@@ -126,12 +178,18 @@ export class WatchServer {
     call.on("cancelled", () => watcher.close());
     call.on("error", () => watcher.close());
     try {
-      const resumed = await this.resume(request, watcher);
-      if (resumed === undefined) await this.sendSnapshot(watcher);
-      else watcher.goLive(resumed);
+      const through = isBackup ? this.options.source.durablePosition.revision : undefined;
+      let at = await this.resume(request, watcher, through);
+      if (at === undefined) {
+        at = await this.sendSnapshot(watcher);
+        // A backup also takes what the disk holds beyond the snapshot (which is of the committed state).
+        if (isBackup) at = await this.sendChanges(watcher, at, this.options.source.durablePosition.revision);
+      }
+      if (at === undefined) throw new CairnError(Code.UNAVAILABLE, "the log no longer holds the changes after the snapshot; watch again");
+      watcher.goLive(at);
       // Tells the watcher it has caught up (and with whom), even when nothing was missing.
-      watcher.deliver(0, { progress: this.progress() });
-      this.log.debug({ watcher: request.host, from: request.from_revision, snapshot: resumed === undefined }, "watcher live");
+      watcher.deliver(0, { progress: isBackup ? this.backupProgress() : this.progress() });
+      this.log.debug({ watcher: request.host, from: request.from_revision, backup: isBackup }, "watcher live");
     } catch (error) {
       this.log.warn({ err: error, watcher: request.host }, "watch failed");
       watcher.close(error instanceof CairnError ? error : new CairnError(Code.INTERNAL, (error as Error).message));
@@ -139,18 +197,19 @@ export class WatchServer {
   }
 
   /**
-   * Sends the changes the watcher misses and returns the revision it is then
-   * at, or undefined when its history cannot be continued from the log (it
-   * needs a snapshot): another cluster, revision 0, ahead of us, compacted
-   * away, or a change at its revision that is not the one it has.
+   * Sends the changes the watcher misses (up to `through`: a backup's take
+   * what the disk holds) and returns the revision it is then at, or
+   * undefined when its history cannot be continued from the log (it needs a
+   * snapshot): another cluster, revision 0, ahead of us, compacted away, or
+   * a change at its revision that is not the one it has.
    */
-  private async resume(request: WatchRequest__Output, watcher: Watcher<OutgoingEvent>): Promise<number | undefined> {
+  private async resume(request: WatchRequest__Output, watcher: Watcher<OutgoingEvent>, through: number | undefined): Promise<number | undefined> {
     const { source } = this.options;
-    const position = source.position;
+    const head = through ?? source.position.revision;
     const from = request.from_revision;
-    if (request.cluster_id && request.cluster_id !== position.clusterId) return undefined;
-    if (from === 0 || from > position.revision) return undefined;
-    const changes = await source.changesAfter(from - 1);
+    if (request.cluster_id && request.cluster_id !== source.position.clusterId) return undefined;
+    if (from === 0 || from > head) return undefined;
+    const changes = await source.changesAfter(from - 1, head);
     const own = changes?.[0];
     if (!changes || !own || own.epoch !== request.epoch) return undefined;
     if (request.digest.length > 0 && !Buffer.from(own.digest).equals(request.digest)) return undefined;
@@ -162,15 +221,29 @@ export class WatchServer {
     return at;
   }
 
-  private async sendSnapshot(watcher: Watcher<OutgoingEvent>): Promise<void> {
+  /** The committed state in chunks; returns its revision. */
+  private async sendSnapshot(watcher: Watcher<OutgoingEvent>): Promise<number> {
     const { entities, position } = this.options.source.snapshot();
     for (const chunk of snapshotChunks(entities, position)) await watcher.sendCatchingUp({ snapshot: chunk });
-    watcher.goLive(position.revision);
+    return position.revision;
+  }
+
+  /** The changes after `from` up to `through`; returns the revision reached, undefined when the log lacks them. */
+  private async sendChanges(watcher: Watcher<OutgoingEvent>, from: number, through: number): Promise<number | undefined> {
+    const changes = await this.options.source.changesAfter(from, through);
+    if (!changes) return undefined;
+    let at = from;
+    for (const change of changes) {
+      await watcher.sendCatchingUp({ change: changeToWire(change) }, change.revision);
+      at = change.revision;
+    }
+    return at;
   }
 
   private scheduleKeepAlive(): void {
     this.keepAlive = this.options.clock.setTimeout(() => {
-      this.hub.progress({ progress: this.progress() });
+      this.readers.progress({ progress: this.progress() });
+      this.backups.progress({ progress: this.backupProgress() });
       this.scheduleKeepAlive();
     }, PROGRESS_INTERVAL_MS);
   }

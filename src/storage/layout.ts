@@ -88,10 +88,6 @@ export function encodeChange(change: ChangeRecord, encodedOps: readonly string[]
   return `{"epoch":${change.epoch},"revision":${change.revision},"digest":"${digest}","ops":[${encodedOps.join(",")}],"timeUnixMs":${change.timeUnixMs},"cause":${JSON.stringify(change.cause)}}`;
 }
 
-/** Entity keys with their JSON (null: deleted), as the ops that write them. */
-export function pushEntityOps(ops: RawOp[], entries: ReadonlyMap<string, string | null>): void {
-  for (const [key, value] of entries) ops.push(value === null ? { type: "del", key } : { type: "put", key, value });
-}
 
 /** The key of the entity `op` puts or deletes. */
 export function entityKey(op: Op): string {
@@ -125,4 +121,37 @@ export function storedChanges(value: unknown): StoredChange[] {
 
 export function fromStored(stored: StoredChange): ChangeRecord {
   return { ...stored, digest: Buffer.from(stored.digest, "hex") };
+}
+
+/** The registry readers see and the revision it is at. */
+export interface CommittedState {
+  revision: number;
+  registry: Readonly<Registry>;
+}
+
+/** What a logged write left behind in an entity key: its latest JSON (null: deleted) and the revision that wrote it. */
+export interface Stale {
+  json: string | null;
+  revision: number;
+}
+
+/**
+ * The ops that bring `entries`' keys to the checkpoint. Without `committed`
+ * the checkpoint is at the last change and every entry's latest JSON is its
+ * value there. With it, an entry written after the committed revision takes
+ * its value from the committed registry instead (the state readers are at),
+ * and stays in `kept` for a later checkpoint.
+ */
+export function pushCheckpointOps(ops: RawOp[], entries: ReadonlyMap<string, Stale>, committed: CommittedState | undefined, kept: Map<string, Stale>): void {
+  for (const [key, entry] of entries) {
+    let json = entry.json;
+    if (committed && entry.revision > committed.revision) {
+      kept.set(key, entry);
+      const value = entityValue(committed.registry, key);
+      json = value === undefined ? null : JSON.stringify(value);
+    } else {
+      kept.delete(key);
+    }
+    ops.push(json === null ? { type: "del", key } : { type: "put", key, value: json });
+  }
 }

@@ -8,14 +8,18 @@ import {
   entityKey,
   entityValue,
   fromStored,
-  pushEntityOps,
   revisionKey,
   storedChanges,
   type RawOp,
+  pushCheckpointOps,
+  type CommittedState,
+  type Stale,
   type StoredPosition,
 } from "./layout.js";
+
 import {
   applyOps,
+  cloneRegistry,
   emptyRegistry,
   type ChangeRecord,
   type DomainRecord,
@@ -41,6 +45,13 @@ export interface BatchWrite {
   /** Extra meta keys to set in the same batch. */
   meta?: Record<string, unknown>;
   /**
+   * Where readers stand, when they trail the batch (--sync-backups: a change
+   * is read only once enough backups hold it). A checkpoint never goes past
+   * it, so that a restart can rebuild what readers saw, and meta/committed
+   * records it. Undefined: readers are at the batch's last change.
+   */
+  committed?: CommittedState;
+  /**
    * Wait for the disk (fsync) before resolving; default true. A replica that
    * can resync from its manager may skip it: a crash of the process loses
    * nothing either way, only a power cut can.
@@ -50,10 +61,25 @@ export interface BatchWrite {
 
 type Sublevel = ReturnType<Level<string, unknown>["sublevel"]>;
 
+
+
+/** What is on disk, as `load` reads it. */
+export interface Loaded {
+  /** The state at `position` (undefined for a new store): everything on disk. */
+  registry: Registry;
+  position: StoredPosition | undefined;
+  /** The state readers had reached (meta/committed): a copy when changes trail it, else `registry` itself. */
+  committed: { registry: Registry; revision: number; epoch: number };
+  /** The logged changes after the committed revision, in order. */
+  tail: ChangeRecord[];
+}
+
 /** Set while a replace is under way (see `replace`). */
 const RESYNCING_KEY = "resyncing";
 /** The revision the entity keys are current at, when the log holds the changes after it (see `write`). */
 const CHECKPOINT_KEY = "checkpoint";
+/** The revision readers had reached when the last logged batch was written (see BatchWrite.committed). */
+const COMMITTED_KEY = "committed";
 /** A logged write brings the entity keys up to date once they are this many revisions behind… */
 const CHECKPOINT_REVISIONS = 1_000;
 /** …or once this many entities wait (an import), so that what waits in memory stays small. */
@@ -90,8 +116,8 @@ export class RegistryDb {
    * replace set it: a store without it has them current at its position).
    */
   private checkpointRevision: number | undefined;
-  /** Entity keys changed by logged writes since the checkpoint: their latest JSON, or null when deleted. */
-  private stale = new Map<string, string | null>();
+  /** Entity keys changed by logged writes since the checkpoint. */
+  private stale = new Map<string, Stale>();
   /** The range clears of the log, one after the other. */
   private compaction: Promise<void> = Promise.resolve();
   /** A failed clear: LevelDB is in trouble, so the next write fails with it. */
@@ -123,14 +149,20 @@ export class RegistryDb {
     return store;
   }
 
-  /** Everything on disk: the entities and where they stand (undefined for a new store). */
-  async load(): Promise<{ registry: Registry; position: StoredPosition | undefined }> {
+  /**
+   * Everything on disk: the entities and where they stand, and the state
+   * readers had reached (meta/committed). The entity keys are current at the
+   * checkpoint and the log holds every change after it; opening replays the
+   * log to the committed revision, then to the position, and writes a
+   * checkpoint at the committed revision.
+   */
+  async load(): Promise<Loaded> {
     const registry = emptyRegistry();
     // A replace cut short: what is here is half of two states, worth nothing,
     // the log included (the next replace clears it).
     if ((await this.meta.get(RESYNCING_KEY)) !== undefined) {
       this.forgetLog();
-      return { registry, position: undefined };
+      return { registry, position: undefined, committed: { registry, revision: 0, epoch: 0 }, tail: [] };
     }
     for await (const value of this.domains.values()) {
       const domain = value as DomainRecord;
@@ -145,26 +177,45 @@ export class RegistryDb {
       registry.types.set(type.name, type);
     }
     const position = (await this.meta.get("position")) as StoredPosition | undefined;
-    // The entity keys are current at the checkpoint; the log has every change since.
+    const head = position?.revision ?? 0;
+    const stored = (await this.meta.get(COMMITTED_KEY)) as number | undefined;
     const checkpoint = this.checkpointRevision;
     // (A replica keeps no log: its unlogged writes put their entities, so nothing lags.)
-    if (position && checkpoint !== undefined && checkpoint < position.revision && this.lastLogged > checkpoint) {
-      const touched = new Set<string>();
-      for (const change of await this.readLog(checkpoint + 1, position.revision)) {
-        applyOps(registry, change.ops);
-        for (const op of change.ops) touched.add(entityKey(op));
-      }
-      // Recovery ends in a checkpoint: a later one writes only the entities it saw change, so the
-      // ones the log supplied here must reach their keys now.
-      const ops: RawOp[] = [...touched].map((key) => {
-        const value = entityValue(registry, key);
-        return value === undefined ? { type: "del", key } : { type: "put", key, value: JSON.stringify(value) };
-      });
-      ops.push({ type: "put", key: PREFIX.meta + CHECKPOINT_KEY, value: String(position.revision) });
-      await this.writeRaw(ops, true);
-      this.checkpointRevision = position.revision;
+    const replays = position !== undefined && checkpoint !== undefined && checkpoint < head && this.lastLogged > checkpoint;
+    const committedRevision = Math.min(head, Math.max(stored ?? head, replays ? checkpoint : head));
+    const whole = (epoch: number) => ({ registry, position, committed: { registry, revision: committedRevision, epoch }, tail: [] });
+    if (!replays) return whole(position?.epoch ?? 0);
+
+    const changes = await this.readLog(checkpoint + 1, head);
+    const readersSaw = changes.filter((c) => c.revision <= committedRevision);
+    const touched = new Set<string>();
+    for (const change of readersSaw) {
+      applyOps(registry, change.ops);
+      for (const op of change.ops) touched.add(entityKey(op));
     }
-    return { registry, position };
+    // Recovery ends in a checkpoint at the committed revision: a later one writes only the entities
+    // it saw change, so the ones the log supplied here must reach their keys now.
+    const ops: RawOp[] = [...touched].map((key) => {
+      const value = entityValue(registry, key);
+      return value === undefined ? { type: "del", key } : { type: "put", key, value: JSON.stringify(value) };
+    });
+    ops.push({ type: "put", key: PREFIX.meta + CHECKPOINT_KEY, value: String(committedRevision) });
+    await this.writeRaw(ops, true);
+    this.checkpointRevision = committedRevision;
+    if (readersSaw.length === changes.length) return whole(position.epoch);
+
+    // The changes readers had not seen yet: on top of a copy, and waiting for a later checkpoint.
+    const committed = { registry: cloneRegistry(registry), revision: committedRevision, epoch: readersSaw.at(-1)?.epoch ?? changes[0]!.epoch };
+    const tail = changes.slice(readersSaw.length);
+    for (const change of tail) {
+      applyOps(registry, change.ops);
+      for (const op of change.ops) this.stale.set(entityKey(op), { json: null, revision: change.revision });
+    }
+    for (const [key, entry] of this.stale) {
+      const value = entityValue(registry, key);
+      entry.json = value === undefined ? null : JSON.stringify(value);
+    }
+    return { registry, position, committed, tail };
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {
@@ -223,30 +274,36 @@ export class RegistryDb {
     const logged = batch.log && first !== undefined && last !== undefined;
     // A logged change is whole in its log record: its entities wait for the next checkpoint, and
     // join the others waiting only once this batch is on disk (a failed batch must leave no trace).
-    const waiting = new Map<string, string | null>();
-    const putEntity = logged ? (prefix: string, key: string, value: string) => void waiting.set(prefix + key, value) : put;
-    const delEntity = logged ? (prefix: string, key: string) => void waiting.set(prefix + key, null) : del;
+    const waiting = new Map<string, Stale>();
+    let revision = 0;
+    const putEntity = logged ? (prefix: string, key: string, json: string) => void waiting.set(prefix + key, { json, revision }) : put;
+    const delEntity = logged ? (prefix: string, key: string) => void waiting.set(prefix + key, { json: null, revision }) : del;
     const records: string[] = [];
     for (const change of batch.changes) {
+      revision = change.revision;
       const encodedOps: string[] = [];
       for (const op of change.ops) encodedOps.push(encodeEntityOp(op, putEntity, delEntity));
       if (batch.log) records.push(encodeChange(change, encodedOps));
     }
     let checkpoint = this.checkpointRevision;
-    let checkpointed = false;
+    let kept: Map<string, Stale> | undefined;
     if (logged) {
       put(PREFIX.log, revisionKey(first.revision), `[${records.join(",")}]`);
       // Until now every change was written to its entities too: they are current before this batch.
       checkpoint ??= first.revision - 1;
-      // Due every so often, and whenever the log is to be compacted past the checkpoint.
+      const committed = batch.committed && batch.committed.revision < last.revision ? batch.committed : undefined;
+      const readersAt = committed?.revision ?? last.revision;
+      put(PREFIX.meta, COMMITTED_KEY, String(readersAt));
+      // Due every so often, and whenever the log is to be compacted past the checkpoint; never past readers.
       const compactingPast = batch.compactBelow !== undefined && batch.compactBelow > checkpoint + 1;
       const entities = this.stale.size + waiting.size;
-      if (compactingPast || last.revision - checkpoint >= CHECKPOINT_REVISIONS || entities >= CHECKPOINT_ENTITIES) {
+      const due = compactingPast || last.revision - checkpoint >= CHECKPOINT_REVISIONS || entities >= CHECKPOINT_ENTITIES;
+      if (due && readersAt > checkpoint) {
         // This batch's values come last: in a batch, the last write of a key wins.
-        pushEntityOps(ops, this.stale);
-        pushEntityOps(ops, waiting);
-        checkpoint = last.revision;
-        checkpointed = true;
+        kept = new Map();
+        pushCheckpointOps(ops, this.stale, committed, kept);
+        pushCheckpointOps(ops, waiting, committed, kept);
+        checkpoint = readersAt;
       }
       if (checkpoint !== this.checkpointRevision) put(PREFIX.meta, CHECKPOINT_KEY, String(checkpoint));
     }
@@ -256,7 +313,7 @@ export class RegistryDb {
     await this.writeRaw(ops, batch.sync ?? true);
     if (logged) {
       this.checkpointRevision = checkpoint;
-      if (checkpointed) this.stale.clear();
+      if (kept) this.stale = kept;
       else for (const [key, value] of waiting) this.stale.set(key, value);
       this.recordStarts.push(first.revision);
       this.lastLogged = last.revision;
@@ -345,15 +402,22 @@ export class RegistryDb {
     this.lastLogged = 0;
   }
 
-  async close(): Promise<void> {
+  /**
+   * A checkpoint at the last logged change (or where readers are, when they
+   * trail it: `committed`), so that the next open has little to replay; then
+   * the database is closed.
+   */
+  async close(committed?: CommittedState): Promise<void> {
     await this.compaction;
-    // A checkpoint at the last logged change, so that the next open has nothing to replay.
-    if (this.stale.size > 0 && this.lastLogged > 0) {
+    const readers = committed && committed.revision < this.lastLogged ? committed : undefined;
+    const at = readers?.revision ?? this.lastLogged;
+    if (this.stale.size > 0 && this.lastLogged > 0 && at > (this.checkpointRevision ?? 0)) {
       const ops: RawOp[] = [];
-      pushEntityOps(ops, this.stale);
-      ops.push({ type: "put", key: PREFIX.meta + CHECKPOINT_KEY, value: String(this.lastLogged) });
+      const kept = new Map<string, Stale>();
+      pushCheckpointOps(ops, this.stale, readers, kept);
+      ops.push({ type: "put", key: PREFIX.meta + CHECKPOINT_KEY, value: String(at) });
       await this.writeRaw(ops, true);
-      this.stale.clear();
+      this.stale = kept;
     }
     await this.db.close();
   }
@@ -363,4 +427,3 @@ export class RegistryDb {
     for await (const value of this.log.values({ limit: 1, reverse: true })) this.lastLogged = storedChanges(value).at(-1)?.revision ?? 0;
   }
 }
-

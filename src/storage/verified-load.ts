@@ -1,12 +1,16 @@
 import { StateDigest } from "../registry/digest.js";
-import type { Position, Registry } from "../registry/model.js";
+import type { ChangeRecord, Position, Registry } from "../registry/model.js";
 import type { RegistryDb } from "./registry-db.js";
 
 export interface VerifiedLoad {
+  /** Everything on disk, at `position` (an empty, unjoined position for a new store). */
   registry: Registry;
-  /** Where the store stands (an empty, unjoined position for a new store). */
   position: Position;
   digest: StateDigest;
+  /** The state readers had reached: `registry` itself unless logged changes trail it. */
+  committed: { registry: Registry; position: Position; digest: StateDigest };
+  /** The logged changes between the committed state and `position`, in order. */
+  tail: ChangeRecord[];
   /** What is wrong with what is on disk, for a message; undefined when it is whole. */
   damage: string | undefined;
 }
@@ -18,7 +22,7 @@ export interface VerifiedLoad {
  * (a cache) starts empty and resyncs.
  */
 export async function loadVerified(db: RegistryDb): Promise<VerifiedLoad> {
-  const { registry, position } = await db.load();
+  const { registry, position, committed, tail } = await db.load();
   const digest = StateDigest.of(registry);
   const stored = position ?? { clusterId: "", epoch: 0, revision: 0, digest: digest.hex() };
   let damage: string | undefined;
@@ -27,5 +31,9 @@ export async function loadVerified(db: RegistryDb): Promise<VerifiedLoad> {
   } else if (db.logBounds.last !== 0 && db.logBounds.last !== stored.revision) {
     damage = `log ends at ${db.logBounds.last}, state at ${stored.revision}`;
   }
-  return { registry, position: { ...stored, digest: digest.bytes() }, digest, damage };
+  const head = { ...stored, digest: digest.bytes() };
+  if (committed.registry === registry) return { registry, position: head, digest, committed: { registry, position: head, digest }, tail, damage };
+  const committedDigest = StateDigest.of(committed.registry);
+  const committedPosition = { clusterId: stored.clusterId, epoch: committed.epoch, revision: committed.revision, digest: committedDigest.bytes() };
+  return { registry, position: head, digest, committed: { registry: committed.registry, position: committedPosition, digest: committedDigest }, tail, damage };
 }

@@ -39,3 +39,10 @@ export function listenHost(listen: string): string {
   const host = cut < 0 ? listen : listen.slice(0, cut);
   return host.replace(/^\[|\]$/g, "") || DEFAULT_ADDRESS;
 }
+
+/** A call's deadline in milliseconds since the epoch, or undefined when the caller set none. */
+export function callDeadline(call: { getDeadline(): grpc.Deadline }): number | undefined {
+  const deadline = call.getDeadline();
+  const ms = deadline instanceof Date ? deadline.getTime() : Number(deadline);
+  return Number.isFinite(ms) ? ms : undefined;
+}

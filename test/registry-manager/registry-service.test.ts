@@ -373,7 +373,7 @@ describe("cairn.v1.Registry import and export", () => {
       role: () => "primary",
       primary: () => ({ host: MANAGER_HOST, address: "127.0.0.1:0" }),
       liveness: () => undefined,
-      backups: new BackupTracker(0, systemClock),
+      backups: new BackupTracker(0),
       learnedEpoch: () => {},
       promote: () => Promise.reject(new Error("not in this test")),
     };

@@ -46,7 +46,7 @@ describe("promotion checks", () => {
   const primary = { host: "m1", address: "127.0.0.1:1" };
   const peer = (address: string, host: string, epoch: number, revision: number, role: Position__Output["role"] = "MANAGER_ROLE_BACKUP") => ({
     address,
-    position: { host, epoch, revision, role, digest: Buffer.alloc(32), primary_host: "", primary_address: "" },
+    position: { host, epoch, revision, role, digest: Buffer.alloc(32), primary_host: "", primary_address: "", cluster_id: "c" },
   });
 
   it("promotes to the next epoch when the primary does not answer and nobody is ahead", () => {

@@ -33,6 +33,12 @@ export interface AgentStatus {
    * Hosts currently kept out of routes after a connection-level failure.
    */
   'suspects'?: (string)[];
+  /**
+   * The replica: "verified" (its digest checked, from disk or a manager),
+   * "empty" (nothing yet), or "rebuilding" (what was on disk was damaged or
+   * could not be verified; routes wait for a snapshot from a manager).
+   */
+  'replica'?: (string);
 }
 
 export interface AgentStatus__Output {
@@ -66,4 +72,10 @@ export interface AgentStatus__Output {
    * Hosts currently kept out of routes after a connection-level failure.
    */
   'suspects': (string)[];
+  /**
+   * The replica: "verified" (its digest checked, from disk or a manager),
+   * "empty" (nothing yet), or "rebuilding" (what was on disk was damaged or
+   * could not be verified; routes wait for a snapshot from a manager).
+   */
+  'replica': (string);
 }

@@ -11,6 +11,10 @@ export interface ManagerStatus {
   'host'?: (string);
   'address'?: (string);
   'role'?: (_cairn_v1_ManagerRole);
+  /**
+   * The epoch this manager is in, and the revision and digest its readers
+   * see (committed: with --sync-backups K, held by K backups).
+   */
   'epoch'?: (number | string | Long);
   'revision'?: (number | string | Long);
   'digest'?: (Buffer | Uint8Array | string);
@@ -30,6 +34,11 @@ export interface ManagerStatus {
    */
   'sync_backups'?: (number);
   'uptime_ms'?: (number | string | Long);
+  /**
+   * What this manager's disk holds: ahead of `revision` by the changes not
+   * yet committed.
+   */
+  'durable_revision'?: (number | string | Long);
 }
 
 export interface ManagerStatus__Output {
@@ -39,6 +48,10 @@ export interface ManagerStatus__Output {
   'host': (string);
   'address': (string);
   'role': (_cairn_v1_ManagerRole__Output);
+  /**
+   * The epoch this manager is in, and the revision and digest its readers
+   * see (committed: with --sync-backups K, held by K backups).
+   */
   'epoch': (number);
   'revision': (number);
   'digest': (Buffer);
@@ -58,4 +71,9 @@ export interface ManagerStatus__Output {
    */
   'sync_backups': (number);
   'uptime_ms': (number);
+  /**
+   * What this manager's disk holds: ahead of `revision` by the changes not
+   * yet committed.
+   */
+  'durable_revision': (number);
 }

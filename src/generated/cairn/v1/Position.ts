@@ -7,6 +7,11 @@ import type { Long } from '@grpc/proto-loader';
  * Where a registry (or replica) stands.
  */
 export interface Position {
+  /**
+   * A registry manager's GetPosition: the epoch it is in, and what its disk
+   * holds (which may run ahead of what its readers see, with
+   * --sync-backups).
+   */
   'epoch'?: (number | string | Long);
   'revision'?: (number | string | Long);
   /**
@@ -22,12 +27,21 @@ export interface Position {
   'role'?: (_cairn_v1_ManagerRole);
   'primary_host'?: (string);
   'primary_address'?: (string);
+  /**
+   * The registry this manager belongs to (empty before it joined one).
+   */
+  'cluster_id'?: (string);
 }
 
 /**
  * Where a registry (or replica) stands.
  */
 export interface Position__Output {
+  /**
+   * A registry manager's GetPosition: the epoch it is in, and what its disk
+   * holds (which may run ahead of what its readers see, with
+   * --sync-backups).
+   */
   'epoch': (number);
   'revision': (number);
   /**
@@ -43,4 +57,8 @@ export interface Position__Output {
   'role': (_cairn_v1_ManagerRole__Output);
   'primary_host': (string);
   'primary_address': (string);
+  /**
+   * The registry this manager belongs to (empty before it joined one).
+   */
+  'cluster_id': (string);
 }

@@ -16,6 +16,14 @@ export interface Progress {
    */
   'primary_host'?: (string);
   'primary_address'?: (string);
+  /**
+   * To a backup following the primary only: the revision readers may see (K
+   * backups hold it on disk), and K (--sync-backups). A backup shows its own
+   * readers a change only once the primary has committed it; with K = 0 at
+   * once. Sent again each time the commit point moves.
+   */
+  'committed_revision'?: (number | string | Long);
+  'sync_backups'?: (number);
 }
 
 /**
@@ -32,4 +40,12 @@ export interface Progress__Output {
    */
   'primary_host': (string);
   'primary_address': (string);
+  /**
+   * To a backup following the primary only: the revision readers may see (K
+   * backups hold it on disk), and K (--sync-backups). A backup shows its own
+   * readers a change only once the primary has committed it; with K = 0 at
+   * once. Sent again each time the commit point moves.
+   */
+  'committed_revision': (number);
+  'sync_backups': (number);
 }
