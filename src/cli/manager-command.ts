@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
-import { DEFAULT_LOG_RETENTION } from "../registry-manager/defaults.js";
+import { DEFAULT_JOIN_TIMEOUT_MS, DEFAULT_LOG_RETENTION } from "../registry-manager/defaults.js";
 import { parseCount, parseDuration } from "./durations.js";
 import type { Output } from "./output.js";
 import { checkHostOption } from "./server-options.js";
@@ -12,6 +12,7 @@ interface ManagerStartOptions {
   listen: string;
   bootstrap?: boolean;
   join?: string;
+  joinTimeout: number;
   syncBackups: number;
   domain?: string;
   heartbeatInterval: number;
@@ -29,6 +30,7 @@ export function registerManagerCommands(program: Command, output: Output): void 
     .option("--listen <addr>", "address to bind (port 0: any free port)", "127.0.0.1:0")
     .option("--bootstrap", "start a new registry if --data holds none")
     .option("--join <primary>", "follow this primary as a backup if --data holds none")
+    .option("--join-timeout <duration>", "how long --join may go unanswered before the start fails", parseDuration, DEFAULT_JOIN_TIMEOUT_MS)
     .option("--sync-backups <k>", "acknowledge a write only once K backups have it on disk", parseCount, 0)
     .option("--domain <path>", "domain to register this host in when it is not registered yet", "/")
     .option("--heartbeat-interval <duration>", "how often agents heartbeat", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS)
@@ -45,6 +47,7 @@ export function registerManagerCommands(program: Command, output: Output): void 
         listen: options.listen,
         bootstrap: options.bootstrap ?? false,
         ...(options.join && { join: options.join }),
+        joinTimeoutMs: options.joinTimeout,
         syncBackups: options.syncBackups,
         domain: options.domain,
         heartbeatIntervalMs: options.heartbeatInterval,

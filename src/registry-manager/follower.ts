@@ -33,6 +33,8 @@ export interface FollowerOptions {
   onPrimaryNamed: (primary: ManagerAddress, follow: boolean) => void;
   /** A snapshot replaced the store. */
   onInstalled: () => Promise<void>;
+  /** The primary answered the watch (its first snapshot chunk, change or progress). */
+  onAnswered?: () => void;
   heartbeatIntervalMs: number;
   clock: Clock;
   random: () => number;
@@ -42,6 +44,8 @@ export interface FollowerOptions {
 export class Follower {
   private readonly feed: WatchFeed;
   private heartbeatTimer: Timer | undefined;
+  /** The last heartbeat failure logged, so that one that repeats every beat is logged once. */
+  private lastHeartbeatFailure: string | undefined;
   private stopped = false;
 
   constructor(private readonly options: FollowerOptions) {
@@ -82,6 +86,9 @@ export class Follower {
           options.onPrimaryNamed({ host: progress.primary_host, address: named }, false);
         }
       },
+      onTransition: (_from, to) => {
+        if (to === "syncing" || to === "live") options.onAnswered?.();
+      },
       clock: options.clock,
       random: options.random,
       logger: options.logger,
@@ -105,6 +112,14 @@ export class Follower {
     if (primary) this.options.peers.ack(primary, { host: this.options.hostId, epoch, revision });
   }
 
+  /** Logged at its first occurrence: a primary that refuses this backup's heartbeat leaves it unregistered. */
+  private heartbeatFailed(error: unknown): void {
+    const message = (error as Error).message;
+    if (message === this.lastHeartbeatFailure) return;
+    this.lastHeartbeatFailure = message;
+    this.options.logger.warn({ err: error, primary: this.options.primary().address }, "the primary did not take this backup's heartbeat");
+  }
+
   /** A backup's host lives too, and its registry package says where and what it is. */
   private beat(): void {
     if (this.stopped) return;
@@ -124,11 +139,13 @@ export class Follower {
       peers.heartbeat(primary, request).then(
         (reply) => {
           if (this.stopped) return;
+          if (this.lastHeartbeatFailure) this.options.logger.info({ primary }, "heartbeats reach the primary again");
+          this.lastHeartbeatFailure = undefined;
           if (reply.epoch > store.epoch && reply.primary_address && reply.primary_address !== this.options.primary().address) {
             this.options.onPrimaryNamed({ host: reply.primary_host, address: reply.primary_address }, true);
           }
         },
-        (error) => this.options.logger.debug({ err: error }, "heartbeat to the primary not delivered"),
+        (error) => this.heartbeatFailed(error),
       );
     }
     this.heartbeatTimer = this.options.clock.setTimeout(() => this.beat(), this.options.heartbeatIntervalMs);

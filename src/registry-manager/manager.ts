@@ -7,10 +7,12 @@ import { silentLogger } from "../logger.js";
 import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
 import { endpointOf, type ManagerRole } from "../registry/model.js";
 import { checkHostId } from "../registry/names.js";
+import { DataDirGuard } from "../storage/data-dir.js";
 import { replicationServiceWithEncodedEvents, WatchServer } from "../replication/watch-server.js";
 import { registryService } from "../wire/proto-loader.js";
 import { bindServer, listenHost, newServer, stopServer } from "../wire/server.js";
 import { BackupTracker } from "./backups.js";
+import { DEFAULT_JOIN_TIMEOUT_MS } from "./defaults.js";
 import { Follower } from "./follower.js";
 import { LivenessTracker, sweepIntervalMs } from "./liveness.js";
 import { LivenessSweep } from "./liveness-sweep.js";
@@ -18,6 +20,7 @@ import type { ManagerAddress, ManagerControl, PromotionResult } from "./manager-
 import { setHostStatus } from "./mutations/heartbeat.js";
 import { demoteRegistryPackage, ensureRegistryPackage } from "./mutations/manager-records.js";
 import { combine, type Mutation } from "./mutations/mutation.js";
+import { Announcer } from "./announcer.js";
 import { ManagerPeers } from "./peers.js";
 import { checkPromotion } from "./promotion.js";
 import { registryHandlers } from "./registry-service.js";
@@ -42,6 +45,8 @@ export interface ManagerOptions {
   bootstrap?: boolean;
   /** Follow this primary as a backup when `dataDir` holds no registry. */
   join?: string;
+  /** How long a new backup's --join may go unanswered before the start fails (default 30 s). */
+  joinTimeoutMs?: number;
   /** Acknowledge a write only once this many backups have it on disk. */
   syncBackups?: number;
   /** Where to register this manager's host when it is not registered yet. */
@@ -56,6 +61,31 @@ export interface ManagerOptions {
 }
 
 type Settings = ManagerOptions & { heartbeatIntervalMs: number; downAfterMs: number };
+
+/**
+ * The role a manager starts in, from what its --data holds and the flags:
+ * a store with a registry resumes its role (and primary) from disk; an
+ * empty one joins (--join), or becomes the first of a new registry
+ * (--bootstrap, written only once the port is bound).
+ */
+async function startingRole(
+  store: RegistryStore,
+  options: ManagerOptions,
+  logger: Logger,
+): Promise<{ role: ManagerRole; primary: ManagerAddress; bootstrap: boolean }> {
+  const role = await store.getMeta<ManagerRole>(ROLE_KEY);
+  const primary = await store.getMeta<ManagerAddress>(PRIMARY_KEY);
+  if (store.initialized) return { role: role ?? "primary", primary: primary ?? { host: "", address: options.join ?? "" }, bootstrap: false };
+  if (options.join) return { role: "backup", primary: { host: "", address: options.join }, bootstrap: false };
+  if (role === "backup" && primary) {
+    logger.warn("the store holds no registry (a resync was cut short): following the primary again");
+    return { role, primary, bootstrap: false };
+  }
+  if (!options.bootstrap) {
+    throw failedPrecondition(`${options.dataDir} holds no registry: start the first manager with --bootstrap, or a backup with --join PRIMARY`);
+  }
+  return { role: "primary", primary: { host: "", address: "" }, bootstrap: true };
+}
 
 /**
  * A registry manager: the store, its admin and replication services, and
@@ -75,6 +105,11 @@ export class RegistryManager implements ManagerControl {
   readonly backups: BackupTracker;
   private readonly watchServer: WatchServer;
   private readonly peers: ManagerPeers;
+  private readonly announcer: Announcer;
+  /** Set while a new backup's start waits for its primary's first answer. */
+  private joinAnswered: (() => void) | undefined;
+  /** The highest epoch heard of while starting, before there was a role to step down from. */
+  private heardWhileStarting: { epoch: number; primary: ManagerAddress | undefined } | undefined;
 
   private constructor(
     private readonly options: Settings,
@@ -92,6 +127,13 @@ export class RegistryManager implements ManagerControl {
       if (this.state === "primary") store.commitThrough(revision);
     });
     this.peers = new ManagerPeers({ hostId: options.hostId, address }, clock, log);
+    this.announcer = new Announcer(
+      this.peers,
+      () => this.knownManagers(),
+      () => ({ epoch: store.epoch, primary: this.primaryAt }),
+      (epoch) => this.learnedEpoch(epoch),
+      clock,
+    );
     this.watchServer = new WatchServer({
       source: store,
       primary: () => this.primaryAt,
@@ -123,48 +165,101 @@ export class RegistryManager implements ManagerControl {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
       downAfterMs: options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS,
     };
-    const store = await RegistryStore.open(options.dataDir, { logRetention: options.logRetention, clock, logger });
+    // A start that fails leaves --data as it found it: nothing is written before the port is bound.
+    const guard = new DataDirGuard(options.dataDir);
+    let store: RegistryStore | undefined;
     let server: grpc.Server | undefined;
+    let manager: RegistryManager | undefined;
     try {
-      let role = await store.getMeta<ManagerRole>(ROLE_KEY);
-      let primary = await store.getMeta<ManagerAddress>(PRIMARY_KEY);
-      if (!store.initialized && options.join) {
-        role = "backup";
-        primary = { host: "", address: options.join };
-      } else if (!store.initialized && role === "backup" && primary) {
-        logger.warn("the store holds no registry (a resync was cut short): following the primary again");
-      } else if (!store.initialized) {
-        if (!options.bootstrap) {
-          throw failedPrecondition(`${options.dataDir} holds no registry: start the first manager with --bootstrap, or a backup with --join PRIMARY`);
-        }
-        await store.initialize(randomUUID(), 1);
-        role = "primary";
-        logger.info({ clusterId: store.position.clusterId }, "bootstrapped a new registry at epoch 1");
-      }
+      store = await RegistryStore.open(options.dataDir, { logRetention: options.logRetention, clock, logger });
+      const plan = await startingRole(store, options, logger);
       server = newServer({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES });
       const port = await bindServer(server, options.listen);
+      if (plan.bootstrap) {
+        await store.initialize(randomUUID(), 1);
+        logger.info({ clusterId: store.position.clusterId }, "bootstrapped a new registry at epoch 1");
+      }
       const address = endpointOf(listenHost(options.listen), port);
       const random = options.random ?? seededRandom(Date.now());
-      const manager = new RegistryManager(settings, address, port, store, server, clock, random, logger);
+      manager = new RegistryManager(settings, address, port, store, server, clock, random, logger);
       // No write is taken before the role is settled: a primary that was replaced must not acknowledge one.
       store.refuseWrites(new CairnError(Code.UNAVAILABLE, "the registry manager is starting"));
       manager.serve(server);
-      if (role === "backup") {
-        await manager.becomeBackup("started-backup", primary ?? { host: "", address: options.join ?? "" });
-      } else {
-        // A primary that comes back first asks its peers whether it was replaced meanwhile.
-        const later = await manager.laterPeer();
-        if (later) await manager.becomeBackup("started-backup", later);
-        else await manager.becomePrimary("started-primary", `registry manager ${options.hostId} started`);
-      }
+      await manager.settle(plan.role, plan.primary);
       const { digest, ...position } = store.position;
       logger.info({ address, role: manager.state, position: { ...position, digest: digest.toString("hex") } }, "registry manager started");
       return manager;
     } catch (error) {
-      server?.forceShutdown();
-      await store.close();
+      if (manager) await manager.stop();
+      else {
+        server?.forceShutdown();
+        await store?.close();
+      }
+      guard.undo();
       throw error;
     }
+  }
+
+  /** Start-up's last step: the role on disk (or from --join), checked against the peers. */
+  private async settle(role: ManagerRole, primary: ManagerAddress): Promise<void> {
+    const { join } = this.options;
+    if (join && this.store.initialized) await this.checkSameCluster(join);
+    if (role === "backup") {
+      const joining = !this.store.initialized;
+      const answered = joining ? this.waitForAnswer(join ?? primary.address) : undefined;
+      await this.becomeBackup("started-backup", primary);
+      await answered;
+      // A restarted manager announces itself: a primary behind the epoch it holds steps down.
+      await this.announcer.round();
+      this.announcer.stop();
+      return;
+    }
+    // A primary that comes back first asks its peers whether it was replaced meanwhile.
+    const later = (await this.laterPeer()) ?? this.heardWhileStarting?.primary;
+    if (later || (this.heardWhileStarting?.epoch ?? 0) > this.store.epoch) {
+      await this.becomeBackup("started-backup", later ?? { host: "", address: "" });
+      return;
+    }
+    await this.becomePrimary("started-primary", `registry manager ${this.hostId} started`);
+    // Told before anyone is told this manager listens: a primary at a lower epoch steps down now.
+    await this.announcer.start();
+  }
+
+  /** --join on a store that has a registry: the manager joined must be of the same one. */
+  private async checkSameCluster(join: string): Promise<void> {
+    const own = this.store.position.clusterId;
+    const [answer] = await this.peers.positions([join], this.store.epoch);
+    if (!answer) {
+      this.log.warn({ join }, "--join does not answer; resuming the role on disk");
+      return;
+    }
+    if (answer.position.cluster_id && answer.position.cluster_id !== own) {
+      throw failedPrecondition(
+        `${this.options.dataDir} holds registry ${own}, but the manager at ${join} serves registry ${answer.position.cluster_id}: ` +
+          `start without --join to resume this one, or with an empty --data to join that one`,
+      );
+    }
+  }
+
+  /** A new backup's join: resolves once the primary answers, rejects after --join-timeout. */
+  private waitForAnswer(target: string): Promise<void> {
+    const timeoutMs = this.options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS;
+    return new Promise((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        this.joinAnswered = undefined;
+        reject(
+          new CairnError(
+            Code.UNAVAILABLE,
+            `no registry manager answered at ${target} within ${timeoutMs} ms (--join-timeout); nothing was written to ${this.options.dataDir}`,
+          ),
+        );
+      }, timeoutMs);
+      this.joinAnswered = () => {
+        timer.cancel();
+        this.joinAnswered = undefined;
+        resolve();
+      };
+    });
   }
 
   role(): ManagerRole {
@@ -181,6 +276,10 @@ export class RegistryManager implements ManagerControl {
 
   learnedEpoch(epoch: number, primary?: ManagerAddress): void {
     if (epoch <= this.store.epoch) return;
+    if (this.state === "starting") {
+      if (epoch > (this.heardWhileStarting?.epoch ?? 0)) this.heardWhileStarting = { epoch, primary };
+      return;
+    }
     if (this.state === "backup") {
       if (primary && primary.address !== this.primaryAt.address) void this.follow(primary);
       return;
@@ -199,7 +298,7 @@ export class RegistryManager implements ManagerControl {
   async promote(force: boolean): Promise<PromotionResult> {
     if (this.state !== "backup") throw failedPrecondition(`${this.hostId} is already the primary`);
     const own = { ...this.store.durablePosition, epoch: this.store.epoch };
-    const peers = await this.peers.positions([this.primaryAt.address, ...this.peers.others(this.store.latest)], this.store.epoch);
+    const peers = await this.peers.positions(this.knownManagers(), this.store.epoch);
     // Checked before the state moves: a refused promotion leaves the backup as it was.
     const { epoch, checked } = checkPromotion(own, this.primaryAt, peers, force);
     this.transition("promote");
@@ -214,7 +313,8 @@ export class RegistryManager implements ManagerControl {
       void this.follow(deposed);
       throw error;
     }
-    this.peers.announce([...peers.map((p) => p.address), ...this.peers.others(this.store.latest)], epoch);
+    // Repeated for the whole reign: a peer that cannot hear it now (paused, cut off) hears it later.
+    void this.announcer.start();
     const { revision } = this.store.position;
     this.log.info({ epoch, revision, checked }, "promoted to primary");
     return { epoch, revision, reason: checked.join("; ") };
@@ -225,6 +325,7 @@ export class RegistryManager implements ManagerControl {
     this.stopping ??= (async () => {
       this.transition("stop");
       this.sweep?.stop();
+      this.announcer.stop();
       this.follower?.stop();
       this.peers.close();
       this.watchServer.stop(new CairnError(Code.UNAVAILABLE, "the registry manager is shutting down"));
@@ -276,6 +377,7 @@ export class RegistryManager implements ManagerControl {
     if (!this.transition(event)) return;
     this.sweep?.stop();
     this.sweep = undefined;
+    this.announcer.stop();
     // What this manager wrote and its backups never confirmed is not for readers; what it is sent
     // from now on is committed as its new primary says.
     this.store.setAutoCommit(false);
@@ -324,6 +426,7 @@ export class RegistryManager implements ManagerControl {
       peers: this.peers,
       primary: () => this.primaryAt,
       onPrimaryNamed: (named, follow) => void (follow ? this.follow(named) : this.namePrimary(named)),
+      onAnswered: () => this.joinAnswered?.(),
       onInstalled: async () => {
         await this.store.setMeta({ [ROLE_KEY]: "backup", [PRIMARY_KEY]: this.primaryAt });
         this.watchServer.closeAll(new CairnError(Code.UNAVAILABLE, "this registry manager resynced; watch again"));
@@ -339,7 +442,12 @@ export class RegistryManager implements ManagerControl {
 
   /** A peer at a later epoch, as the primary to follow, if any answers. */
   private laterPeer(): Promise<ManagerAddress | undefined> {
-    return this.peers.later([this.primaryAt.address, ...this.peers.others(this.store.latest)], this.store.epoch);
+    return this.peers.later(this.knownManagers(), this.store.epoch);
+  }
+
+  /** Every other manager this one knows of: the primary it follows, and the registry's registry packages. */
+  private knownManagers(): string[] {
+    return [this.primaryAt.address, ...this.peers.others(this.store.latest)];
   }
 
   private serve(server: grpc.Server): void {

@@ -73,13 +73,27 @@ export class ManagerPeers {
     return { host: later.position.primary_host, address: named };
   }
 
-  /** Tells each of `addresses` of the new epoch; a primary among them steps down. */
-  announce(addresses: readonly string[], epoch: number): void {
-    for (const address of new Set(addresses)) {
-      this.peers.call(address, "Announce", { epoch, primary_host: this.self.hostId, primary_address: this.self.address }).catch((error) =>
-        this.log.debug({ peer: address, err: error }, "announcement not delivered"),
-      );
-    }
+  /**
+   * Tells each of `addresses` this manager's epoch and whom it takes for the
+   * primary; a primary among them at a lower epoch steps down. Resolves with
+   * the epochs the peers that answered are in (one at a higher epoch means
+   * this manager is the one behind).
+   */
+  async announce(addresses: readonly string[], epoch: number, primary: ManagerAddress): Promise<{ address: string; epoch: number }[]> {
+    const notice = { epoch, primary_host: primary.host, primary_address: primary.address };
+    const asked = [...new Set(addresses.filter((a) => a && a !== this.self.address))];
+    const answers = await Promise.all(
+      asked.map((address) =>
+        this.peers.call(address, "Announce", notice).then(
+          (reply) => ({ address, epoch: reply.epoch }),
+          (error) => {
+            this.log.debug({ peer: address, err: error }, "announcement not delivered");
+            return undefined;
+          },
+        ),
+      ),
+    );
+    return answers.filter((a) => a !== undefined);
   }
 
   /** A backup tells its primary which revision it holds on disk. */

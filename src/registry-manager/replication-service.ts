@@ -114,8 +114,10 @@ function heartbeatMutation(
   healths: { type: string; health: "healthy" | "unhealthy" }[],
   registryPackage: PackageRecord | undefined,
 ): Mutation {
-  const steps = [firstContact(host, { domain, address }), setHostStatus(host, "up"), reportHealth(host, healths)];
-  // A backup manager keeps its own registry package current through the primary (SPEC 7).
-  if (registryPackage?.role) steps.push(ensureRegistryPackage(host, { port: registryPackage.port, role: registryPackage.role, domain, address }));
-  return combine(...steps);
+  // A backup manager keeps its own host and registry package current through the primary (SPEC 7),
+  // registering them first: unlike an agent's first contact, that creates a missing domain.
+  const register = registryPackage?.role
+    ? ensureRegistryPackage(host, { port: registryPackage.port, role: registryPackage.role, domain, address })
+    : firstContact(host, { domain, address });
+  return combine(register, setHostStatus(host, "up"), reportHealth(host, healths));
 }

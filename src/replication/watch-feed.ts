@@ -74,6 +74,8 @@ export interface FeedOptions {
   logger: Logger;
   /** Called with each keep-alive (it names the primary). */
   onProgress?: (progress: Progress__Output) => void;
+  /** Called at each change of the state's kind, after the `A -> B` log line. */
+  onTransition?: (from: FeedStateKind, to: FeedStateKind) => void;
   /**
    * Opens a connection to the manager at `address`; the feed keeps one per
    * address and closes them at stop. By default a grpc-js Replication
@@ -163,6 +165,7 @@ export class WatchFeed {
     }
     this.state = to;
     this.log.info({ manager: this.current }, `${from.kind} -> ${to.kind}`);
+    this.options.onTransition?.(from.kind, to.kind);
     switch (to.kind) {
       case "connecting":
         this.open(this.current!, to.resync);
