@@ -1,6 +1,6 @@
 import type * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import { invalidArgument } from "../errors.js";
+import { invalidArgument, unavailable } from "../errors.js";
 import type { AgentAuthorizeReply } from "../generated/cairn/v1/AgentAuthorizeReply.js";
 import type { AgentStatus } from "../generated/cairn/v1/AgentStatus.js";
 import type { Route as WireRoute } from "../generated/cairn/v1/Route.js";
@@ -33,6 +33,9 @@ export function agentHandlers(ctx: AgentContext): AgentHandlers {
   const unexpected = (error: unknown) => log.error({ err: error }, "unexpected error in an agent call");
   const resolve = (from: string, type: string, explain: boolean): WireRoute => {
     if (!type) throw invalidArgument("type is required");
+    if (ctx.replica.state === "rebuilding") {
+      throw unavailable(`the replica of ${ctx.hostId} was damaged on disk and is being rebuilt from a registry manager; no route until it is`);
+    }
     const { revision, epoch } = ctx.replica.position;
     return routeToWire(ctx.replica.routes.route(from || ctx.hostId, type, { explain }), { revision, epoch });
   };
@@ -61,6 +64,7 @@ function status(ctx: AgentContext): AgentStatus {
     watch_state: feed.state,
     uptime_ms: ctx.now() - ctx.startedAt,
     suspects: ctx.commandControl.suspectHosts,
+    replica: ctx.replica.state,
   };
 }
 

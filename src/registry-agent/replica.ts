@@ -1,4 +1,6 @@
+import { rmSync } from "node:fs";
 import type { Logger } from "pino";
+import { CairnError, Code } from "../errors.js";
 import { StateDigest } from "../registry/digest.js";
 import { emptyRegistry, entityLists, type ChangeRecord, type Position, type Registry } from "../registry/model.js";
 import { RouteIndex } from "../router/route-index.js";
@@ -8,6 +10,13 @@ import { RegistryDb } from "../storage/registry-db.js";
 import { loadVerified } from "../storage/verified-load.js";
 
 const SEEN_EPOCH_KEY = "seen-epoch";
+
+/**
+ * "verified": from disk with its digest proved, or from a manager; "empty":
+ * nothing yet; "rebuilding": what was on disk was damaged or could not be
+ * verified, and was discarded.
+ */
+export type ReplicaState = "verified" | "empty" | "rebuilding";
 
 /**
  * The agent's copy of the registry: in memory behind a route index, and on
@@ -37,6 +46,7 @@ export class Replica {
     position: Position,
     seenEpoch: number,
     private readonly logger: Logger,
+    private replicaState: ReplicaState,
     digest = StateDigest.of(registry),
   ) {
     this.index = RouteIndex.adopt(registry);
@@ -45,17 +55,41 @@ export class Replica {
     this.highestEpoch = Math.max(seenEpoch, position.epoch);
   }
 
+  /**
+   * Opens the replica in `dir`. A replica is a cache of the registry: one
+   * that is damaged (LevelDB cannot read it, or its entities do not prove
+   * their digest) is discarded, and the agent routes from nothing, saying it
+   * is rebuilding, until a manager sends it a snapshot. Only a folder in use
+   * by another process is an error.
+   */
   static async open(dir: string, logger: Logger): Promise<Replica> {
-    const db = await RegistryDb.open(dir, logger);
-    const { registry, position, digest, damage } = await loadVerified(db);
-    const seenEpoch = (await db.getMeta<number>(SEEN_EPOCH_KEY)) ?? 0;
-    if (damage) {
-      // Damaged on disk: route from nothing rather than from a lie, and resync.
-      logger.warn({ revision: position.revision, damage }, "replica on disk is damaged; starting empty");
-      const empty = emptyRegistry();
-      return new Replica(db, empty, { ...emptyPosition(), digest: StateDigest.of(empty).bytes() }, seenEpoch, logger);
+    let db: RegistryDb | undefined;
+    let damage: string | undefined;
+    try {
+      db = await RegistryDb.open(dir, logger);
+      const loaded = await loadVerified(db);
+      damage = loaded.damage;
+      const seenEpoch = (await db.getMeta<number>(SEEN_EPOCH_KEY)) ?? 0;
+      if (!damage) {
+        const state = loaded.position.revision > 0 ? "verified" : "empty";
+        return new Replica(db, loaded.registry, loaded.position, seenEpoch, logger, state, loaded.digest);
+      }
+    } catch (error) {
+      if (error instanceof CairnError && error.code === Code.FAILED_PRECONDITION) throw error;
+      damage = (error as Error).message;
     }
-    return new Replica(db, registry, position, seenEpoch, logger, digest);
+    // Route from nothing rather than from a lie, and resync.
+    logger.error({ dir, damage }, "the replica on disk is damaged; discarding it and rebuilding from a registry manager");
+    await db?.close().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+    const fresh = await RegistryDb.open(dir, logger);
+    const empty = emptyRegistry();
+    return new Replica(fresh, empty, { ...emptyPosition(), digest: StateDigest.of(empty).bytes() }, 0, logger, "rebuilding");
+  }
+
+  /** Whether the routes come from a verified replica (see AgentStatus.replica). */
+  get state(): ReplicaState {
+    return this.replicaState;
   }
 
   get routes(): RouteIndex {
@@ -102,6 +136,7 @@ export class Replica {
     }
     this.index = RouteIndex.adopt(registry);
     this.digest = digest;
+    this.replicaState = "verified";
     this.current = { ...position, digest: this.digest.bytes() };
     this.highestEpoch = Math.max(this.highestEpoch, position.epoch);
     const stored = storedPosition(this.current);

@@ -1,3 +1,4 @@
+import type { CairnError } from "../errors.js";
 import type { ManagerRole } from "../registry/model.js";
 import type { BackupTracker } from "./backups.js";
 import type { LivenessTracker } from "./liveness.js";
@@ -30,6 +31,10 @@ export interface ManagerControl {
   readonly backups: BackupTracker;
   /** Someone spoke of `epoch`: a primary behind it steps down (fencing). */
   learnedEpoch(epoch: number, primary?: ManagerAddress): void;
+  /** Set when this manager may serve nothing (a primary whose disk lost acknowledged writes). */
+  refusal(): CairnError | undefined;
+  /** Someone holds `revision` of `epoch` (a backup's ack): a primary whose disk is behind it lost writes. */
+  sawRevision(epoch: number, revision: number, who: string): void;
   /** This backup becomes primary at the next epoch (SPEC 7). */
   promote(force: boolean): Promise<PromotionResult>;
 }

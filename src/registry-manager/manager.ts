@@ -21,7 +21,8 @@ import { setHostStatus } from "./mutations/heartbeat.js";
 import { demoteRegistryPackage, ensureRegistryPackage } from "./mutations/manager-records.js";
 import { combine, type Mutation } from "./mutations/mutation.js";
 import { Announcer } from "./announcer.js";
-import { ManagerPeers } from "./peers.js";
+import { ManagerPeers, primaryToFollow } from "./peers.js";
+import { checkSameRegistry, JoinAnswer, lostWritesError, PRIMARY_KEY, ROLE_KEY, startingRole } from "./startup.js";
 import { checkPromotion } from "./promotion.js";
 import { registryHandlers } from "./registry-service.js";
 import { replicationHandlers } from "./replication-service.js";
@@ -32,8 +33,6 @@ import { RegistryStore } from "./store.js";
 const SHUTDOWN_GRACE_MS = 5_000;
 /** Admin requests larger than this are refused (RESOURCE_EXHAUSTED); imports stream in chunks. */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
-const ROLE_KEY = "role";
-const PRIMARY_KEY = "primary";
 
 export interface ManagerOptions {
   /** This manager's host id. */
@@ -63,31 +62,6 @@ export interface ManagerOptions {
 type Settings = ManagerOptions & { heartbeatIntervalMs: number; downAfterMs: number };
 
 /**
- * The role a manager starts in, from what its --data holds and the flags:
- * a store with a registry resumes its role (and primary) from disk; an
- * empty one joins (--join), or becomes the first of a new registry
- * (--bootstrap, written only once the port is bound).
- */
-async function startingRole(
-  store: RegistryStore,
-  options: ManagerOptions,
-  logger: Logger,
-): Promise<{ role: ManagerRole; primary: ManagerAddress; bootstrap: boolean }> {
-  const role = await store.getMeta<ManagerRole>(ROLE_KEY);
-  const primary = await store.getMeta<ManagerAddress>(PRIMARY_KEY);
-  if (store.initialized) return { role: role ?? "primary", primary: primary ?? { host: "", address: options.join ?? "" }, bootstrap: false };
-  if (options.join) return { role: "backup", primary: { host: "", address: options.join }, bootstrap: false };
-  if (role === "backup" && primary) {
-    logger.warn("the store holds no registry (a resync was cut short): following the primary again");
-    return { role, primary, bootstrap: false };
-  }
-  if (!options.bootstrap) {
-    throw failedPrecondition(`${options.dataDir} holds no registry: start the first manager with --bootstrap, or a backup with --join PRIMARY`);
-  }
-  return { role: "primary", primary: { host: "", address: "" }, bootstrap: true };
-}
-
-/**
  * A registry manager: the store, its admin and replication services, and
  * its role (role.ts). A primary takes writes, tracks liveness and its
  * backups; a backup follows the primary's log durably, serves reads and
@@ -106,8 +80,10 @@ export class RegistryManager implements ManagerControl {
   private readonly watchServer: WatchServer;
   private readonly peers: ManagerPeers;
   private readonly announcer: Announcer;
-  /** Set while a new backup's start waits for its primary's first answer. */
-  private joinAnswered: (() => void) | undefined;
+  /** Set once this primary found its disk behind what it acknowledged (`sawRevision`): every call is refused with it. */
+  private lost: CairnError | undefined;
+  /** A new backup's start waits for its primary's first answer. */
+  private readonly joinAnswer: JoinAnswer;
   /** The highest epoch heard of while starting, before there was a role to step down from. */
   private heardWhileStarting: { epoch: number; primary: ManagerAddress | undefined } | undefined;
 
@@ -127,6 +103,7 @@ export class RegistryManager implements ManagerControl {
       if (this.state === "primary") store.commitThrough(revision);
     });
     this.peers = new ManagerPeers({ hostId: options.hostId, address }, clock, log);
+    this.joinAnswer = new JoinAnswer(clock, options.dataDir);
     this.announcer = new Announcer(
       this.peers,
       () => this.knownManagers(),
@@ -143,6 +120,8 @@ export class RegistryManager implements ManagerControl {
           // A deposed manager's history is not one to follow.
           throw notPrimary(`this registry manager is behind epoch ${request.seen_epoch}; watch the primary`, this.primaryAt.address);
         }
+        this.sawRevision(request.epoch, request.from_revision, request.is_backup ? `backup ${request.host}` : `${request.host}'s replica`);
+        if (this.lost) throw this.lost;
         return request.is_backup ? this.backups.opened(request.host) : undefined;
       },
       syncBackups: () => (this.state === "primary" ? this.backups.required : 0),
@@ -203,10 +182,13 @@ export class RegistryManager implements ManagerControl {
   /** Start-up's last step: the role on disk (or from --join), checked against the peers. */
   private async settle(role: ManagerRole, primary: ManagerAddress): Promise<void> {
     const { join } = this.options;
-    if (join && this.store.initialized) await this.checkSameCluster(join);
+    if (join && this.store.initialized) await checkSameRegistry(this.peers, this.store, join, this.options.dataDir, this.log);
+    const lost = this.store.lostWrites;
     if (role === "backup") {
+      // A backup's lost tail is sent again by its primary: it only catches up from further back.
+      if (lost) this.log.warn({ held: lost.held, now: lost.now.revision }, "this backup's disk lost writes; it catches up from its primary");
       const joining = !this.store.initialized;
-      const answered = joining ? this.waitForAnswer(join ?? primary.address) : undefined;
+      const answered = joining ? this.joinAnswer.wait(join ?? primary.address, this.options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS) : undefined;
       await this.becomeBackup("started-backup", primary);
       await answered;
       // A restarted manager announces itself: a primary behind the epoch it holds steps down.
@@ -215,55 +197,49 @@ export class RegistryManager implements ManagerControl {
       return;
     }
     // A primary that comes back first asks its peers whether it was replaced meanwhile.
-    const later = (await this.laterPeer()) ?? this.heardWhileStarting?.primary;
-    if (later || (this.heardWhileStarting?.epoch ?? 0) > this.store.epoch) {
+    const epoch = this.store.epoch;
+    const peers = await this.peers.positions(this.knownManagers(), epoch);
+    const later = primaryToFollow(peers, epoch) ?? this.heardWhileStarting?.primary;
+    if (later || (this.heardWhileStarting?.epoch ?? 0) > epoch) {
+      if (lost) this.log.warn({ held: lost.held, now: lost.now.revision }, "this manager's disk lost writes, but it was replaced meanwhile: it resyncs from the new primary");
       await this.becomeBackup("started-backup", later ?? { host: "", address: "" });
       return;
     }
+    // Not replaced, and behind what it had acknowledged: serving now would serve the past.
+    const own = this.store.durablePosition.revision;
+    const ahead = peers.filter((p) => p.position.epoch === epoch && p.position.revision > own).sort((a, b) => b.position.revision - a.position.revision);
+    if (lost || ahead.length > 0) throw lostWritesError(this.options.dataDir, own, lost?.held, ahead);
     await this.becomePrimary("started-primary", `registry manager ${this.hostId} started`);
     // Told before anyone is told this manager listens: a primary at a lower epoch steps down now.
     await this.announcer.start();
   }
 
-  /** --join on a store that has a registry: the manager joined must be of the same one. */
-  private async checkSameCluster(join: string): Promise<void> {
-    const own = this.store.position.clusterId;
-    const [answer] = await this.peers.positions([join], this.store.epoch);
-    if (!answer) {
-      this.log.warn({ join }, "--join does not answer; resuming the role on disk");
-      return;
-    }
-    if (answer.position.cluster_id && answer.position.cluster_id !== own) {
-      throw failedPrecondition(
-        `${this.options.dataDir} holds registry ${own}, but the manager at ${join} serves registry ${answer.position.cluster_id}: ` +
-          `start without --join to resume this one, or with an empty --data to join that one`,
-      );
-    }
-  }
-
-  /** A new backup's join: resolves once the primary answers, rejects after --join-timeout. */
-  private waitForAnswer(target: string): Promise<void> {
-    const timeoutMs = this.options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS;
-    return new Promise((resolve, reject) => {
-      const timer = this.clock.setTimeout(() => {
-        this.joinAnswered = undefined;
-        reject(
-          new CairnError(
-            Code.UNAVAILABLE,
-            `no registry manager answered at ${target} within ${timeoutMs} ms (--join-timeout); nothing was written to ${this.options.dataDir}`,
-          ),
-        );
-      }, timeoutMs);
-      this.joinAnswered = () => {
-        timer.cancel();
-        this.joinAnswered = undefined;
-        resolve();
-      };
-    });
-  }
-
   role(): ManagerRole {
     return reportedRole(this.state);
+  }
+
+  refusal(): CairnError | undefined {
+    return this.lost;
+  }
+
+  /**
+   * Someone holds `revision` of `epoch`. Beyond this primary's disk in its
+   * own epoch, that is a write this primary made durable and no longer has:
+   * its disk lost it. From then on it serves nothing (it would serve the
+   * past), and says so, until an operator repairs it.
+   */
+  sawRevision(epoch: number, revision: number, who: string): void {
+    if (this.lost || this.state !== "primary" || epoch !== this.store.epoch) return;
+    const own = this.store.durablePosition.revision;
+    if (revision <= own) return;
+    this.lost = new CairnError(
+      Code.DATA_LOSS,
+      `${this.hostId} lost writes it had acknowledged: ${who} holds revision ${revision} of epoch ${epoch}, its disk only ${own}; ` +
+        `stop it, promote the backup that holds the most (cairn promote-manager), and start it again with an empty --data and --join`,
+    );
+    this.log.error({ holder: who, revision, own }, "this primary's disk is behind what it acknowledged: it serves nothing more");
+    this.store.refuseWrites(this.lost);
+    this.watchServer.closeAll(this.lost);
   }
 
   primary(): ManagerAddress {
@@ -426,7 +402,7 @@ export class RegistryManager implements ManagerControl {
       peers: this.peers,
       primary: () => this.primaryAt,
       onPrimaryNamed: (named, follow) => void (follow ? this.follow(named) : this.namePrimary(named)),
-      onAnswered: () => this.joinAnswered?.(),
+      onAnswered: () => this.joinAnswer.answered(),
       onInstalled: async () => {
         await this.store.setMeta({ [ROLE_KEY]: "backup", [PRIMARY_KEY]: this.primaryAt });
         this.watchServer.closeAll(new CairnError(Code.UNAVAILABLE, "this registry manager resynced; watch again"));

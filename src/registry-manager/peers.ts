@@ -66,11 +66,7 @@ export class ManagerPeers {
 
   /** The primary to follow when a peer among `addresses` is at a later epoch than `epoch`. */
   async later(addresses: readonly string[], epoch: number): Promise<ManagerAddress | undefined> {
-    const later = (await this.positions(addresses, epoch)).filter((p) => p.position.epoch > epoch).sort((a, b) => b.position.epoch - a.position.epoch)[0];
-    if (!later) return undefined;
-    const named = later.position.primary_address;
-    if (managerRoleFromWire(later.position.role) === "primary" || !named) return { host: later.position.host, address: later.address };
-    return { host: later.position.primary_host, address: named };
+    return primaryToFollow(await this.positions(addresses, epoch), epoch);
   }
 
   /**
@@ -108,4 +104,13 @@ export class ManagerPeers {
   close(): void {
     this.peers.close();
   }
+}
+
+/** The primary to follow when one of `peers` is at a later epoch than `epoch`: that peer, or the primary it names. */
+export function primaryToFollow(peers: readonly PeerPosition[], epoch: number): ManagerAddress | undefined {
+  const later = peers.filter((p) => p.position.epoch > epoch).sort((a, b) => b.position.epoch - a.position.epoch)[0];
+  if (!later) return undefined;
+  const named = later.position.primary_address;
+  if (managerRoleFromWire(later.position.role) === "primary" || !named) return { host: later.position.host, address: later.address };
+  return { host: later.position.primary_host, address: named };
 }

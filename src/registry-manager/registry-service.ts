@@ -105,7 +105,12 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
   const mutation = <Req extends MutationRequest>(describe: (request: Req) => Write) =>
     // async: a request `describe` refuses must reject the promise, not throw past `unary`.
     unary<Req, MutationReply>(async (request, call) => commit(describe(request), request.expected_revision, callDeadline(call)), unexpected);
-  const read = <Req, Res>(handler: (request: Req) => Res) => unary<Req, Res>(async (request) => handler(request), unexpected);
+  const read = <Req, Res>(handler: (request: Req) => Res) =>
+    unary<Req, Res>(async (request) => {
+      const refusal = ctx.manager.refusal();
+      if (refusal) throw refusal;
+      return handler(request);
+    }, unexpected);
 
   const at = () => {
     const { epoch, revision } = ctx.store.position;
@@ -205,7 +210,8 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
     Import: importHandler(commit, ctx.maxImportBytes ?? MAX_IMPORT_BYTES, unexpected),
 
     // ---- status, promotion ----
-    GetStatus: read(() => {
+    // Answered even by a manager that serves nothing else: it is how an operator finds out why.
+    GetStatus: unary(async () => {
       const position = ctx.store.position;
       const primary = ctx.manager.primary();
       const isPrimary = ctx.manager.role() === "primary";

@@ -44,7 +44,8 @@ export function replicationHandlers(ctx: ReplicationContext): ReplicationHandler
     }),
     Ack: unary(async (request: AckRequest__Output) => {
       ctx.manager.learnedEpoch(request.epoch);
-      if (ctx.manager.role() === "primary") ctx.manager.backups.acked(request.host, request.revision);
+      ctx.manager.sawRevision(request.epoch, request.revision, `backup ${request.host}`);
+      if (ctx.manager.role() === "primary" && !ctx.manager.refusal()) ctx.manager.backups.acked(request.host, request.revision);
       return {};
     }, unexpected),
     Announce: unary(async (notice: EpochNotice__Output) => {

@@ -15,7 +15,8 @@ import {
 import { checkChange } from "../replication/change-check.js";
 import { RouteIndex } from "../router/route-index.js";
 import { storedPosition } from "../storage/layout.js";
-import { RegistryDb } from "../storage/registry-db.js";
+import type { HeadMark } from "../storage/head-mark.js";
+import { damaged, RegistryDb } from "../storage/registry-db.js";
 import { loadVerified } from "../storage/verified-load.js";
 import { DEFAULT_LOG_RETENTION } from "./defaults.js";
 import { GroupCommit, type Accepted } from "./group-commit.js";
@@ -90,17 +91,37 @@ export class RegistryStore {
     });
   }
 
-  /** Opens (or creates) the store in `dir` and checks that what is on disk is whole. */
+  /**
+   * Opens (or creates) the store in `dir` and checks that what is on disk is
+   * whole; damage is DATA_LOSS naming the store and what to do about it.
+   */
   static async open(dir: string, options: StoreOptions = {}): Promise<RegistryStore> {
-    const db = await RegistryDb.open(dir, options.logger);
+    const db = await RegistryDb.open(dir, options.logger, true).catch((error: unknown) => {
+      throw withRemedy(error);
+    });
     try {
-      const loaded = await loadVerified(db);
+      const loaded = await loadVerified(db).catch((error: unknown) => {
+        throw damaged(dir, error);
+      });
       if (loaded.damage) throw new CairnError(Code.DATA_LOSS, `the store in ${dir} is damaged: ${loaded.damage}`);
       return new RegistryStore(db, loaded, options);
     } catch (error) {
-      await db.close();
-      throw error;
+      await db.close().catch(() => {});
+      throw withRemedy(error);
     }
+  }
+
+  /**
+   * Where the last run left this store, when the store opened behind it: the
+   * disk lost writes it had made durable (head-mark.ts). Undefined when it
+   * opened where it was left.
+   */
+  get lostWrites(): { held: HeadMark; now: Position } | undefined {
+    const held = this.db.previousHead;
+    if (!held) return undefined;
+    const now = this.disk;
+    const behind = held.clusterId !== now.clusterId || held.revision > now.revision || held.epoch > now.epoch;
+    return behind && held.clusterId !== "" ? { held, now: this.durablePosition } : undefined;
   }
 
   /** False until the store belongs to a cluster (a bootstrap or a join). */
@@ -421,4 +442,13 @@ export class RegistryStore {
     const refusal = unavailable(`the write could not be made durable: ${error.message}`);
     for (const accepted of [...group, ...this.queue.takeAll()]) accepted.reject(refusal);
   }
+}
+
+/** What an operator does about a damaged manager store, added to its DATA_LOSS. */
+function withRemedy(error: unknown): unknown {
+  if (!(error instanceof CairnError) || error.code !== Code.DATA_LOSS) return error;
+  return new CairnError(
+    Code.DATA_LOSS,
+    `${error.message}; move the folder aside and start this manager with an empty --data and --join PRIMARY to rebuild it from a peer, or restore the folder from a copy`,
+  );
 }

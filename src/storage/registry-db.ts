@@ -1,6 +1,7 @@
 import { Level } from "level";
 import type { Logger } from "pino";
 import { CairnError, Code } from "../errors.js";
+import { HeadMarker, type HeadMark } from "./head-mark.js";
 import {
   PREFIX,
   encodeChange,
@@ -122,11 +123,17 @@ export class RegistryDb {
   private compaction: Promise<void> = Promise.resolve();
   /** A failed clear: LevelDB is in trouble, so the next write fails with it. */
   private compactionFailure: Error | undefined;
+  /** Where the last run left the store (see head-mark.ts): read at open, before anything is written. */
+  readonly previousHead: HeadMark | undefined;
+  private readonly marker: HeadMarker | undefined;
 
   private constructor(
     private readonly db: Level<string, unknown>,
     private readonly logger: Logger | undefined,
+    marker: HeadMarker | undefined,
   ) {
+    this.marker = marker;
+    this.previousHead = marker?.read();
     const json = { valueEncoding: "json" } as const;
     this.meta = db.sublevel("meta", json);
     this.log = db.sublevel("log", json);
@@ -135,17 +142,32 @@ export class RegistryDb {
     this.types = db.sublevel("type", json);
   }
 
-  static async open(path: string, logger?: Logger): Promise<RegistryDb> {
+  /**
+   * Opens the store in `path` (created when missing). `markHead` keeps the
+   * head mark (head-mark.ts) beside it: the registry manager's store does,
+   * an agent's replica (a cache) need not. A store another process holds is
+   * FAILED_PRECONDITION; one LevelDB cannot read is DATA_LOSS, its message
+   * naming the store and LevelDB's words.
+   */
+  static async open(path: string, logger?: Logger, markHead = false): Promise<RegistryDb> {
     const db = new Level<string, unknown>(path, { valueEncoding: "json" });
     try {
       await db.open();
     } catch (error) {
-      const cause = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
-      throw new CairnError(Code.FAILED_PRECONDITION, `cannot open the store in ${path}: ${cause}`);
+      const cause = levelCause(error);
+      if (/\block\b/i.test(cause) && /unavailable|resource|held|busy/i.test(cause)) {
+        throw new CairnError(Code.FAILED_PRECONDITION, `the store in ${path} is in use by another process (LevelDB's LOCK is held): stop that one first, or give this one another folder`);
+      }
+      throw new CairnError(Code.DATA_LOSS, `the store in ${path} is damaged: LevelDB cannot open it (${cause})`);
     }
-    const store = new RegistryDb(db, logger);
-    await store.findLogBounds();
-    store.checkpointRevision = (await store.meta.get(CHECKPOINT_KEY)) as number | undefined;
+    const store = new RegistryDb(db, logger, markHead ? new HeadMarker(path) : undefined);
+    try {
+      await store.findLogBounds();
+      store.checkpointRevision = (await store.meta.get(CHECKPOINT_KEY)) as number | undefined;
+    } catch (error) {
+      await db.close().catch(() => {});
+      throw damaged(path, error);
+    }
     return store;
   }
 
@@ -311,6 +333,7 @@ export class RegistryDb {
     for (const [key, value] of Object.entries(batch.meta ?? {})) put(PREFIX.meta, key, JSON.stringify(value));
     if (this.compactionFailure) throw this.compactionFailure;
     await this.writeRaw(ops, batch.sync ?? true);
+    if (batch.position) this.marker?.write(batch.position);
     if (logged) {
       this.checkpointRevision = checkpoint;
       if (kept) this.stale = kept;
@@ -389,6 +412,7 @@ export class RegistryDb {
     for (const [key, value] of Object.entries(meta)) last.push({ type: "put", key: PREFIX.meta + key, value: JSON.stringify(value) });
     last.push({ type: "del", key: PREFIX.meta + RESYNCING_KEY });
     await this.writeRaw(last, true);
+    this.marker?.write(position);
     this.checkpointRevision = position.revision;
   }
 
@@ -420,10 +444,22 @@ export class RegistryDb {
       this.stale = kept;
     }
     await this.db.close();
+    this.marker?.close();
   }
 
   private async findLogBounds(): Promise<void> {
     for await (const key of this.log.keys()) this.recordStarts.push(parseInt(key as string, 16));
     for await (const value of this.log.values({ limit: 1, reverse: true })) this.lastLogged = storedChanges(value).at(-1)?.revision ?? 0;
   }
+}
+
+/** LevelDB's own words for a failure (abstract-level wraps them in a cause). */
+export function levelCause(error: unknown): string {
+  return ((error as { cause?: Error }).cause?.message ?? (error as Error)?.message ?? String(error)).trim();
+}
+
+/** A failure reading the store's files: DATA_LOSS, naming the store. A CairnError passes as it is. */
+export function damaged(path: string, error: unknown): CairnError {
+  if (error instanceof CairnError) return error;
+  return new CairnError(Code.DATA_LOSS, `the store in ${path} is damaged: LevelDB cannot read it (${levelCause(error)})`);
 }

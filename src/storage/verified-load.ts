@@ -26,7 +26,10 @@ export async function loadVerified(db: RegistryDb): Promise<VerifiedLoad> {
   const digest = StateDigest.of(registry);
   const stored = position ?? { clusterId: "", epoch: 0, revision: 0, digest: digest.hex() };
   let damage: string | undefined;
-  if (stored.digest !== digest.hex()) {
+  const holdsEntities = registry.hosts.size > 0 || registry.types.size > 0 || registry.domains.size > 1;
+  if (!position && holdsEntities) {
+    damage = "it holds entities but no position (meta/position is gone), so they cannot be verified";
+  } else if (stored.digest !== digest.hex()) {
     damage = `its entities do not match the digest of revision ${stored.revision}`;
   } else if (db.logBounds.last !== 0 && db.logBounds.last !== stored.revision) {
     damage = `log ends at ${db.logBounds.last}, state at ${stored.revision}`;

@@ -375,6 +375,8 @@ describe("cairn.v1.Registry import and export", () => {
       liveness: () => undefined,
       backups: new BackupTracker(0),
       learnedEpoch: () => {},
+      refusal: () => undefined,
+      sawRevision: () => {},
       promote: () => Promise.reject(new Error("not in this test")),
     };
     server.addService(registryService, registryHandlers({ store, clock: systemClock, logger: silentLogger, manager, maxImportBytes: 1024 }));

@@ -1,0 +1,101 @@
+/**
+ * What a registry manager decides as it starts, from what its --data holds
+ * and the flags, and how it refuses to start when its disk lost writes.
+ */
+import type { Logger } from "pino";
+import type { Clock } from "../clock.js";
+import { CairnError, Code, failedPrecondition } from "../errors.js";
+import type { ManagerRole } from "../registry/model.js";
+import { HEAD_MARK_FILE, type HeadMark } from "../storage/head-mark.js";
+import type { ManagerAddress } from "./manager-control.js";
+import type { ManagerOptions } from "./manager.js";
+import type { ManagerPeers, PeerPosition } from "./peers.js";
+import type { RegistryStore } from "./store.js";
+
+/** Kept in the store's meta: the role this manager had, and whom it followed. */
+export const ROLE_KEY = "role";
+export const PRIMARY_KEY = "primary";
+
+/**
+ * The role a manager starts in, from what its --data holds and the flags:
+ * a store with a registry resumes its role (and primary) from disk; an
+ * empty one joins (--join), or becomes the first of a new registry
+ * (--bootstrap, written only once the port is bound).
+ */
+export async function startingRole(
+  store: RegistryStore,
+  options: ManagerOptions,
+  logger: Logger,
+): Promise<{ role: ManagerRole; primary: ManagerAddress; bootstrap: boolean }> {
+  const role = await store.getMeta<ManagerRole>(ROLE_KEY);
+  const primary = await store.getMeta<ManagerAddress>(PRIMARY_KEY);
+  if (store.initialized) return { role: role ?? "primary", primary: primary ?? { host: "", address: options.join ?? "" }, bootstrap: false };
+  if (options.join) return { role: "backup", primary: { host: "", address: options.join }, bootstrap: false };
+  if (role === "backup" && primary) {
+    logger.warn("the store holds no registry (a resync was cut short): following the primary again");
+    return { role, primary, bootstrap: false };
+  }
+  if (!options.bootstrap) {
+    throw failedPrecondition(`${options.dataDir} holds no registry: start the first manager with --bootstrap, or a backup with --join PRIMARY`);
+  }
+  return { role: "primary", primary: { host: "", address: "" }, bootstrap: true };
+}
+
+/**
+ * A primary whose disk is behind what it acknowledged (its head mark, or a
+ * peer at its epoch holding more): it refuses to start, and says who holds
+ * the writes and what to do.
+ */
+export function lostWritesError(dataDir: string, revision: number, held: HeadMark | undefined, ahead: readonly PeerPosition[]): CairnError {
+  const heldText = held ? `it held revision ${held.revision} (epoch ${held.epoch}) when it stopped and now holds ${revision}` : `it holds revision ${revision}`;
+  const best = ahead[0];
+  const remedy = best
+    ? `${best.position.host} at ${best.address} holds revision ${best.position.revision}: promote it (cairn promote-manager ${best.position.host} --manager ${best.address}), then start this manager with an empty --data and --join ${best.address}`
+    : `no other manager answers with those writes: restore ${dataDir} from a copy, or, to serve revision ${revision} and lose every acknowledged write after it, move ${dataDir}/${HEAD_MARK_FILE} aside`;
+  return new CairnError(Code.DATA_LOSS, `the store in ${dataDir} lost writes it had acknowledged: ${heldText}; ${remedy}`);
+}
+
+/** --join on a store that has a registry: the manager joined must serve the same one. */
+export async function checkSameRegistry(peers: ManagerPeers, store: RegistryStore, join: string, dataDir: string, log: Logger): Promise<void> {
+  const own = store.position.clusterId;
+  const [answer] = await peers.positions([join], store.epoch);
+  if (!answer) {
+    log.warn({ join }, "--join does not answer; resuming the role on disk");
+    return;
+  }
+  if (answer.position.cluster_id && answer.position.cluster_id !== own) {
+    throw failedPrecondition(
+      `${dataDir} holds registry ${own}, but the manager at ${join} serves registry ${answer.position.cluster_id}: ` +
+        `start without --join to resume this one, or with an empty --data to join that one`,
+    );
+  }
+}
+
+/** A new backup's join: `wait` resolves once the primary answers (`answered`), and rejects after the timeout. */
+export class JoinAnswer {
+  private onAnswer: (() => void) | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly dataDir: string,
+  ) {}
+
+  wait(target: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        this.onAnswer = undefined;
+        const message = `no registry manager answered at ${target} within ${timeoutMs} ms (--join-timeout); nothing was written to ${this.dataDir}`;
+        reject(new CairnError(Code.UNAVAILABLE, message));
+      }, timeoutMs);
+      this.onAnswer = () => {
+        timer.cancel();
+        this.onAnswer = undefined;
+        resolve();
+      };
+    });
+  }
+
+  answered(): void {
+    this.onAnswer?.();
+  }
+}
