@@ -8,7 +8,6 @@ import { CairnError, Code, failedPrecondition } from "../errors.js";
 import type { ManagerRole } from "../registry/model.js";
 import { HEAD_MARK_FILE, type HeadMark } from "../storage/head-mark.js";
 import type { ManagerAddress } from "./manager-control.js";
-import type { ManagerOptions } from "./manager.js";
 import type { ManagerPeers, PeerPosition } from "./peers.js";
 import type { RegistryStore } from "./store.js";
 
@@ -24,7 +23,7 @@ export const PRIMARY_KEY = "primary";
  */
 export async function startingRole(
   store: RegistryStore,
-  options: ManagerOptions,
+  options: { dataDir: string; bootstrap?: boolean; join?: string },
   logger: Logger,
 ): Promise<{ role: ManagerRole; primary: ManagerAddress; bootstrap: boolean }> {
   const role = await store.getMeta<ManagerRole>(ROLE_KEY);

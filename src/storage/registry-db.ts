@@ -1,7 +1,7 @@
 import { Level } from "level";
 import type { Logger } from "pino";
-import { CairnError, Code } from "../errors.js";
 import { HeadMarker, type HeadMark } from "./head-mark.js";
+import { cannotOpen, damaged } from "./level-errors.js";
 import {
   PREFIX,
   encodeChange,
@@ -154,11 +154,7 @@ export class RegistryDb {
     try {
       await db.open();
     } catch (error) {
-      const cause = levelCause(error);
-      if (/\block\b/i.test(cause) && /unavailable|resource|held|busy/i.test(cause)) {
-        throw new CairnError(Code.FAILED_PRECONDITION, `the store in ${path} is in use by another process (LevelDB's LOCK is held): stop that one first, or give this one another folder`);
-      }
-      throw new CairnError(Code.DATA_LOSS, `the store in ${path} is damaged: LevelDB cannot open it (${cause})`);
+      throw cannotOpen(path, error);
     }
     const store = new RegistryDb(db, logger, markHead ? new HeadMarker(path) : undefined);
     try {
@@ -451,15 +447,4 @@ export class RegistryDb {
     for await (const key of this.log.keys()) this.recordStarts.push(parseInt(key as string, 16));
     for await (const value of this.log.values({ limit: 1, reverse: true })) this.lastLogged = storedChanges(value).at(-1)?.revision ?? 0;
   }
-}
-
-/** LevelDB's own words for a failure (abstract-level wraps them in a cause). */
-export function levelCause(error: unknown): string {
-  return ((error as { cause?: Error }).cause?.message ?? (error as Error)?.message ?? String(error)).trim();
-}
-
-/** A failure reading the store's files: DATA_LOSS, naming the store. A CairnError passes as it is. */
-export function damaged(path: string, error: unknown): CairnError {
-  if (error instanceof CairnError) return error;
-  return new CairnError(Code.DATA_LOSS, `the store in ${path} is damaged: LevelDB cannot read it (${levelCause(error)})`);
 }
