@@ -15,7 +15,7 @@ import {
 import { checkChange } from "../replication/change-check.js";
 import { RouteIndex } from "../router/route-index.js";
 import { storedPosition } from "../storage/layout.js";
-import type { HeadMark } from "../storage/head-mark.js";
+import { isBehind, type HeadMark } from "../storage/head-mark.js";
 import { damaged } from "../storage/level-errors.js";
 import { RegistryDb } from "../storage/registry-db.js";
 import { loadVerified } from "../storage/verified-load.js";
@@ -112,17 +112,10 @@ export class RegistryStore {
     }
   }
 
-  /**
-   * Where the last run left this store, when the store opened behind it: the
-   * disk lost writes it had made durable (head-mark.ts). Undefined when it
-   * opened where it was left.
-   */
+  /** Where the last run left this store, when it opened behind that: its disk lost durable writes (head-mark.ts). */
   get lostWrites(): { held: HeadMark; now: Position } | undefined {
     const held = this.db.previousHead;
-    if (!held) return undefined;
-    const now = this.disk;
-    const behind = held.clusterId !== now.clusterId || held.revision > now.revision || held.epoch > now.epoch;
-    return behind && held.clusterId !== "" ? { held, now: this.durablePosition } : undefined;
+    return held && isBehind(held, this.disk) ? { held, now: this.durablePosition } : undefined;
   }
 
   /** False until the store belongs to a cluster (a bootstrap or a join). */

@@ -23,6 +23,12 @@ export interface HeadMark {
   revision: number;
 }
 
+/** True when a store at `now` is behind the `held` mark: another registry, an older epoch or revision. */
+export function isBehind(held: HeadMark, now: HeadMark): boolean {
+  if (held.clusterId === "") return false;
+  return held.clusterId !== now.clusterId || held.epoch > now.epoch || held.revision > now.revision;
+}
+
 export class HeadMarker {
   private fd: number | undefined;
 
