@@ -143,6 +143,11 @@ export class ServerProcess {
     });
   }
 
+  /** Sends `signal` without waiting for anything (SIGSTOP, SIGCONT); a no-op once exited. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.running) this.child.kill(signal);
+  }
+
   /** Sends `signal` (no-op once exited) and waits for the exit. */
   async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
     if (this.running) this.child.kill(signal);

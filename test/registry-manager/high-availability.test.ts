@@ -1,13 +1,20 @@
-import type * as grpc from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../src/clock.js";
 import { Code } from "../../src/errors.js";
 import { registryFromSnapshot } from "../../src/wire/snapshot.js";
 import { runCli } from "../support/cli.js";
 import { useDefer } from "../support/defer.js";
-import { agentClient, dropPackage, FAST_LIVENESS, portOf, registryClient, setPort, startAgent, startCommandControl, importRegistry } from "../support/fleet.js";
-import type { TestRegistryClient } from "../support/manager.js";
-import { startCairn, type CairnProcess } from "../support/process.js";
+import {
+  agentClient,
+  dropPackage,
+  portOf,
+  registryClient,
+  setPort,
+  startAgent,
+  startCommandControl,
+  importRegistry,
+} from "../support/fleet.js";
+import { digestOf, Managers, promote, status, writer, type Manager, type ManagerStart } from "../support/managers.js";
 import { loadSeed } from "../support/seed.js";
 import { useTempDirs } from "../support/temp-dir.js";
 import { until } from "../support/until.js";
@@ -15,75 +22,10 @@ import { until } from "../support/until.js";
 const defer = useDefer();
 const tempDir = useTempDirs();
 
-interface Manager {
-  host: string;
-  data: string;
-  process: CairnProcess;
-  address: string;
-  client: TestRegistryClient;
-}
-
-async function startManager(host: string, options: { join?: Manager; syncBackups?: number; data?: string; listen?: string } = {}): Promise<Manager> {
-  const data = options.data ?? tempDir();
-  const args = ["manager", "start", "--host", host, "--data", data, "--listen", options.listen ?? "127.0.0.1:0", ...FAST_LIVENESS];
-  if (options.join) args.push("--join", options.join.address);
-  else args.push("--bootstrap");
-  if (options.syncBackups) args.push("--sync-backups", String(options.syncBackups));
-  const process = await startCairn(defer, args);
-  return { host, data, process, address: process.address, client: registryClient(defer, process.address) };
-}
-
-/** The same manager again, from its folder, on its address. */
-function restartManager(manager: Manager): Promise<Manager> {
-  return startManager(manager.host, { data: manager.data, listen: manager.address });
-}
-
-/** A primary and two backups, both following. */
-async function cluster(syncBackups = 0): Promise<[Manager, Manager, Manager]> {
-  const primary = await startManager("m1", { syncBackups });
-  const backups = await Promise.all([startManager("m2", { join: primary }), startManager("m3", { join: primary })]);
-  const managers: [Manager, Manager, Manager] = [primary, backups[0], backups[1]];
-  await until(async () => (await primary.client.call("GetStatus", {})).backups.filter((b) => b.connected).length === 2, "both backups following");
-  // Every manager knows every other (their registry packages), as promotion checks need.
-  await until(async () => {
-    const known = await Promise.all(managers.map((m) => m.client.call("ListHosts", {})));
-    return known.every((reply) => reply.hosts.filter((h) => h.packages.some((p) => p.type === "registry")).length === 3);
-  }, "every manager knowing the others");
-  return managers;
-}
-
-const status = (manager: Manager) => manager.client.call("GetStatus", {});
-const digestOf = async (manager: Manager) => Buffer.from((await status(manager)).digest).toString("hex");
-
-async function promote(via: Manager, host: string, ...flags: string[]) {
-  return runCli(["promote-manager", host, "--manager", via.address, "--json", ...flags]);
-}
-
-/** Writes hosts `prefix-N` one after another until stopped; returns the acknowledged ids. */
-function writer(client: TestRegistryClient, prefix: string) {
-  const acknowledged: string[] = [];
-  const failures: grpc.ServiceError[] = [];
-  let running = true;
-  const done = (async () => {
-    for (let i = 0; running; i++) {
-      try {
-        await client.call("RegisterHost", { id: `${prefix}-${i}`, domain: "/" });
-        acknowledged.push(`${prefix}-${i}`);
-      } catch (error) {
-        failures.push(error as grpc.ServiceError);
-        if (failures.length > 1_000) return;
-      }
-    }
-  })();
-  return {
-    acknowledged,
-    failures,
-    stop: async () => {
-      running = false;
-      await done;
-    },
-  };
-}
+const managers = new Managers(defer, tempDir);
+const startManager = (host: string, options?: ManagerStart) => managers.start(host, options);
+const restartManager = (manager: Manager) => managers.restart(manager);
+const cluster = (syncBackups = 0) => managers.cluster(syncBackups);
 
 describe("a highly available registry", () => {
   it("loses no acknowledged write when the primary dies and the most up-to-date backup is promoted; agents keep answering and catch up", async () => {
@@ -123,7 +65,7 @@ describe("a highly available registry", () => {
     expect(JSON.parse(promoted.stdout)).toMatchObject({ host: best.host, epoch: 2 });
 
     const registry = registryFromSnapshot(await best.client.export());
-    for (const id of writes.acknowledged) expect(registry.hosts.has(id), `acknowledged ${id}`).toBe(true);
+    for (const id of writes.ids()) expect(registry.hosts.has(id), `acknowledged ${id}`).toBe(true);
     // With --sync-backups 1 the survivor must be able to take writes: the other backup follows it.
     await until(async () => (await status(best)).backups.some((b) => b.host === other.host && b.connected), "the other backup following the new primary");
     await best.client.call("RegisterHost", { id: "after-promotion", domain: "/" });
@@ -161,7 +103,7 @@ describe("a highly available registry", () => {
     expect(splitBrain.failures.every((f) => f.code === Code.UNAVAILABLE || f.code === Code.FAILED_PRECONDITION)).toBe(true);
     const registry = registryFromSnapshot(await old.client.export());
     for (const id of orphans) expect(registry.hosts.has(id)).toBe(false);
-    for (const id of newWrites.acknowledged) expect(registry.hosts.has(id)).toBe(true);
+    for (const id of newWrites.ids()) expect(registry.hosts.has(id)).toBe(true);
 
     const refused = await old.client.rejection("RegisterHost", { id: "direct", domain: "/" });
     expect(refused.code).toBe(Code.FAILED_PRECONDITION);
