@@ -1,3 +1,4 @@
+import * as grpc from "@grpc/grpc-js";
 import { Command, CommanderError } from "commander";
 import { CairnError } from "../errors.js";
 import { processOutput, type Output } from "./output.js";
@@ -46,6 +47,9 @@ export function buildProgram(output: Output): Command {
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can drive it. */
 export async function main(argv: readonly string[], output: Output = processOutput): Promise<number> {
+  // grpc-js prints its own errors on stderr ("E No address added out of total 1 resolved") beside
+  // ours, which say the same in one line; GRPC_VERBOSITY still turns them on for debugging.
+  if (process.env.GRPC_VERBOSITY === undefined) grpc.setLogVerbosity(grpc.logVerbosity.NONE);
   const program = buildProgram(output);
   try {
     await program.parseAsync([...argv], { from: "user" });

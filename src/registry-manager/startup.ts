@@ -29,6 +29,16 @@ export async function startingRole(
   const role = await store.getMeta<ManagerRole>(ROLE_KEY);
   const primary = await store.getMeta<ManagerAddress>(PRIMARY_KEY);
   if (store.initialized) return { role: role ?? "primary", primary: primary ?? { host: "", address: options.join ?? "" }, bootstrap: false };
+  // An empty store whose head mark names a registry: its files are gone. Joining rebuilds it; nothing else may.
+  const lost = store.lostWrites;
+  if (lost && !options.join) {
+    const { held } = lost;
+    throw new CairnError(
+      Code.DATA_LOSS,
+      `the store in ${options.dataDir} held registry ${held.clusterId} at revision ${held.revision} (epoch ${held.epoch}) when it stopped and now holds nothing (LevelDB's files are gone): ` +
+        `start it with --join PRIMARY to rebuild it from the registry's primary, or restore it from a copy`,
+    );
+  }
   if (options.join) return { role: "backup", primary: { host: "", address: options.join }, bootstrap: false };
   if (role === "backup" && primary) {
     logger.warn("the store holds no registry (a resync was cut short): following the primary again");

@@ -128,3 +128,47 @@ describe("Replica", () => {
     expect(damaged.routes.registry.hosts.size).toBe(0);
   });
 });
+
+describe("a damaged replica", () => {
+  async function written(dir: string): Promise<History> {
+    const history = new History();
+    const replica = await Replica.open(dir, silentLogger);
+    replica.install(cloneRegistry(history.registry), history.position);
+    for (let i = 0; i < 5; i++) replica.apply(history.next([putManager(`m${i}`, 7000 + i)]));
+    await replica.close();
+    return history;
+  }
+
+  it("is verified when its digest proves it, empty when new", async () => {
+    const dir = tempDir();
+    expect((await open(tempDir())).state).toBe("empty");
+    await written(dir);
+    const reopened = await open(dir);
+    expect(reopened.state).toBe("verified");
+    expect(reopened.position.revision).toBe(5);
+  });
+
+  it("that LevelDB cannot open is discarded: the agent starts from nothing and says it is rebuilding", async () => {
+    const dir = tempDir();
+    await written(dir);
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(`${dir}/CURRENT`, "MANIFEST-999999\n");
+    const reopened = await open(dir);
+    expect(reopened.state).toBe("rebuilding");
+    expect(reopened.position.revision).toBe(0);
+    expect(reopened.routes.registry.hosts.size).toBe(0);
+  });
+
+  it("whose entities lost their position cannot be verified, and is discarded too; a snapshot makes it verified", async () => {
+    const dir = tempDir();
+    const history = await written(dir);
+    const db = new Level<string, string>(dir, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    await db.del("!meta!position");
+    await db.close();
+    const reopened = await open(dir);
+    expect(reopened.state).toBe("rebuilding");
+    expect(reopened.routes.registry.hosts.size).toBe(0);
+    reopened.install(cloneRegistry(history.registry), history.position);
+    expect(reopened.state).toBe("verified");
+  });
+});
