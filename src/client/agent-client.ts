@@ -7,6 +7,7 @@ import type { AgentAuthorizeReply__Output } from "../generated/cairn/v1/AgentAut
 import type { AgentStatus__Output } from "../generated/cairn/v1/AgentStatus.js";
 import type { Route__Output } from "../generated/cairn/v1/Route.js";
 import { agentService, type AgentDefinition } from "../wire/proto-loader.js";
+import { insecureTransport, type Transport } from "../security/transport.js";
 import { fromServiceError, isRetryable } from "../wire/status.js";
 import { callUnary, type MethodName, type ReplyOf, type RequestOf } from "./methods.js";
 
@@ -19,8 +20,11 @@ export class AgentClient {
     readonly address: string,
     readonly timeoutMs: number,
     private readonly clock: Clock = systemClock,
+    /** How the channel is secured; the server must prove a host/* identity (an agent's). */
+    transport: Transport = insecureTransport,
   ) {
-    this.client = new grpc.Client(address, grpc.credentials.createInsecure());
+    const { credentials, options } = transport.channel({ kind: "host" });
+    this.client = new grpc.Client(address, credentials, options);
   }
 
   close(): void {

@@ -14,6 +14,7 @@ import type { SnapshotChunk__Output } from "../generated/cairn/v1/SnapshotChunk.
 import type { WatchEvent__Output } from "../generated/cairn/v1/WatchEvent.js";
 import type { WatchRequest } from "../generated/cairn/v1/WatchRequest.js";
 import { registryService, replicationService, type RegistryDefinition } from "../wire/proto-loader.js";
+import { insecureTransport, type Transport } from "../security/transport.js";
 import { failureKind, fromServiceError, isRetryable } from "../wire/status.js";
 import { callUnary, type MethodName, type ReplyOf, type RequestOf } from "./methods.js";
 
@@ -44,10 +45,11 @@ export class ManagerClient {
     readonly address: string,
     readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
     private readonly clock: Clock = systemClock,
+    /** How the channel is secured; the server must prove a manager/* identity. */
+    private readonly transport: Transport = insecureTransport,
   ) {
-    this.client = new grpc.Client(address, grpc.credentials.createInsecure(), {
-      "grpc.max_receive_message_length": MAX_REPLY_BYTES,
-    });
+    const { credentials, options } = transport.channel({ kind: "manager" });
+    this.client = new grpc.Client(address, credentials, { ...options, "grpc.max_receive_message_length": MAX_REPLY_BYTES });
   }
 
   close(): void {
@@ -56,7 +58,7 @@ export class ManagerClient {
 
   /** The same manager, with a longer (or shorter) deadline per call. */
   withTimeout(timeoutMs: number): ManagerClient {
-    return timeoutMs === this.timeoutMs ? this : new ManagerClient(this.address, timeoutMs, this.clock);
+    return timeoutMs === this.timeoutMs ? this : new ManagerClient(this.address, timeoutMs, this.clock, this.transport);
   }
 
   /**
@@ -70,7 +72,7 @@ export class ManagerClient {
     } catch (error) {
       const redirect = failureKind(error) === "deposed" ? (error as CairnError).redirect : undefined;
       if (!redirect || redirect === this.address) throw error;
-      const primary = new ManagerClient(redirect, this.timeoutMs, this.clock);
+      const primary = new ManagerClient(redirect, this.timeoutMs, this.clock, this.transport);
       try {
         return await primary.callHere(method, request);
       } finally {

@@ -6,6 +6,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import type { Clock } from "../clock.js";
+import { insecureTransport, type ChannelSettings } from "../security/transport.js";
 import { fromServiceError } from "../wire/status.js";
 import { callUnary, type MethodName, type ReplyOf, type RequestOf } from "./methods.js";
 
@@ -15,7 +16,9 @@ export interface PeersOptions<D extends grpc.ServiceDefinition> {
   clock: Clock;
   /** Deadline of a call that names none. */
   timeoutMs: number;
-  credentials?: () => grpc.ChannelCredentials;
+  /** How the channels are secured and who the peers must be (default: insecure). */
+  channel?: ChannelSettings;
+  /** More channel options (beside the channel settings' own). */
   channelOptions?: grpc.ChannelOptions;
 }
 
@@ -51,8 +54,8 @@ export class Peers<D extends grpc.ServiceDefinition> {
   private channel(address: string): grpc.Client {
     let channel = this.channels.get(address);
     if (!channel) {
-      const credentials = this.options.credentials?.() ?? grpc.credentials.createInsecure();
-      channel = new grpc.Client(address, credentials, this.options.channelOptions);
+      const settings = this.options.channel ?? insecureTransport.channel({ kind: "manager" });
+      channel = new grpc.Client(address, settings.credentials, { ...settings.options, ...this.options.channelOptions });
       this.channels.set(address, channel);
     }
     return channel;

@@ -4,11 +4,12 @@ import { invalidArgument } from "../errors.js";
 import type { AuthorizeCommandReply } from "../generated/cairn/v1/AuthorizeCommandReply.js";
 import type { AuthorizeCommandRequest__Output } from "../generated/cairn/v1/AuthorizeCommandRequest.js";
 import { silentLogger, type Logger } from "../logger.js";
-import { endpointOf } from "../registry/model.js";
+import { COMMAND_CONTROL_TYPE, endpointOf } from "../registry/model.js";
 import { checkHostId } from "../registry/names.js";
 import { bindServer, listenHost, newServer, stopServer } from "../wire/server.js";
 import { unary } from "../wire/status.js";
 import { commandControlService, type CommandControlHandlers } from "../wire/proto-loader.js";
+import { serverSecurity, type SecurityOptions } from "../security/server-security.js";
 import type { Rules } from "./rules.js";
 
 /** How long a clean stop waits for in-flight calls before cutting them; Authorize answers at once. */
@@ -25,6 +26,8 @@ export interface CommandControlOptions {
   listen: string;
   /** The rules every Authorize is decided by. */
   rules: Rules;
+  /** mTLS (the certificate of service/command-control/HOST), or insecure on loopback. */
+  security?: SecurityOptions;
   logger?: Logger;
 }
 
@@ -47,10 +50,13 @@ export class CommandControlServer {
   static async start(options: CommandControlOptions): Promise<CommandControlServer> {
     checkHostId(options.hostId);
     const logger = (options.logger ?? silentLogger).child({ component: "command-control", host: options.hostId });
-    const server = newServer({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES });
+    const identity = `service/${COMMAND_CONTROL_TYPE}/${options.hostId}`;
+    const { transport, interceptors } = serverSecurity(options.security ?? {}, options.listen, identity, options.hostId, logger);
+    const server = newServer({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES, interceptors });
     server.addService(commandControlService, commandControlHandlers(options.hostId, options.rules, logger));
     try {
-      const port = await bindServer(server, options.listen);
+      const port = await bindServer(server, options.listen, transport.serverCredentials());
+      await transport.ready();
       const address = endpointOf(listenHost(options.listen), port);
       logger.info({ address, rules: options.rules.rules.length }, "command-control started");
       return new CommandControlServer(options.hostId, address, server, logger);

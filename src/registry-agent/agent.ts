@@ -4,8 +4,10 @@ import { seededRandom, systemClock, type Clock } from "../clock.js";
 import { invalidArgument } from "../errors.js";
 import { silentLogger } from "../logger.js";
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
-import { endpointOf, REGISTRY_TYPE, ROOT_PATH, type ChangeRecord } from "../registry/model.js";
+import { COMMAND_CONTROL_TYPE, endpointOf, REGISTRY_TYPE, ROOT_PATH, type ChangeRecord } from "../registry/model.js";
 import { checkHostId } from "../registry/names.js";
+import { serverSecurity, type SecurityOptions } from "../security/server-security.js";
+import { DataDirGuard } from "../storage/data-dir.js";
 import { bindServer, listenHost, newServer, stopServer } from "../wire/server.js";
 import { agentService, v1, type CommandControlClient } from "../wire/proto-loader.js";
 import { WatchFeed } from "../replication/watch-feed.js";
@@ -14,7 +16,6 @@ import { Heartbeater } from "./heartbeater.js";
 import { Replica } from "./replica.js";
 import { RoutedCaller } from "./routed-caller.js";
 
-export const COMMAND_CONTROL_TYPE = "command-control";
 /** How long a clean stop waits for in-flight calls (a WatchRoute stream never ends by itself) before cutting them. */
 const SHUTDOWN_GRACE_MS = 2_000;
 /** Routed calls reconnect fast: a manager that comes back should get its calls back soon. */
@@ -40,6 +41,8 @@ export interface AgentOptions {
    * own with `{ "grpc.use_local_subchannel_pool": 1 }`.
    */
   channelOptions?: grpc.ChannelOptions;
+  /** mTLS (the certificate of host/HOST), or insecure on loopback. */
+  security?: SecurityOptions;
   clock?: Clock;
   random?: () => number;
   logger?: Logger;
@@ -69,10 +72,15 @@ export class RegistryAgent {
     const clock = options.clock ?? systemClock;
     const logger = (options.logger ?? silentLogger).child({ host: options.hostId });
     const random = options.random ?? seededRandom(Date.now());
-    const replica = await Replica.open(options.dataDir, logger);
-    const server = newServer();
+    const { transport, interceptors } = serverSecurity(options.security ?? {}, options.listen, `host/${options.hostId}`, options.hostId, logger);
+    // A start that fails leaves --data as it found it: the replica is opened once the port is bound.
+    const guard = new DataDirGuard(options.dataDir);
+    const server = newServer({ interceptors });
+    let opened: Replica | undefined;
     try {
-      const port = await bindServer(server, options.listen);
+      const port = await bindServer(server, options.listen, transport.serverCredentials());
+      const replica = await Replica.open(options.dataDir, logger);
+      opened = replica;
       const host = listenHost(options.listen);
       const address = endpointOf(host, port);
       const feed = new WatchFeed({
@@ -87,6 +95,7 @@ export class RegistryAgent {
           },
         },
         candidates: () => registryManagers(replica, options.hostId, options.managers),
+        channel: transport.channel({ kind: "manager" }),
         channelOptions: options.channelOptions,
         clock,
         random,
@@ -99,6 +108,7 @@ export class RegistryAgent {
         replica,
         fallbacks: () => [...(feed.status.manager ? [feed.status.manager] : []), ...options.managers],
         intervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+        channel: transport.channel({ kind: "manager" }),
         channelOptions: options.channelOptions,
         clock,
         logger,
@@ -106,11 +116,16 @@ export class RegistryAgent {
       const commandControl = new RoutedCaller<CommandControlClient>({
         type: COMMAND_CONTROL_TYPE,
         route: () => routeOrNothing(replica, options.hostId, COMMAND_CONTROL_TYPE),
-        connect: (endpoint) => new v1.CommandControl(endpoint, grpc.credentials.createInsecure(), { ...MANAGER_CHANNEL_OPTIONS, ...options.channelOptions }),
+        // Only the certificate of that host's command-control package: another listener on its port gets no call.
+        connect: (endpoint, managerHost) => {
+          const { credentials, options: secured } = transport.channel({ kind: "service", type: COMMAND_CONTROL_TYPE, name: managerHost });
+          return new v1.CommandControl(endpoint, credentials, { ...MANAGER_CHANNEL_OPTIONS, ...secured, ...options.channelOptions });
+        },
         clock,
         logger,
       });
       replica.onChange((change) => commandControl.registryChanged(hostsIn(change)));
+      await transport.ready();
       const startedAt = clock.now();
       server.addService(agentService, agentHandlers({ hostId: options.hostId, replica, feed, commandControl, startedAt, now: () => clock.now(), logger }));
       const agent = new RegistryAgent(options.hostId, address, replica, feed, heartbeater, commandControl, server, logger);
@@ -120,7 +135,8 @@ export class RegistryAgent {
       return agent;
     } catch (error) {
       server.forceShutdown();
-      await replica.close();
+      await opened?.close();
+      guard.undo();
       throw error;
     }
   }

@@ -9,6 +9,7 @@ import { packageHealthToWire } from "../wire/convert.js";
 import { replicationService, type ReplicationDefinition } from "../wire/proto-loader.js";
 import { checkPackages, type PackageHealthReport } from "./health-checker.js";
 import type { Replica } from "./replica.js";
+import type { ChannelSettings } from "../security/transport.js";
 
 /** A heartbeat that has no answer by then is given up; the next one goes elsewhere. */
 const HEARTBEAT_TIMEOUT_MS = 1_000;
@@ -35,6 +36,8 @@ export interface HeartbeaterOptions {
   checkPackages?: (host: HostRecord) => Promise<PackageHealthReport[]>;
   /** Options of the default sender's channels. */
   channelOptions?: grpc.ChannelOptions;
+  /** How the default sender's channels are secured (the managers must prove manager/*). */
+  channel?: ChannelSettings;
   clock: Clock;
   logger: Logger;
 }
@@ -65,7 +68,7 @@ export class Heartbeater {
     if (options.send) {
       this.send = options.send;
     } else {
-      const peers = new Peers({ service: replicationService, clock: options.clock, timeoutMs: HEARTBEAT_TIMEOUT_MS, channelOptions: options.channelOptions });
+      const peers = new Peers({ service: replicationService, clock: options.clock, timeoutMs: HEARTBEAT_TIMEOUT_MS, channel: options.channel, channelOptions: options.channelOptions });
       this.peers = peers;
       this.send = (address, request) => peers.call(address, "Heartbeat", request);
     }

@@ -19,8 +19,8 @@ export interface RoutedCallerOptions<C> {
   type: string;
   /** The current route for `type` from this agent's host, best first. */
   route: () => readonly RouteCandidate[];
-  /** A client for the manager at `endpoint`; made once per endpoint and reused. */
-  connect: (endpoint: string) => C;
+  /** A client for `host`'s manager at `endpoint` (which must prove it is that host's); made once per endpoint and reused. */
+  connect: (endpoint: string, host: string) => C;
   /** True when the manager at `endpoint` looks reachable again; by default a TCP connect to it. */
   probe?: (endpoint: string) => Promise<boolean>;
   /** Every deadline and probe interval is measured on this clock. */
@@ -86,7 +86,7 @@ export class RoutedCaller<C extends ClosableClient> {
       // A suspect's cached channel sits in its reconnect backoff and would fail at once even if the manager is back.
       if (this.suspects.has(candidate.host)) this.dropClient(candidate.endpoint);
       try {
-        const reply = await invoke(this.client(candidate.endpoint), candidate, Math.min(deadline, now + ATTEMPT_TIMEOUT_MS));
+        const reply = await invoke(this.client(candidate), candidate, Math.min(deadline, now + ATTEMPT_TIMEOUT_MS));
         this.clear(candidate.host, "answered");
         return { reply, servedBy: candidate.host, tried };
       } catch (error) {
@@ -113,11 +113,11 @@ export class RoutedCaller<C extends ClosableClient> {
     this.clients.clear();
   }
 
-  private client(endpoint: string): C {
-    let client = this.clients.get(endpoint);
+  private client(candidate: RouteCandidate): C {
+    let client = this.clients.get(candidate.endpoint);
     if (!client) {
-      client = this.options.connect(endpoint);
-      this.clients.set(endpoint, client);
+      client = this.options.connect(candidate.endpoint, candidate.host);
+      this.clients.set(candidate.endpoint, client);
     }
     return client;
   }

@@ -9,6 +9,7 @@ import type { HeartbeatRequest } from "../generated/cairn/v1/HeartbeatRequest.js
 import { REGISTRY_TYPE } from "../registry/model.js";
 import { WatchFeed } from "../replication/watch-feed.js";
 import { packageToWire } from "../wire/convert.js";
+import type { ChannelSettings } from "../security/transport.js";
 import type { ManagerAddress } from "./manager-control.js";
 import type { ManagerPeers } from "./peers.js";
 import type { RegistryStore } from "./store.js";
@@ -36,6 +37,8 @@ export interface FollowerOptions {
   /** The primary answered the watch (its first snapshot chunk, change or progress). */
   onAnswered?: () => void;
   heartbeatIntervalMs: number;
+  /** How the watch of the primary is secured: it must prove a manager/* identity. */
+  channel?: ChannelSettings;
   clock: Clock;
   random: () => number;
   logger: Logger;
@@ -89,6 +92,7 @@ export class Follower {
       onTransition: (_from, to) => {
         if (to === "syncing" || to === "live") options.onAnswered?.();
       },
+      channel: options.channel,
       clock: options.clock,
       random: options.random,
       logger: options.logger,

@@ -1,4 +1,5 @@
 import type { CairnError } from "../errors.js";
+import type { Identity } from "../security/identity.js";
 import type { ManagerRole } from "../registry/model.js";
 import type { BackupTracker } from "./backups.js";
 import type { LivenessTracker } from "./liveness.js";
@@ -31,6 +32,12 @@ export interface ManagerControl {
   readonly backups: BackupTracker;
   /** Someone spoke of `epoch`: a primary behind it steps down (fencing). */
   learnedEpoch(epoch: number, primary?: ManagerAddress): void;
+  /**
+   * Whether what `caller` says of epochs, revisions and positions is
+   * believed: of manager/* identities only, on a manager that checks
+   * identities; of everyone on an insecure one.
+   */
+  believes(caller: Identity | undefined): boolean;
   /** Set when this manager may serve nothing (a primary whose disk lost acknowledged writes). */
   refusal(): CairnError | undefined;
   /** Someone holds `revision` of `epoch` (a backup's ack): a primary whose disk is behind it lost writes. */

@@ -7,11 +7,15 @@ import { silentLogger } from "../logger.js";
 import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
 import { endpointOf, type ManagerRole } from "../registry/model.js";
 import { checkHostId } from "../registry/names.js";
+import { serverSecurity } from "../security/server-security.js";
+import type { Identity } from "../security/identity.js";
+import type { Transport } from "../security/transport.js";
 import { DataDirGuard } from "../storage/data-dir.js";
 import { replicationServiceWithEncodedEvents, WatchServer } from "../replication/watch-server.js";
 import { registryService } from "../wire/proto-loader.js";
 import { bindServer, listenHost, newServer, stopServer } from "../wire/server.js";
 import { BackupTracker } from "./backups.js";
+import type { ManagerOptions, Settings } from "./manager-options.js";
 import { DEFAULT_JOIN_TIMEOUT_MS } from "./defaults.js";
 import { Follower } from "./follower.js";
 import { LivenessTracker, sweepIntervalMs } from "./liveness.js";
@@ -22,44 +26,27 @@ import { demoteRegistryPackage, ensureRegistryPackage } from "./mutations/manage
 import { combine, type Mutation } from "./mutations/mutation.js";
 import { Announcer } from "./announcer.js";
 import { ManagerPeers, primaryToFollow } from "./peers.js";
-import { checkSameRegistry, JoinAnswer, lostWritesError, PRIMARY_KEY, ROLE_KEY, startingRole } from "./startup.js";
+import {
+  checkSameRegistry,
+  JoinAnswer,
+  lostWritesError,
+  lostWritesSeen,
+  PRIMARY_KEY,
+  ROLE_KEY,
+  startingRole,
+} from "./startup.js";
 import { checkPromotion } from "./promotion.js";
 import { registryHandlers } from "./registry-service.js";
 import { replicationHandlers } from "./replication-service.js";
 import { nextRole, reportedRole, type RoleEvent, type RoleState } from "./role.js";
 import { RegistryStore } from "./store.js";
 
+export type { ManagerOptions };
+
 /** How long a clean stop waits for in-flight calls before cutting them. */
 const SHUTDOWN_GRACE_MS = 5_000;
 /** Admin requests larger than this are refused (RESOURCE_EXHAUSTED); imports stream in chunks. */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
-
-export interface ManagerOptions {
-  /** This manager's host id. */
-  hostId: string;
-  dataDir: string;
-  /** host:port to bind; port 0 picks a free one. */
-  listen: string;
-  /** Start a new registry when `dataDir` holds none. */
-  bootstrap?: boolean;
-  /** Follow this primary as a backup when `dataDir` holds no registry. */
-  join?: string;
-  /** How long a new backup's --join may go unanswered before the start fails (default 30 s). */
-  joinTimeoutMs?: number;
-  /** Acknowledge a write only once this many backups have it on disk. */
-  syncBackups?: number;
-  /** Where to register this manager's host when it is not registered yet. */
-  domain?: string;
-  heartbeatIntervalMs?: number;
-  downAfterMs?: number;
-  logRetention?: number;
-  maxWatchQueue?: number;
-  clock?: Clock;
-  random?: () => number;
-  logger?: Logger;
-}
-
-type Settings = ManagerOptions & { heartbeatIntervalMs: number; downAfterMs: number };
 
 /**
  * A registry manager: the store, its admin and replication services, and
@@ -96,13 +83,14 @@ export class RegistryManager implements ManagerControl {
     private readonly clock: Clock,
     private readonly random: () => number,
     private readonly log: Logger,
+    private readonly transport: Transport,
   ) {
     this.primaryAt = { host: options.hostId, address };
     this.backups = new BackupTracker(options.syncBackups ?? 0);
     this.backups.onCommitPoint((revision) => {
       if (this.state === "primary") store.commitThrough(revision);
     });
-    this.peers = new ManagerPeers({ hostId: options.hostId, address }, clock, log);
+    this.peers = new ManagerPeers({ hostId: options.hostId, address }, clock, log, transport.channel({ kind: "manager" }));
     this.joinAnswer = new JoinAnswer(clock, options.dataDir);
     this.announcer = new Announcer(
       this.peers,
@@ -114,15 +102,18 @@ export class RegistryManager implements ManagerControl {
     this.watchServer = new WatchServer({
       source: store,
       primary: () => this.primaryAt,
-      admit: (request) => {
-        this.learnedEpoch(request.seen_epoch);
-        if (request.seen_epoch > store.epoch) {
-          // A deposed manager's history is not one to follow.
-          throw notPrimary(`this registry manager is behind epoch ${request.seen_epoch}; watch the primary`, this.primaryAt.address);
+      admit: (request, caller) => {
+        // Epochs, revisions and the claim to be a backup are believed of managers only (when callers prove who they are).
+        if (this.believes(caller)) {
+          this.learnedEpoch(request.seen_epoch);
+          if (request.seen_epoch > store.epoch) {
+            // A deposed manager's history is not one to follow.
+            throw notPrimary(`this registry manager is behind epoch ${request.seen_epoch}; watch the primary`, this.primaryAt.address);
+          }
+          this.sawRevision(request.epoch, request.from_revision, request.is_backup ? `backup ${request.host}` : `${request.host}'s replica`);
         }
-        this.sawRevision(request.epoch, request.from_revision, request.is_backup ? `backup ${request.host}` : `${request.host}'s replica`);
         if (this.lost) throw this.lost;
-        return request.is_backup ? this.backups.opened(request.host) : undefined;
+        return request.is_backup && this.believes(caller) ? this.backups.opened(request.host) : undefined;
       },
       syncBackups: () => (this.state === "primary" ? this.backups.required : 0),
       clock,
@@ -144,6 +135,8 @@ export class RegistryManager implements ManagerControl {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
       downAfterMs: options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS,
     };
+    // Certificates are checked before anything else: a bad one is one line, and --data is not touched.
+    const security = serverSecurity(options.security ?? {}, options.listen, `manager/${options.hostId}`, options.hostId, logger);
     // A start that fails leaves --data as it found it: nothing is written before the port is bound.
     const guard = new DataDirGuard(options.dataDir);
     let store: RegistryStore | undefined;
@@ -152,15 +145,16 @@ export class RegistryManager implements ManagerControl {
     try {
       store = await RegistryStore.open(options.dataDir, { logRetention: options.logRetention, clock, logger });
       const plan = await startingRole(store, options, logger);
-      server = newServer({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES });
-      const port = await bindServer(server, options.listen);
+      server = newServer({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES, interceptors: security.interceptors });
+      const port = await bindServer(server, options.listen, security.transport.serverCredentials());
+      await security.transport.ready();
       if (plan.bootstrap) {
         await store.initialize(randomUUID(), 1);
         logger.info({ clusterId: store.position.clusterId }, "bootstrapped a new registry at epoch 1");
       }
       const address = endpointOf(listenHost(options.listen), port);
       const random = options.random ?? seededRandom(Date.now());
-      manager = new RegistryManager(settings, address, port, store, server, clock, random, logger);
+      manager = new RegistryManager(settings, address, port, store, server, clock, random, logger, security.transport);
       // No write is taken before the role is settled: a primary that was replaced must not acknowledge one.
       store.refuseWrites(new CairnError(Code.UNAVAILABLE, "the registry manager is starting"));
       manager.serve(server);
@@ -222,6 +216,10 @@ export class RegistryManager implements ManagerControl {
     return this.lost;
   }
 
+  believes(caller: Identity | undefined): boolean {
+    return this.transport.identity === undefined || caller?.kind === "manager";
+  }
+
   /**
    * Someone holds `revision` of `epoch`. Beyond this primary's disk in its
    * own epoch, that is a write this primary made durable and no longer has:
@@ -232,11 +230,7 @@ export class RegistryManager implements ManagerControl {
     if (this.lost || this.state !== "primary" || epoch !== this.store.epoch) return;
     const own = this.store.durablePosition.revision;
     if (revision <= own) return;
-    this.lost = new CairnError(
-      Code.DATA_LOSS,
-      `${this.hostId} lost writes it had acknowledged: ${who} holds revision ${revision} of epoch ${epoch}, its disk only ${own}; ` +
-        `stop it, promote the backup that holds the most (cairn promote-manager), and start it again with an empty --data and --join`,
-    );
+    this.lost = lostWritesSeen(this.hostId, who, epoch, revision, own);
     this.log.error({ holder: who, revision, own }, "this primary's disk is behind what it acknowledged: it serves nothing more");
     this.store.refuseWrites(this.lost);
     this.watchServer.closeAll(this.lost);
@@ -408,6 +402,7 @@ export class RegistryManager implements ManagerControl {
         this.watchServer.closeAll(new CairnError(Code.UNAVAILABLE, "this registry manager resynced; watch again"));
       },
       heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+      channel: this.transport.channel({ kind: "manager" }),
       clock: this.clock,
       random: this.random,
       logger: this.log,
@@ -433,6 +428,6 @@ export class RegistryManager implements ManagerControl {
       replicationServiceWithEncodedEvents,
       replicationHandlers({ store, watch: this.watchServer.handle, manager: this, clock, logger: log, heartbeatIntervalMs, downAfterMs }),
     );
-    server.addService(registryService, registryHandlers({ store, clock, logger: log, manager: this }));
+    server.addService(registryService, registryHandlers({ store, clock, logger: log, manager: this, transport: this.transport }));
   }
 }

@@ -7,6 +7,7 @@
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { Peers } from "../client/peers.js";
+import type { ChannelSettings } from "../security/transport.js";
 import type { AckRequest } from "../generated/cairn/v1/AckRequest.js";
 import type { HeartbeatReply__Output } from "../generated/cairn/v1/HeartbeatReply.js";
 import type { HeartbeatRequest } from "../generated/cairn/v1/HeartbeatRequest.js";
@@ -31,8 +32,10 @@ export class ManagerPeers {
     private readonly self: { hostId: string; address: string },
     clock: Clock,
     private readonly log: Logger,
+    /** Every peer must prove a manager/* identity. */
+    channel?: ChannelSettings,
   ) {
-    this.peers = new Peers({ service: replicationService, clock, timeoutMs: PEER_TIMEOUT_MS });
+    this.peers = new Peers({ service: replicationService, clock, timeoutMs: PEER_TIMEOUT_MS, channel });
   }
 
   /** The other registry managers the registry knows of (their `registry` packages' endpoints). */

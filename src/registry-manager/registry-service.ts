@@ -36,6 +36,7 @@ import {
 import { registryService, type RegistryHandlers } from "../wire/proto-loader.js";
 import { callDeadline } from "../wire/server.js";
 import { Peers } from "../client/peers.js";
+import { insecureTransport, type ChannelSettings, type Transport } from "../security/transport.js";
 import { toServiceError, unary } from "../wire/status.js";
 import { createDomain, deleteDomain, moveDomain } from "./mutations/domains.js";
 import { deployPackage, removePackage, restorePackage, withdrawPackage } from "./mutations/packages.js";
@@ -44,6 +45,7 @@ import { moveHost, registerHost, removeHost, setLabels, setMaintenance } from ".
 import { setTypePolicy } from "./mutations/type-policies.js";
 import { type Mutation } from "./mutations/mutation.js";
 import { snapshotChunks } from "../wire/snapshot.js";
+import { leavingManagersTheirOwn } from "./mutations/manager-records.js";
 import type { ManagerControl } from "./manager-control.js";
 import type { RegistryStore } from "./store.js";
 
@@ -70,6 +72,8 @@ export interface RegistryContext {
   manager: ManagerControl;
   /** Bound on one import, summed over its chunks (default MAX_IMPORT_BYTES). */
   maxImportBytes?: number;
+  /** How calls to other managers are secured (a forwarded promotion). */
+  transport?: Transport;
 }
 
 /** A request of any mutation: they all carry the optional `expected_revision` (field 15). */
@@ -101,10 +105,17 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
     log.debug({ cause: write.cause, ...result }, "admin write");
     return result;
   };
-  /** A unary mutation RPC: the request describes one write, committed with its expected revision. */
+  /**
+   * A unary mutation RPC: the request describes one write, committed with
+   * its expected revision. No admin write touches what the running managers
+   * keep of themselves (their hosts, their registry packages).
+   */
   const mutation = <Req extends MutationRequest>(describe: (request: Req) => Write) =>
     // async: a request `describe` refuses must reject the promise, not throw past `unary`.
-    unary<Req, MutationReply>(async (request, call) => commit(describe(request), request.expected_revision, callDeadline(call)), unexpected);
+    unary<Req, MutationReply>(async (request, call) => {
+      const write = describe(request);
+      return commit({ ...write, mutation: leavingManagersTheirOwn(write.mutation) }, request.expected_revision, callDeadline(call));
+    }, unexpected);
   const read = <Req, Res>(handler: (request: Req) => Res) =>
     unary<Req, Res>(async (request) => {
       const refusal = ctx.manager.refusal();
@@ -247,7 +258,7 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
       // Sent to another manager: it passes the request on to HOST's own.
       const endpoint = registryEndpoint(state(), request.host);
       if (!endpoint) throw notFound(`host "${request.host}" runs no registry manager`);
-      return forwardPromotion(endpoint, request, ctx.clock);
+      return forwardPromotion(endpoint, request, ctx.clock, (ctx.transport ?? insecureTransport).channel({ kind: "manager", name: request.host }));
     }, unexpected),
   };
 }
@@ -260,8 +271,9 @@ function registryEndpoint(registry: Readonly<Registry>, host: string): string | 
 }
 
 /** PromoteManager, passed on to the manager that must promote itself. */
-async function forwardPromotion(endpoint: string, request: PromoteManagerRequest__Output, clock: Clock): Promise<PromoteManagerReply> {
-  const managers = new Peers({ service: registryService, clock, timeoutMs: FORWARD_TIMEOUT_MS });
+async function forwardPromotion(endpoint: string, request: PromoteManagerRequest__Output, clock: Clock, channel: ChannelSettings): Promise<PromoteManagerReply> {
+  // Only to that host's manager: the registry's address for it must not lead anywhere else.
+  const managers = new Peers({ service: registryService, clock, timeoutMs: FORWARD_TIMEOUT_MS, channel });
   try {
     return await managers.call(endpoint, "PromoteManager", request);
   } catch (error) {

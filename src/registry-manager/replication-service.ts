@@ -10,6 +10,7 @@ import { packageOf, REGISTRY_TYPE, type PackageRecord } from "../registry/model.
 import { managerRoleToWire, packageFromWire, packageHealthFromWire } from "../wire/convert.js";
 import type { ReplicationHandlers } from "../wire/proto-loader.js";
 import { unary } from "../wire/status.js";
+import { callerOf } from "../security/authorization.js";
 import type { ManagerControl } from "./manager-control.js";
 import { combine, type Mutation } from "./mutations/mutation.js";
 import { ensureRegistryPackage } from "./mutations/manager-records.js";
@@ -37,7 +38,7 @@ export function replicationHandlers(ctx: ReplicationContext): ReplicationHandler
   const unexpected = (error: unknown) => log.error({ err: error }, "unexpected error in a replication call");
   return {
     Watch: ctx.watch,
-    Heartbeat: unary((request: HeartbeatRequest__Output) => heartbeat(ctx, request), unexpected),
+    Heartbeat: unary((request: HeartbeatRequest__Output, call) => heartbeat(ctx, request, ctx.manager.believes(callerOf(call))), unexpected),
     GetPosition: unary(async (request: GetPositionRequest__Output) => {
       ctx.manager.learnedEpoch(request.seen_epoch);
       return positionOf(ctx);
@@ -75,8 +76,13 @@ export function positionOf(ctx: Pick<ReplicationContext, "store" | "manager">): 
 
 // ---- Heartbeat ----
 
-async function heartbeat(ctx: ReplicationContext, request: HeartbeatRequest__Output): Promise<HeartbeatReply> {
-  ctx.manager.learnedEpoch(request.epoch);
+/**
+ * `believed`: the sender is a manager (or identities are not checked), so
+ * its epoch may depose this primary and its registry package is its own to
+ * keep current. An agent's heartbeat records its liveness and health only.
+ */
+async function heartbeat(ctx: ReplicationContext, request: HeartbeatRequest__Output, believed: boolean): Promise<HeartbeatReply> {
+  if (believed) ctx.manager.learnedEpoch(request.epoch);
   const primary = ctx.manager.primary();
   const reply = {
     epoch: ctx.store.epoch,
@@ -93,7 +99,7 @@ async function heartbeat(ctx: ReplicationContext, request: HeartbeatRequest__Out
   const healths = request.packages.map((p) => ({ type: p.type, health: packageHealthFromWire(p.health) }));
   const current = ctx.store.index.registry.hosts.get(request.host);
   // Most heartbeats change nothing: answer them without queueing a write.
-  const registryPackage = request.registry_package ? packageFromWire(request.registry_package, "registry package") : undefined;
+  const registryPackage = request.registry_package && believed ? packageFromWire(request.registry_package, "registry package") : undefined;
   const ownRegistry = current && registryPackage ? packageOf(current, REGISTRY_TYPE) : undefined;
   const unchanged =
     current?.status === "up" &&

@@ -108,3 +108,12 @@ export class JoinAnswer {
     this.onAnswer?.();
   }
 }
+
+/** A running primary learnt that `who` holds a revision of its epoch beyond its disk (see RegistryManager.sawRevision). */
+export function lostWritesSeen(hostId: string, who: string, epoch: number, revision: number, own: number): CairnError {
+  return new CairnError(
+    Code.DATA_LOSS,
+    `${hostId} lost writes it had acknowledged: ${who} holds revision ${revision} of epoch ${epoch}, its disk only ${own}; ` +
+      `stop it, promote the backup that holds the most (cairn promote-manager), and start it again with an empty --data and --join`,
+  );
+}

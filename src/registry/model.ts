@@ -21,6 +21,8 @@ export type PackageHealth = (typeof PACKAGE_HEALTHS)[number];
 export type ManagerRole = (typeof MANAGER_ROLES)[number];
 
 export const REGISTRY_TYPE = "registry";
+/** The example manager type of SPEC 8, which Agent.Authorize routes to. */
+export const COMMAND_CONTROL_TYPE = "command-control";
 export const ROOT_PATH = "/";
 export const DEFAULT_ADDRESS = "127.0.0.1";
 

@@ -7,6 +7,7 @@ import type { WatchEvent__Output } from "../generated/cairn/v1/WatchEvent.js";
 import type { WatchRequest } from "../generated/cairn/v1/WatchRequest.js";
 import type { StateDigest } from "../registry/digest.js";
 import type { ChangeRecord, Position, Registry } from "../registry/model.js";
+import { insecureTransport, type ChannelSettings } from "../security/transport.js";
 import { changeFromWire } from "../wire/convert.js";
 import { v1 } from "../wire/proto-loader.js";
 import { SnapshotAssembler } from "../wire/snapshot.js";
@@ -41,9 +42,13 @@ export interface WatchConnection {
   close(): void;
 }
 
-/** The default connector: a grpc-js Replication client with the watch channel options (and the caller's). */
-function grpcConnection(address: string, extra: grpc.ChannelOptions = {}): WatchConnection {
-  return new v1.Replication(address, grpc.credentials.createInsecure(), { ...WATCH_CHANNEL_OPTIONS, ...extra });
+/**
+ * The default connector: a grpc-js Replication client with the watch channel
+ * options (and the caller's), secured as `channel` says: the manager
+ * watched must prove a manager/* identity.
+ */
+function grpcConnection(address: string, channel: ChannelSettings, extra: grpc.ChannelOptions = {}): WatchConnection {
+  return new v1.Replication(address, channel.credentials, { ...WATCH_CHANNEL_OPTIONS, ...channel.options, ...extra });
 }
 
 /**
@@ -84,6 +89,8 @@ export interface FeedOptions {
   connect?: (address: string) => WatchConnection;
   /** Added to the default connector's channel options. */
   channelOptions?: grpc.ChannelOptions;
+  /** How the default connector's channels are secured (default: insecure). */
+  channel?: ChannelSettings;
 }
 
 type Work = { change: ChangeRecord } | { snapshot: ReturnType<SnapshotAssembler["finish"]> };
@@ -132,7 +139,8 @@ export class WatchFeed {
 
   constructor(private readonly options: FeedOptions) {
     this.log = options.logger.child({ component: options.isBackup ? "backup-feed" : "replica-feed" });
-    this.connect = options.connect ?? ((address) => grpcConnection(address, options.channelOptions));
+    const channel = options.channel ?? insecureTransport.channel({ kind: "manager" });
+    this.connect = options.connect ?? ((address) => grpcConnection(address, channel, options.channelOptions));
   }
 
   get status(): { state: FeedStateKind; manager: string | undefined; lag: number; primary: { host: string; address: string } | undefined } {

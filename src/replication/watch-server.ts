@@ -16,6 +16,8 @@ import { replicationService } from "../wire/proto-loader.js";
 import { snapshotChunks } from "../wire/snapshot.js";
 import { toServiceError } from "../wire/status.js";
 import type { ChangeSource } from "./change-source.js";
+import { callerOf } from "../security/authorization.js";
+import type { Identity } from "../security/identity.js";
 import { WatchHub, type Watcher } from "./watch-hub.js";
 import type { ChangeRecord } from "../registry/model.js";
 
@@ -47,7 +49,7 @@ export interface WatchServerOptions {
    * (a CairnError) to refuse it; may return a function called once when the
    * stream ends (a backup's follow is counted while it lasts).
    */
-  admit: (request: WatchRequest__Output) => (() => void) | void;
+  admit: (request: WatchRequest__Output, caller: Identity | undefined) => (() => void) | void;
   /**
    * --sync-backups K of this server when it is the primary (0 otherwise):
    * backups following it are told the commit point as it moves when K > 0,
@@ -151,7 +153,7 @@ export class WatchServer {
     const request = call.request;
     let ended: (() => void) | void;
     try {
-      ended = this.options.admit(request);
+      ended = this.options.admit(request, callerOf(call));
     } catch (error) {
       call.emit("error", toServiceError(error));
       return;

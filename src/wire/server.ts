@@ -12,9 +12,9 @@ export function newServer(options: grpc.ServerOptions = {}): grpc.Server {
 }
 
 /** Binds `server` to `listen` (host:port, port 0 for any free one) and returns the port it got. */
-export function bindServer(server: grpc.Server, listen: string): Promise<number> {
+export function bindServer(server: grpc.Server, listen: string, credentials = grpc.ServerCredentials.createInsecure()): Promise<number> {
   return new Promise((resolve, reject) =>
-    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (error, port) =>
+    server.bindAsync(listen, credentials, (error, port) =>
       error ? reject(new CairnError(Code.UNAVAILABLE, `cannot listen on ${listen}: ${error.message}`)) : resolve(port),
     ),
   );

@@ -376,6 +376,7 @@ describe("cairn.v1.Registry import and export", () => {
       backups: new BackupTracker(0),
       learnedEpoch: () => {},
       refusal: () => undefined,
+      believes: () => true,
       sawRevision: () => {},
       promote: () => Promise.reject(new Error("not in this test")),
     };

@@ -30,8 +30,8 @@ const LAYERS: readonly Layer[] = [
     why: "routing, the fixture format and the LevelDB store work on the model and know nothing of gRPC",
   },
   {
-    units: ["src/wire/"],
-    why: "the one place the model meets the proto types: conversion, status mapping and the proto loader",
+    units: ["src/wire/", "src/security/"],
+    why: "the one place the model meets the proto types (conversion, status mapping, the proto loader), and who may call what over them (identities, certificates, TLS, the authorization table)",
   },
   {
     units: ["src/client/", "src/command-control/"],

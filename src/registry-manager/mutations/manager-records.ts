@@ -11,9 +11,10 @@ import {
 } from "../../registry/model.js";
 import type { ManagerRole, PackageRecord } from "../../registry/model.js";
 import { addressProblem, domainPathProblem, hostIdProblem, portProblem } from "../../registry/names.js";
+import { failedPrecondition } from "../../errors.js";
 import { type Mutation } from "./mutation.js";
 import { oneOfProblem, requireValid } from "./problems.js";
-import { withPackage } from "./records.js";
+import { samePackage, withPackage } from "./records.js";
 import { missingDomainOps } from "./tree.js";
 
 export interface RegistryPackage {
@@ -69,5 +70,41 @@ export function demoteRegistryPackage(hostId: string): Mutation {
     const pkg = host && packageOf(host, REGISTRY_TYPE);
     if (!host || !pkg || pkg.role === "backup") return [];
     return [{ kind: "put-host", host: withPackage(host, { ...pkg, role: "backup" }) }];
+  };
+}
+
+/**
+ * `mutation`, refused (FAILED_PRECONDITION, nothing written) when it would
+ * remove or move the host of a running registry manager, or change its
+ * `registry` package, or give another host one: those records are the
+ * managers' own, kept by the managers themselves (SPEC 11). A manager whose
+ * host is down is not running: its records may go.
+ */
+export function leavingManagersTheirOwn(mutation: Mutation): Mutation {
+  return (state) => {
+    const ops = mutation(state);
+    for (const op of ops) {
+      const id = op.kind === "put-host" ? op.host.id : op.kind === "delete-host" ? op.id : undefined;
+      if (id === undefined) continue;
+      const before = state.hosts.get(id);
+      const running = before && before.status !== "down" ? packageOf(before, REGISTRY_TYPE) : undefined;
+      if (!running) {
+        // Nobody but a manager itself makes a host a registry manager, or says where its manager listens.
+        const given = op.kind === "put-host" ? packageOf(op.host, REGISTRY_TYPE) : undefined;
+        const had = before ? packageOf(before, REGISTRY_TYPE) : undefined;
+        if (given && (!had || !samePackage(had, given))) {
+          throw failedPrecondition(`host "${id}": a "${REGISTRY_TYPE}" package is recorded by its registry manager itself, not through the admin API`);
+        }
+        continue;
+      }
+      const owner = `host "${id}" runs a registry manager (port ${running.port}, ${running.role ?? "no role"})`;
+      if (op.kind === "delete-host") throw failedPrecondition(`${owner}: it may not be removed while it runs; stop the manager first`);
+      if (op.kind === "put-host" && op.host.domain !== before!.domain) throw failedPrecondition(`${owner}: it may not be moved while it runs; stop the manager first`);
+      const after = op.kind === "put-host" ? packageOf(op.host, REGISTRY_TYPE) : undefined;
+      if (!after || !samePackage(running, after)) {
+        throw failedPrecondition(`${owner}: its "${REGISTRY_TYPE}" package is the manager's own to keep; it may not be changed through the admin API`);
+      }
+    }
+    return ops;
   };
 }

@@ -1,0 +1,57 @@
+/**
+ * A server's security, decided once at its start: mutual TLS from its three
+ * files, checked to hold the identity it runs as, and the authorization
+ * interceptor on every call; or insecure, which it says in its log, and
+ * only on a loopback address unless asked for (`insecure`).
+ */
+import { isIP } from "node:net";
+import type * as grpc from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import { invalidArgument } from "../errors.js";
+import { authorizationInterceptor } from "./authorization.js";
+import { checkTlsFiles, type TlsFiles } from "./tls-files.js";
+import { insecureTransport, tlsTransport, type Transport } from "./transport.js";
+
+export interface SecurityOptions {
+  /** mTLS files; without them the server is insecure. */
+  tls?: TlsFiles | undefined;
+  /** Serve insecure on a non-loopback address anyway. */
+  insecure?: boolean | undefined;
+}
+
+export interface ServerSecurity {
+  transport: Transport;
+  /** The server's interceptors: the authorization check when secure, none when not. */
+  interceptors: grpc.ServerInterceptor[];
+}
+
+/**
+ * `identity` is what this process must prove (manager/m1, host/agent-1,
+ * service/command-control/agent-1); `host` the host it runs for.
+ */
+export function serverSecurity(options: SecurityOptions, listen: string, identity: string, host: string, logger: Logger): ServerSecurity {
+  if (!options.tls) {
+    const address = listenAddress(listen);
+    if (!isLoopback(address) && !options.insecure) {
+      throw invalidArgument(`--listen ${listen} is not a loopback address: give --ca, --cert and --key to serve it with mTLS, or --insecure to serve it without`);
+    }
+    logger.warn({ listen }, "insecure: no --ca, --cert and --key, so every caller may make every call");
+    return { transport: insecureTransport, interceptors: [] };
+  }
+  const checked = checkTlsFiles(options.tls, identity);
+  logger.info({ identity: checked.identity.text, validTo: checked.validTo.toISOString() }, "mTLS on");
+  return { transport: tlsTransport(checked), interceptors: [authorizationInterceptor(host, logger)] };
+}
+
+/** The host part of a listen address, without IPv6 brackets; empty for `:PORT`. */
+function listenAddress(listen: string): string {
+  const cut = listen.lastIndexOf(":");
+  return (cut < 0 ? listen : listen.slice(0, cut)).replace(/^\[|\]$/g, "");
+}
+
+function isLoopback(address: string): boolean {
+  if (address === "localhost") return true;
+  if (isIP(address) === 4) return address.startsWith("127.");
+  if (isIP(address) === 6) return address === "::1";
+  return false;
+}
