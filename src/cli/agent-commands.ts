@@ -5,9 +5,10 @@ import { commaList, parseDuration } from "./durations.js";
 import { DEFAULT_TIMEOUT_MS } from "../client/manager-client.js";
 import { formatJson, type Output } from "./output.js";
 import { checkHostOption } from "./server-options.js";
+import { clientTransport, serverTls, withClientTls, withServerTls, type TlsFlags } from "./tls-options.js";
 import { untilSignal } from "./signals.js";
 
-interface AgentStartOptions {
+interface AgentStartOptions extends TlsFlags {
   host: string;
   data: string;
   listen: string;
@@ -16,7 +17,7 @@ interface AgentStartOptions {
   heartbeatInterval: number;
 }
 
-interface AuthorizeOptions {
+interface AuthorizeOptions extends TlsFlags {
   agent: string;
   user: string;
   command: string;
@@ -25,7 +26,7 @@ interface AuthorizeOptions {
 }
 
 export function registerAgentCommands(program: Command, output: Output): void {
-  program
+  const start = program
     .command("agent")
     .description("run a registry agent")
     .command("start")
@@ -35,8 +36,8 @@ export function registerAgentCommands(program: Command, output: Output): void {
     .requiredOption("--manager <addrs>", "registry managers to start from (comma-separated)", commaList)
     .option("--listen <addr>", "address of the Agent service (port 0: any free port)", "127.0.0.1:0")
     .option("--domain <path>", "domain to register this host in at first contact", "/")
-    .option("--heartbeat-interval <duration>", "how often to heartbeat until the manager says otherwise", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS)
-    .action(async (options: AgentStartOptions) => {
+    .option("--heartbeat-interval <duration>", "how often to heartbeat until the manager says otherwise", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS);
+  withServerTls(start).action(async (options: AgentStartOptions) => {
       checkHostOption(options.host);
       const [{ createLogger }, { RegistryAgent }] = await Promise.all([import("../logger.js"), import("../registry-agent/agent.js")]);
       const logger = createLogger("registry-agent");
@@ -47,6 +48,7 @@ export function registerAgentCommands(program: Command, output: Output): void {
         managers: options.manager,
         domain: options.domain,
         heartbeatIntervalMs: options.heartbeatInterval,
+        security: serverTls(options),
         logger,
       });
       output.out(`listening on ${agent.address}`);
@@ -55,16 +57,16 @@ export function registerAgentCommands(program: Command, output: Output): void {
       await agent.stop();
     });
 
-  program
+  const authorize = program
     .command("authorize")
     .description("ask a registry agent to authorize a command: a routed call to the nearest command-control manager")
     .requiredOption("--agent <addr>", "the registry agent to ask")
     .requiredOption("--user <user>", "who runs the command")
     .requiredOption("--command <command>", "the command")
     .option("--timeout <duration>", "the call's deadline, failover included", parseDuration, DEFAULT_TIMEOUT_MS)
-    .option("--json", "print JSON")
-    .action(async (options: AuthorizeOptions) => {
-      const client = new AgentClient(options.agent, options.timeout);
+    .option("--json", "print JSON");
+  withClientTls(authorize).action(async (options: AuthorizeOptions) => {
+      const client = new AgentClient(options.agent, options.timeout, undefined, clientTransport(options));
       try {
         const reply = await client.authorize(options.user, options.command);
         const answer = { allowed: reply.allowed, reason: reply.reason, served_by: reply.served_by, tried: reply.tried };

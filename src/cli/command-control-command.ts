@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import type { Output } from "./output.js";
 import { checkHostOption } from "./server-options.js";
+import { serverTls, withServerTls, type TlsFlags } from "./tls-options.js";
 import { untilSignal } from "./signals.js";
 
-interface CommandControlStartOptions {
+interface CommandControlStartOptions extends TlsFlags {
   host: string;
   listen: string;
   rules?: string;
@@ -12,7 +13,7 @@ interface CommandControlStartOptions {
 /** `cairn command-control start --host ID [--listen ADDR] [--rules FILE]`: the example manager type (SPEC section 8). */
 export function registerCommandControlCommands(program: Command, output: Output): void {
   const commandControl = program.command("command-control").description("run a command-control manager (authorizes commands)");
-  commandControl
+  const start = commandControl
     .command("start")
     .description("answer Authorize by the rules until SIGINT or SIGTERM")
     .requiredOption("--host <id>", "this manager's host id (answered as served_by)")
@@ -20,8 +21,8 @@ export function registerCommandControlCommands(program: Command, output: Output)
     .option(
       "--rules <file>",
       "YAML rules: allow/deny by user and command glob, first match wins, deny by default; without --rules, everyone may run everything",
-    )
-    .action(async (options: CommandControlStartOptions) => {
+    );
+  withServerTls(start).action(async (options: CommandControlStartOptions) => {
       checkHostOption(options.host);
       // Loaded here, not at the top: every other command starts faster without the server.
       const [{ createLogger }, { CommandControlServer }, { compileRules, defaultRules }, { readTextFile }] = await Promise.all([
@@ -34,7 +35,7 @@ export function registerCommandControlCommands(program: Command, output: Output)
       const rules = options.rules ? compileRules(await readTextFile(options.rules), options.rules) : defaultRules();
       const logger = createLogger("command-control");
       if (!options.rules) logger.warn("no --rules: everyone may run everything");
-      const running = await CommandControlServer.start({ hostId: options.host, listen: options.listen, rules, logger });
+      const running = await CommandControlServer.start({ hostId: options.host, listen: options.listen, rules, security: serverTls(options), logger });
       output.out(`listening on ${running.address}`);
       const signal = await untilSignal();
       logger.info({ signal }, "stopping");

@@ -8,6 +8,7 @@ import { colourEnabled, formatJson, formatTable, palette, type Output, type Pale
 interface DemoOptions {
   json?: boolean;
   keep?: boolean;
+  insecure?: boolean;
 }
 
 /** Exit codes of a demo stopped by a signal: 128 + the signal's number. */
@@ -37,6 +38,7 @@ export function registerDemoCommand(program: Command, output: Output): void {
     .description("play the seed table of SPEC section 4 live: real managers and agents on loopback, killed and started row by row")
     .option("--json", "print one JSON document with every row")
     .option("--keep", "leave the processes running after the last row, until Ctrl-C")
+    .option("--insecure", "run every process without mTLS (by default each has its own certificate from a CA made for the demo)")
     .action(async (options: DemoOptions) => {
       // Loaded here, not at the top: every other command starts faster without it.
       const [{ SeedScenario }, { DEMO_USER, DEMO_COMMAND }, { SEED_STEPS }] = await Promise.all([
@@ -45,7 +47,7 @@ export function registerDemoCommand(program: Command, output: Output): void {
         import("../demo/seed-table.js"),
       ]);
       const startedAt = Date.now();
-      const scenario = new SeedScenario();
+      const scenario = new SeedScenario({ tls: !options.insecure });
       const colour = palette(!options.json && colourEnabled(process.stdout));
       const say = (text: string) => void (options.json || output.out(text));
 
@@ -70,6 +72,11 @@ export function registerDemoCommand(program: Command, output: Output): void {
       try {
         say(colour.bold("cairn demo: the seed network of SPEC section 4, live on loopback"));
         say(`starting it in ${scenario.dir} …`);
+        say(
+          scenario.tls.on
+            ? `mTLS on: a CA made in ${scenario.tls.dir}, every process with its own certificate (manager/…, service/command-control/…, host/…), the demo itself as admin/demo`
+            : "insecure (--insecure): no TLS, every caller may make every call",
+        );
         await scenario.start();
         say(formatProcesses(scenario.processes));
         say(`ready in ${seconds(Date.now() - startedAt)}: every agent holds the imported registry and has an authorization answered`);
@@ -152,6 +159,9 @@ function formatKeep(scenario: SeedScenario): string {
   return [
     `the processes keep running until Ctrl-C; their logs are in ${scenario.logDir}`,
     `  export CAIRN_MANAGER=${scenario.managerAddress}`,
+    ...(scenario.tls.on
+      ? [`  export CAIRN_CA=${scenario.tls.dir}/ca.pem CAIRN_CERT=${scenario.tls.dir}/admin_demo.pem CAIRN_KEY=${scenario.tls.dir}/admin_demo-key.pem`]
+      : []),
     "  npx cairn tree",
     `  npx cairn route --from ${agent} --type command-control --agent ${scenario.agentAddress(agent)}`,
     `  npx cairn authorize --agent ${scenario.agentAddress(agent)} --user demo --command uptime`,
@@ -179,6 +189,7 @@ function report(scenario: SeedScenario, rows: readonly RowReport[], startedAt: n
     matched: rows.every((r) => r.matched),
     manager: scenario.managerAddress,
     temp_dir: scenario.dir,
+    mtls: scenario.tls.on,
     duration_ms: Date.now() - startedAt,
     processes: scenario.processes,
     rows: rows.map(({ step, done, agents, matched }) => ({

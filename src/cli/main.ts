@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { CairnError } from "../errors.js";
 import { processOutput, type Output } from "./output.js";
 import { registerAgentCommands } from "./agent-commands.js";
+import { registerCertsCommands } from "./certs-command.js";
 import { registerManagerCommands } from "./manager-command.js";
 import { registerPromoteCommand } from "./promote-command.js";
 import { registerCommandControlCommands } from "./command-control-command.js";
@@ -41,6 +42,7 @@ export function buildProgram(output: Output): Command {
   registerWatchCommand(program, output);
   registerImportExportCommands(program, output);
   registerPromoteCommand(program, output);
+  registerCertsCommands(program, output);
   registerDemoCommand(program, output);
   return program;
 }

@@ -4,9 +4,10 @@ import { DEFAULT_JOIN_TIMEOUT_MS, DEFAULT_LOG_RETENTION } from "../registry-mana
 import { parseCount, parseDuration } from "./durations.js";
 import type { Output } from "./output.js";
 import { checkHostOption } from "./server-options.js";
+import { serverTls, withServerTls, type TlsFlags } from "./tls-options.js";
 import { untilSignal } from "./signals.js";
 
-interface ManagerStartOptions {
+interface ManagerStartOptions extends TlsFlags {
   host: string;
   data: string;
   listen: string;
@@ -22,7 +23,7 @@ interface ManagerStartOptions {
 
 export function registerManagerCommands(program: Command, output: Output): void {
   const manager = program.command("manager").description("run a registry manager");
-  manager
+  const start = manager
     .command("start")
     .description("serve the registry from a LevelDB folder until SIGINT or SIGTERM")
     .requiredOption("--host <id>", "this manager's host id")
@@ -35,8 +36,8 @@ export function registerManagerCommands(program: Command, output: Output): void 
     .option("--domain <path>", "domain to register this host in when it is not registered yet", "/")
     .option("--heartbeat-interval <duration>", "how often agents heartbeat", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS)
     .option("--down-after <duration>", "silence after which a host is marked down", parseDuration, DEFAULT_DOWN_AFTER_MS)
-    .option("--log-retention <changes>", "changes kept in the log for resuming watchers", parseCount, DEFAULT_LOG_RETENTION)
-    .action(async (options: ManagerStartOptions) => {
+    .option("--log-retention <changes>", "changes kept in the log for resuming watchers", parseCount, DEFAULT_LOG_RETENTION);
+  withServerTls(start).action(async (options: ManagerStartOptions) => {
       checkHostOption(options.host);
       // Loaded here, not at the top: every other command starts faster without LevelDB and the server.
       const [{ createLogger }, { RegistryManager }] = await Promise.all([import("../logger.js"), import("../registry-manager/manager.js")]);
@@ -53,6 +54,7 @@ export function registerManagerCommands(program: Command, output: Output): void 
         heartbeatIntervalMs: options.heartbeatInterval,
         downAfterMs: options.downAfter,
         logRetention: options.logRetention,
+        security: serverTls(options),
         logger,
       });
       output.out(`listening on ${running.address}`);

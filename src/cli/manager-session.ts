@@ -14,11 +14,12 @@ import {
 } from "../client/manager-client.js";
 import { parseCount, parseDuration } from "./durations.js";
 import type { Output } from "./output.js";
+import { clientTransport, withClientTls, type TlsFlags } from "./tls-options.js";
 
 export const MANAGER_ENV = "CAIRN_MANAGER";
 
 /** Options every command that talks to a manager takes. */
-export interface ManagerOptions {
+export interface ManagerOptions extends TlsFlags {
   manager?: string;
   /** Milliseconds. */
   timeout: number;
@@ -38,12 +39,13 @@ export function managerAddress(options: { manager?: string }): string {
 
 /** A subcommand that talks to a manager: `--manager`, `--timeout`, `--json`. */
 export function managerCommand(parent: Command, nameAndArgs: string, description: string): Command {
-  return parent
+  const command = parent
     .command(nameAndArgs)
     .description(description)
     .option("--manager <addr>", `the registry manager to ask (default: $${MANAGER_ENV})`)
     .option("--timeout <duration>", "how long to wait for the manager (e.g. 500ms, 5s)", parseDuration, DEFAULT_TIMEOUT_MS)
     .option("--json", "print JSON");
+  return withClientTls(command);
 }
 
 /** A subcommand that writes: a manager command with `--expected-revision`. */
@@ -72,7 +74,7 @@ export function managerAction<O extends ManagerOptions, A extends unknown[]>(
 ): (this: Command) => Promise<void> {
   return async function (this: Command) {
     const options = this.opts<O>();
-    const client = new ManagerClient(managerAddress(options), options.timeout);
+    const client = new ManagerClient(managerAddress(options), options.timeout, undefined, clientTransport(options));
     try {
       await run({ client, options, output }, ...(this.processedArgs as A));
     } finally {

@@ -9,12 +9,14 @@ import type { Route__Output } from "../generated/cairn/v1/Route.js";
 import { agentService, type AgentDefinition } from "../wire/proto-loader.js";
 import { insecureTransport, type Transport } from "../security/transport.js";
 import { fromServiceError, isRetryable } from "../wire/status.js";
+import { connectionReason } from "./connection-reason.js";
 import { callUnary, type MethodName, type ReplyOf, type RequestOf } from "./methods.js";
 
 type AgentMethod = Exclude<MethodName<AgentDefinition>, "WatchRoute">;
 
 export class AgentClient {
   private readonly client: grpc.Client;
+  private readonly secure: boolean;
 
   constructor(
     readonly address: string,
@@ -23,6 +25,7 @@ export class AgentClient {
     /** How the channel is secured; the server must prove a host/* identity (an agent's). */
     transport: Transport = insecureTransport,
   ) {
+    this.secure = transport.identity !== undefined;
     const { credentials, options } = transport.channel({ kind: "host" });
     this.client = new grpc.Client(address, credentials, options);
   }
@@ -54,7 +57,7 @@ export class AgentClient {
   private failure(error: grpc.ServiceError): CairnError {
     const connected = this.client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
     if (!connected && isRetryable(error)) {
-      return new CairnError(Code.UNAVAILABLE, `no registry agent answers at ${this.address}: ${error.details}`);
+      return new CairnError(Code.UNAVAILABLE, `no registry agent answers at ${this.address}: ${connectionReason(error.details ?? "unavailable", this.secure)}`);
     }
     return fromServiceError(error);
   }

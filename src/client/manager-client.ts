@@ -16,6 +16,7 @@ import type { WatchRequest } from "../generated/cairn/v1/WatchRequest.js";
 import { registryService, replicationService, type RegistryDefinition } from "../wire/proto-loader.js";
 import { insecureTransport, type Transport } from "../security/transport.js";
 import { failureKind, fromServiceError, isRetryable } from "../wire/status.js";
+import { connectionReason } from "./connection-reason.js";
 import { callUnary, type MethodName, type ReplyOf, type RequestOf } from "./methods.js";
 
 /** Deadline of each unary call, and of the connection before a stream. */
@@ -189,17 +190,11 @@ export class ManagerClient {
       const reason =
         status.code === Code.DEADLINE_EXCEEDED
           ? `no answer within ${formatSeconds(this.timeoutMs)}`
-          : connectionReason(status.details ?? "unavailable");
+          : connectionReason(status.details ?? "unavailable", this.transport.identity !== undefined);
       return new CairnError(Code.UNAVAILABLE, `no registry manager answers at ${this.address}: ${reason}`);
     }
     return fromServiceError(error);
   }
-}
-
-/** "No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:1. Resolution note: " → "connect ECONNREFUSED 127.0.0.1:1". */
-function connectionReason(details: string): string {
-  const last = /Last error: (?:Error: )?(.*?)(?:\.\s*Resolution note:.*)?$/s.exec(details);
-  return (last?.[1] ?? details).trim() || details;
 }
 
 function formatSeconds(ms: number): string {

@@ -8,7 +8,7 @@
  *
  * Transport to the processes only: nothing here prints.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +40,9 @@ import {
   type AgentOutcome,
 } from "./ask-agent.js";
 import { ServerProcess } from "../process/server-process.js";
+import { identityFileName } from "../security/identity.js";
+import { checkTlsFiles, type TlsFiles } from "../security/tls-files.js";
+import { insecureTransport, tlsTransport, type Transport } from "../security/transport.js";
 
 export const SEED_FIXTURE = fileURLToPath(new URL("../../fixtures/table-10-1.yaml", import.meta.url));
 const RULES = `# cairn demo: the demo user may run anything; everyone else is denied by default.
@@ -65,6 +68,8 @@ export interface SeedScenarioOptions {
   switchTimeoutMs?: number;
   /** Where the temp folder is made; the system's temp folder by default. */
   tempRoot?: string;
+  /** Every process with mTLS and its own identity, from a CA made in the temp folder (default); false: insecure. */
+  tls?: boolean;
 }
 
 /** The kinds of server the scenario runs. */
@@ -108,6 +113,8 @@ export class SeedScenario {
   private registryManager: ServerProcess | undefined;
   private admin: ManagerClient | undefined;
   private lastStep: SeedStep | undefined;
+  /** How the demo's own clients reach the processes: as admin/demo when they run with mTLS. */
+  private transport: Transport = insecureTransport;
   /** performance.now() at the end of the last step's actions. */
   private actionsEndedAt: number | undefined;
   private stopping: Promise<void> | undefined;
@@ -118,6 +125,7 @@ export class SeedScenario {
       listenTimeoutMs: options.listenTimeoutMs ?? 15_000,
       readyTimeoutMs: options.readyTimeoutMs ?? 20_000,
       switchTimeoutMs: options.switchTimeoutMs ?? 10_000,
+      tls: options.tls ?? true,
     };
     this.dir = mkdtempSync(join(options.tempRoot ?? tmpdir(), "cairn-demo-"));
     process.on("exit", this.onExit);
@@ -157,16 +165,23 @@ export class SeedScenario {
     try {
       mkdirSync(this.logDir);
       writeFileSync(join(this.dir, "rules.yaml"), RULES);
+      if (this.options.tls) {
+        // The CA's certificates are loaded only here: the X.509 library is not worth its start-up time to an insecure demo.
+        const { initCa } = await import("../security/certificates.js");
+        await initCa(this.certDir);
+        this.transport = tlsTransport(checkTlsFiles(await this.certificate(`admin/${DEMO_USER}`)));
+      }
       const [registry] = await Promise.all([
         this.launch("registry-manager", FRAMEWORK_MANAGER, [
           "manager", "start", "--host", FRAMEWORK_MANAGER, "--data", join(this.dir, "registry-manager"),
           "--listen", `${DEFAULT_ADDRESS}:0`, "--bootstrap",
           "--down-after", DOWN_AFTER, "--heartbeat-interval", HEARTBEAT_INTERVAL,
+          ...(await this.tlsArgs(`manager/${FRAMEWORK_MANAGER}`)),
         ]),
         ...SEED_MANAGERS.map((host) => this.launchManager(host, 0)),
       ]);
       this.registryManager = registry;
-      this.admin = new ManagerClient(registry.address, CALL_TIMEOUT_MS);
+      this.admin = new ManagerClient(registry.address, CALL_TIMEOUT_MS, undefined, this.transport);
       const imported = await this.importSeed();
       await Promise.all(SEED_HOSTS.map((host) => this.launchAgent(host, ROOT_PATH)));
       await this.untilReady(imported);
@@ -222,6 +237,29 @@ export class SeedScenario {
 
   // ---- processes ----
 
+  /** Whether every process runs with mTLS, and where their CA and certificates are. */
+  get tls(): { on: boolean; dir: string } {
+    return { on: this.options.tls, dir: this.certDir };
+  }
+
+  private get certDir(): string {
+    return join(this.dir, "certs");
+  }
+
+  /** `--ca --cert --key` for a process that runs as `identity` (issued the first time), or nothing when insecure. */
+  private async tlsArgs(identity: string): Promise<string[]> {
+    if (!this.options.tls) return [];
+    const files = await this.certificate(identity);
+    return ["--ca", files.ca, "--cert", files.cert, "--key", files.key];
+  }
+
+  private async certificate(identity: string): Promise<TlsFiles> {
+    const { issue } = await import("../security/certificates.js");
+    const base = join(this.certDir, identityFileName(identity));
+    if (!existsSync(`${base}.pem`)) await issue(this.certDir, identity);
+    return { ca: join(this.certDir, "ca.pem"), cert: `${base}.pem`, key: `${base}-key.pem` };
+  }
+
   private async launch(kind: ServerKind, host: string, args: string[]): Promise<ServerProcess> {
     if (this.stopping) throw new Error("the demo is stopping");
     const server = ServerProcess.spawn({
@@ -239,6 +277,7 @@ export class SeedScenario {
     const args = [
       "command-control", "start", "--host", host,
       "--listen", `${DEFAULT_ADDRESS}:${port}`, "--rules", join(this.dir, "rules.yaml"),
+      ...(await this.tlsArgs(`service/${COMMAND_CONTROL}/${host}`)),
     ];
     const giveUpAt = Date.now() + REBIND_TIMEOUT_MS;
     for (;;) {
@@ -260,9 +299,10 @@ export class SeedScenario {
       "agent", "start", "--host", host, "--data", join(this.dir, `agent-${host}`),
       "--listen", `${DEFAULT_ADDRESS}:0`, "--manager", this.managerAddress,
       "--domain", domain, "--heartbeat-interval", HEARTBEAT_INTERVAL,
+      ...(await this.tlsArgs(`host/${host}`)),
     ]);
     this.agents.set(host, agent);
-    this.agentClients.set(host, new AgentClient(agent.address, CALL_TIMEOUT_MS));
+    this.agentClients.set(host, new AgentClient(agent.address, CALL_TIMEOUT_MS, undefined, this.transport));
     return agent;
   }
 
