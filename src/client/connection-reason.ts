@@ -7,6 +7,10 @@ export function connectionReason(details: string, secure: boolean): string {
   if (/disconnected before secure TLS connection/i.test(reason)) {
     return "the TLS handshake failed (the server refused this certificate: another CA, or not TLS at all)";
   }
+  if (/self[- ]signed certificate|unable to (?:verify|get issuer)|certificate signature failure/i.test(reason)) {
+    return `the server's certificate is not issued by the CA given with --ca (${reason})`;
+  }
+  if (/certificate has expired/i.test(reason)) return `the server's certificate has expired (${reason})`;
   if (!secure && /^Failed to connect/i.test(reason)) return `${reason}; if it serves mTLS, give --ca, --cert and --key`;
   return reason;
 }

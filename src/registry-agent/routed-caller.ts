@@ -93,7 +93,7 @@ export class RoutedCaller<C extends ClosableClient> {
         // The manager's own answer: its status and message go back to the caller as they are.
         if (!isRetryable(error)) throw fromServiceError(error);
         lastError = error;
-        this.suspect(candidate);
+        this.suspect(candidate, error);
       }
     }
     if (route.length === 0) throw new CairnError(Code.UNAVAILABLE, `no available manager of type ${this.options.type}`);
@@ -122,10 +122,10 @@ export class RoutedCaller<C extends ClosableClient> {
     return client;
   }
 
-  private suspect(candidate: RouteCandidate): void {
+  private suspect(candidate: RouteCandidate, error: unknown): void {
     if (this.suspects.has(candidate.host)) return;
     this.suspects.set(candidate.host, { endpoint: candidate.endpoint, since: this.options.clock.now() });
-    this.log.info({ host: candidate.host, endpoint: candidate.endpoint }, "manager suspect");
+    this.log.info({ host: candidate.host, endpoint: candidate.endpoint, why: fromServiceError(error).message }, "manager suspect");
     this.scheduleProbe();
   }
 

@@ -9,6 +9,7 @@ import type { SnapshotChunk__Output } from "../../src/generated/cairn/v1/Snapsho
 import { RegistryManager, type ManagerOptions } from "../../src/registry-manager/manager.js";
 import { registryService, v1, type RegistryClient } from "../../src/wire/proto-loader.js";
 import type { RegistryReply, RegistryRequest, RegistryUnaryMethod } from "../../src/client/manager-client.js";
+import type { ChannelSettings } from "../../src/security/transport.js";
 import type { Defer } from "./defer.js";
 
 export const MANAGER_HOST = "framework-manager";
@@ -35,8 +36,9 @@ export async function startManager(defer: Defer, options: Partial<ManagerOptions
 export class TestRegistryClient {
   readonly raw: RegistryClient;
 
-  constructor(address: string) {
-    this.raw = new v1.Registry(address, grpc.credentials.createInsecure());
+  /** Insecure unless given a TLS channel (`transport.channel(…)`). */
+  constructor(address: string, channel?: ChannelSettings) {
+    this.raw = new v1.Registry(address, channel?.credentials ?? grpc.credentials.createInsecure(), channel?.options ?? {});
   }
 
   close(): void {
