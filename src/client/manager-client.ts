@@ -63,15 +63,16 @@ export class ManagerClient {
   }
 
   /**
-   * A unary call. A write refused by a backup names the primary
-   * (FAILED_PRECONDITION with a redirect); it is sent there once, by itself
-   * (SPEC 7: the admin CLI follows a backup to the primary).
+   * A unary call. A call for another manager comes back naming it
+   * (FAILED_PRECONDITION with a redirect: a write sent to a backup, a
+   * promotion of another host); it is sent there once, by itself, with this
+   * client's identity (SPEC 7: the admin CLI follows a backup to the primary).
    */
   async call<K extends RegistryUnaryMethod>(method: K, request: RegistryRequest<K>): Promise<RegistryReply<K>> {
     try {
       return await this.callHere(method, request);
     } catch (error) {
-      const redirect = failureKind(error) === "deposed" ? (error as CairnError).redirect : undefined;
+      const redirect = failureKind(error) === "redirect" ? (error as CairnError).redirect : undefined;
       if (!redirect || redirect === this.address) throw error;
       const primary = new ManagerClient(redirect, this.timeoutMs, this.clock, this.transport);
       try {

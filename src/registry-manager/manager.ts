@@ -428,6 +428,6 @@ export class RegistryManager implements ManagerControl {
       replicationServiceWithEncodedEvents,
       replicationHandlers({ store, watch: this.watchServer.handle, manager: this, clock, logger: log, heartbeatIntervalMs, downAfterMs }),
     );
-    server.addService(registryService, registryHandlers({ store, clock, logger: log, manager: this, transport: this.transport }));
+    server.addService(registryService, registryHandlers({ store, clock, logger: log, manager: this }));
   }
 }

@@ -6,7 +6,6 @@ import type { DomainSummary } from "../generated/cairn/v1/DomainSummary.js";
 import type { ExportRequest__Output } from "../generated/cairn/v1/ExportRequest.js";
 import type { ImportChunk__Output } from "../generated/cairn/v1/ImportChunk.js";
 import type { MutationReply } from "../generated/cairn/v1/MutationReply.js";
-import type { PromoteManagerReply } from "../generated/cairn/v1/PromoteManagerReply.js";
 import type { PromoteManagerRequest__Output } from "../generated/cairn/v1/PromoteManagerRequest.js";
 import type { SnapshotChunk } from "../generated/cairn/v1/SnapshotChunk.js";
 import { parseFixture } from "../fixture/parse.js";
@@ -33,10 +32,8 @@ import {
   routeToWire,
   typeToWire,
 } from "../wire/convert.js";
-import { registryService, type RegistryHandlers } from "../wire/proto-loader.js";
+import { type RegistryHandlers } from "../wire/proto-loader.js";
 import { callDeadline } from "../wire/server.js";
-import { Peers } from "../client/peers.js";
-import { insecureTransport, type ChannelSettings, type Transport } from "../security/transport.js";
 import { toServiceError, unary } from "../wire/status.js";
 import { createDomain, deleteDomain, moveDomain } from "./mutations/domains.js";
 import { deployPackage, removePackage, restorePackage, withdrawPackage } from "./mutations/packages.js";
@@ -59,8 +56,6 @@ import type { RegistryStore } from "./store.js";
  * could refuse.
  */
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
-/** A promotion passed on to another manager checks its peers first: give it time. */
-const FORWARD_TIMEOUT_MS = 10_000;
 /** Causes are for people reading a log; a file name in one is cut to this. */
 const MAX_CAUSE_NAME_LENGTH = 200;
 
@@ -72,8 +67,6 @@ export interface RegistryContext {
   manager: ManagerControl;
   /** Bound on one import, summed over its chunks (default MAX_IMPORT_BYTES). */
   maxImportBytes?: number;
-  /** How calls to other managers are secured (a forwarded promotion). */
-  transport?: Transport;
 }
 
 /** A request of any mutation: they all carry the optional `expected_revision` (field 15). */
@@ -255,10 +248,11 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
         const result = await ctx.manager.promote(request.force);
         return { ...result, host: ctx.manager.hostId, address: ctx.manager.address };
       }
-      // Sent to another manager: it passes the request on to HOST's own.
+      // Sent to another manager: the caller is sent on to HOST's own, to ask it as itself. A manager
+      // passing the request on would ask as manager/ID, which may not promote (SPEC 11): only admin/* may.
       const endpoint = registryEndpoint(state(), request.host);
       if (!endpoint) throw notFound(`host "${request.host}" runs no registry manager`);
-      return forwardPromotion(endpoint, request, ctx.clock, (ctx.transport ?? insecureTransport).channel({ kind: "manager", name: request.host }));
+      throw new CairnError(Code.FAILED_PRECONDITION, `promote-manager ${request.host} goes to ${request.host}'s own registry manager, at ${endpoint}`, undefined, endpoint);
     }, unexpected),
   };
 }
@@ -268,22 +262,6 @@ function registryEndpoint(registry: Readonly<Registry>, host: string): string | 
   const record = registry.hosts.get(host);
   const pkg = record && packageOf(record, REGISTRY_TYPE);
   return pkg && record ? endpointOf(record.address, pkg.port) : undefined;
-}
-
-/** PromoteManager, passed on to the manager that must promote itself. */
-async function forwardPromotion(endpoint: string, request: PromoteManagerRequest__Output, clock: Clock, channel: ChannelSettings): Promise<PromoteManagerReply> {
-  // Only to that host's manager: the registry's address for it must not lead anywhere else.
-  const managers = new Peers({ service: registryService, clock, timeoutMs: FORWARD_TIMEOUT_MS, channel });
-  try {
-    return await managers.call(endpoint, "PromoteManager", request);
-  } catch (error) {
-    // Not reached: say which manager, since the user named only a host.
-    const failure = error as CairnError;
-    if (failure.code !== Code.UNAVAILABLE) throw failure;
-    throw new CairnError(Code.UNAVAILABLE, `no registry manager answers at ${endpoint}: ${failure.message}`, failure.details, failure.redirect);
-  } finally {
-    managers.close();
-  }
 }
 
 // ---- export ----

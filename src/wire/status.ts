@@ -38,11 +38,13 @@ export function fromServiceError(error: unknown): CairnError {
  * What a caller does after a failed call:
  * - `retry-elsewhere`: the server was not reached or did not answer in time
  *   (UNAVAILABLE, DEADLINE_EXCEEDED); the same call may go to another server;
- * - `deposed`: the server answered that it is not the primary and named the
- *   one that is (FAILED_PRECONDITION with a redirect); the call may go there;
+ * - `redirect`: the server answered that the call is for another manager and
+ *   named it (FAILED_PRECONDITION with a redirect: a backup names the primary
+ *   for a write, any manager names HOST's own for a promotion of HOST); the
+ *   call may go there;
  * - `answer`: anything else is the server's answer, returned as it is.
  */
-export type FailureKind = "retry-elsewhere" | "deposed" | "answer";
+export type FailureKind = "retry-elsewhere" | "redirect" | "answer";
 
 /** The one table of codes a client retries on another server. */
 const RETRY_ELSEWHERE: ReadonlySet<number> = new Set([Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED]);
@@ -51,7 +53,7 @@ export function failureKind(error: unknown): FailureKind {
   const code = (error as { code?: unknown })?.code;
   if (typeof code !== "number") return "answer";
   if (RETRY_ELSEWHERE.has(code)) return "retry-elsewhere";
-  if (code === Code.FAILED_PRECONDITION && redirectOf(error)) return "deposed";
+  if (code === Code.FAILED_PRECONDITION && redirectOf(error)) return "redirect";
   return "answer";
 }
 
@@ -59,7 +61,7 @@ export function isRetryable(error: unknown): boolean {
   return failureKind(error) === "retry-elsewhere";
 }
 
-/** The primary a refusal names, from a CairnError or a raw grpc-js error. */
+/** The manager a refusal names, from a CairnError or a raw grpc-js error. */
 function redirectOf(error: unknown): string | undefined {
   if (error instanceof CairnError) return error.redirect;
   return (error as Partial<grpc.ServiceError>).metadata?.get(REDIRECT_KEY)[0]?.toString() || undefined;

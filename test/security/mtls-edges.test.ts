@@ -118,6 +118,22 @@ describe("mTLS at the edges", () => {
     await until(() => agent.stderr().includes(`the server presents service/${CC}/agent-3, not service/${CC}/agent-1`), "why agent-1 was passed over");
   });
 
+  it("managers among themselves: a backup follows and acknowledges, a promotion is forwarded, all as manager/*", async () => {
+    const ca = await TestCa.make(tempDir());
+    const primary = await startSecureManager(defer, ca, "m1", tempDir(), { flags: ["--sync-backups", "1"] });
+    const backup = await startSecureManager(defer, ca, "m2", tempDir(), { join: primary.address, flags: ["--sync-backups", "1"] });
+    const admin = await registryAs(defer, ca, "admin/ops", primary.address);
+    await until(async () => (await admin.call("GetStatus", {})).backups.some((b) => b.host === "m2" && b.connected), "m2 following");
+    const write = await admin.call("CreateDomain", { path: "/acknowledged-by-m2" });
+    expect(Number(write.revision)).toBeGreaterThan(0);
+    const tls = await ca.flags("admin/ops");
+    const promoted = await runCli(["promote-manager", "m2", "--manager", primary.address, "--force", "--json", ...tls]);
+    expect([promoted.code, promoted.stderr]).toEqual([0, ""]);
+    const onBackup = await registryAs(defer, ca, "viewer/eve", backup.address);
+    await until(async () => (await onBackup.call("GetStatus", {})).role === "MANAGER_ROLE_PRIMARY", "m2 primary");
+    expect((await onBackup.call("ListDomains", {})).domains.map((d) => d.path)).toContain("/acknowledged-by-m2");
+  });
+
   it("a replica follows only a manager/* certificate", async () => {
     const ca = await TestCa.make(tempDir());
     const notAManager = await startSecureCommandControl(defer, ca, "agent-1");

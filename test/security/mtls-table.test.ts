@@ -212,7 +212,7 @@ describe("the takeovers of issue 12, replayed with certificates that are not a m
   });
 
   it("a fake backup's Watch and Ack do not make a write synchronously replicated", async () => {
-    const lone = await startSecureManager(defer, ca, "m-sync", tempDir(), ["--sync-backups", "1"]);
+    const lone = await startSecureManager(defer, ca, "m-sync", tempDir(), { flags: ["--sync-backups", "1"] });
     const loneAdmin = await registryAs(defer, ca, "admin/ops", lone.address);
     const before = await loneAdmin.call("GetStatus", {});
     const fake = await rawClientAs(defer, ca, `host/${AGENT}`, lone.address, { kind: "manager" });

@@ -14,10 +14,17 @@ import { TestRegistryClient } from "./manager.js";
 import { startCairn, type CairnProcess } from "./process.js";
 import type { TestCa } from "./tls.js";
 
-export function startSecureManager(defer: Defer, ca: TestCa, host: string, data: string, flags: readonly string[] = []): Promise<CairnProcess> {
-  return ca.flags(`manager/${host}`).then((tls) =>
-    startCairn(defer, ["manager", "start", "--host", host, "--data", data, "--listen", "127.0.0.1:0", "--bootstrap", ...FAST_LIVENESS, ...tls, ...flags]),
-  );
+/** A registry manager as manager/HOST: the primary of a new registry, or a backup joining `join`. */
+export async function startSecureManager(
+  defer: Defer,
+  ca: TestCa,
+  host: string,
+  data: string,
+  options: { join?: string; flags?: readonly string[] } = {},
+): Promise<CairnProcess> {
+  const role = options.join ? ["--join", options.join] : ["--bootstrap"];
+  const tls = await ca.flags(`manager/${host}`);
+  return startCairn(defer, ["manager", "start", "--host", host, "--data", data, "--listen", "127.0.0.1:0", ...role, ...FAST_LIVENESS, ...tls, ...(options.flags ?? [])]);
 }
 
 export async function startSecureCommandControl(defer: Defer, ca: TestCa, host: string, listen = "127.0.0.1:0"): Promise<CairnProcess> {
