@@ -6,7 +6,9 @@
  * receipt time as wall-clock milliseconds (performance.timeOrigin +
  * performance.now(), the same clock the parent stamps its sends with).
  *
- * Messages in:  { type: "open", address, count, request } | { type: "close" }
+ * Messages in:  { type: "open", address, count, request, tls? } | { type: "close" }
+ * (with `tls`, every channel is mTLS with those files, the manager checked
+ * as a manager/* identity, as an agent's feed checks it)
  * Messages out: { type: "opened" } | { type: "got", revision, times } |
  *               { type: "unexpected", message } | { type: "closed" }
  */
@@ -14,10 +16,12 @@ import { performance } from "node:perf_hooks";
 import * as grpc from "@grpc/grpc-js";
 import type { WatchEvent__Output } from "../src/generated/cairn/v1/WatchEvent.js";
 import type { WatchRequest } from "../src/generated/cairn/v1/WatchRequest.js";
+import { checkTlsFiles, type TlsFiles } from "../src/security/tls-files.js";
+import { insecureTransport, tlsTransport } from "../src/security/transport.js";
 import { v1, type ReplicationClient } from "../src/wire/proto-loader.js";
 
 export type ToWatchers =
-  | { type: "open"; address: string; count: number; request: WatchRequest }
+  | { type: "open"; address: string; count: number; request: WatchRequest; tls?: TlsFiles }
   | { type: "close" };
 
 export type FromWatchers =
@@ -42,9 +46,11 @@ const opened: Open[] = [];
 const pending = new Map<number, { times: Float64Array; got: number }>();
 let closing = false;
 
-function open(address: string, count: number, request: WatchRequest): void {
+function open(address: string, count: number, request: WatchRequest, tls: TlsFiles | undefined): void {
+  const { credentials, options } = (tls ? tlsTransport(checkTlsFiles(tls)) : insecureTransport).channel({ kind: "manager" });
   for (let i = 0; i < count; i++) {
-    const client = new v1.Replication(address, grpc.credentials.createInsecure(), {
+    const client = new v1.Replication(address, credentials, {
+      ...options,
       "grpc.max_receive_message_length": -1,
       "grpc.use_local_subchannel_pool": 1,
     });
@@ -92,7 +98,7 @@ function close(): void {
 }
 
 process.on("message", (message: ToWatchers) => {
-  if (message.type === "open") open(message.address, message.count, message.request);
+  if (message.type === "open") open(message.address, message.count, message.request, message.tls);
   else if (message.type === "close") close();
 });
 process.on("disconnect", () => {

@@ -16,17 +16,24 @@
  * With `echo`, the loops call bench/grpc-echo-server.ts instead (the same
  * client layout against a bare grpc-js server: the reference figure).
  *
- * Messages in:  { type: "run", address, hosts, windowStart, windowEnd, echo? }
+ * With `tls`, the connection is mTLS with those files (the manager checked
+ * as a manager/* identity, as the CLI checks it).
+ *
+ * Messages in:  { type: "run", address, hosts, windowStart, windowEnd, echo?, tls? }
  * Messages out: { type: "ready" } (once loaded) |
  *               { type: "done", acknowledged, unchanged, counted, latencyMs, cpuSeconds } |
  *               { type: "failed", message }
  */
+import { readFileSync } from "node:fs";
 import http2 from "node:http2";
 import { performance } from "node:perf_hooks";
 import * as grpc from "@grpc/grpc-js";
 import type { MethodDefinition } from "@grpc/proto-loader";
 import type { MutationReply__Output } from "../src/generated/cairn/v1/MutationReply.js";
 import type { SetMaintenanceRequest } from "../src/generated/cairn/v1/SetMaintenanceRequest.js";
+import { identityInSubjectAltName } from "../src/security/identity.js";
+import { checkTlsFiles, type TlsFiles } from "../src/security/tls-files.js";
+import { tlsTransport } from "../src/security/transport.js";
 import { registryService } from "../src/wire/proto-loader.js";
 import { TestRegistryClient } from "../test/support/manager.js";
 
@@ -43,6 +50,8 @@ export interface RunWriters {
   /** Call the bare echo server at `address` instead of the manager (the hosts only count the loops). */
   echo?: boolean;
   client: WriterClient;
+  /** mTLS files of an admin identity; insecure without. */
+  tls?: TlsFiles;
 }
 
 export type WriterClient = "http2" | "grpc-js";
@@ -64,7 +73,7 @@ function caller(message: RunWriters): Caller {
   const identity = (b: Buffer) => b;
   const echoPayload = Buffer.alloc(48, 1); // about a SetMaintenanceRequest's size
   if (message.client === "http2") {
-    const unary = http2Unary(message.address);
+    const unary = http2Unary(message.address, message.tls);
     if (message.echo) return { call: () => unary.call(ECHO_METHOD, echoPayload).then(() => ({ changed: true })), close: unary.close };
     const method = registryService.SetMaintenance as unknown as MethodDefinition<SetMaintenanceRequest, unknown, unknown, MutationReply__Output>;
     return {
@@ -73,7 +82,8 @@ function caller(message: RunWriters): Caller {
     };
   }
   if (!message.echo) {
-    const client = new TestRegistryClient(message.address);
+    const channel = message.tls ? tlsTransport(checkTlsFiles(message.tls)).channel({ kind: "manager" }) : undefined;
+    const client = new TestRegistryClient(message.address, channel);
     return { call: (id, maintenance) => client.call("SetMaintenance", { id, maintenance }), close: () => client.close() };
   }
   const client = new grpc.Client(message.address, grpc.credentials.createInsecure());
@@ -93,8 +103,8 @@ function caller(message: RunWriters): Caller {
  * length-prefixed request message, the reply message, and the call's
  * status from the trailers (or from the headers of a trailers-only reply).
  */
-function http2Unary(address: string): { call(path: string, request: Buffer): Promise<Buffer>; close(): void } {
-  const session = http2.connect(`http://${address}`);
+function http2Unary(address: string, tls: TlsFiles | undefined): { call(path: string, request: Buffer): Promise<Buffer>; close(): void } {
+  const session = tls ? http2.connect(`https://${address}`, secureSession(tls)) : http2.connect(`http://${address}`);
   session.on("error", () => undefined); // each call reports its own failure
   return {
     call: (path, request) =>
@@ -126,6 +136,18 @@ function http2Unary(address: string): { call(path: string, request: Buffer): Pro
         stream.end(frame);
       }),
     close: () => session.close(),
+  };
+}
+
+/** Node's TLS options for a session to a manager: the CA's, this client's certificate, a manager/* identity checked. */
+function secureSession(files: TlsFiles): http2.SecureClientSessionOptions {
+  return {
+    ca: readFileSync(files.ca),
+    cert: readFileSync(files.cert),
+    key: readFileSync(files.key),
+    servername: "cairn",
+    checkServerIdentity: (_name, certificate) =>
+      identityInSubjectAltName(certificate.subjectaltname)?.kind === "manager" ? undefined : new Error("the server is not a manager/* identity"),
   };
 }
 

@@ -37,9 +37,7 @@
  * writer and watcher processes), CAIRN_BENCH_WRITER_PROCS (default 1),
  * CAIRN_BENCH_WATCHER_PROCS (default 2).
  */
-import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
-import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { MutationReply__Output } from "../src/generated/cairn/v1/MutationReply.js";
 import { formatFixture } from "../src/fixture/format.js";
@@ -48,9 +46,7 @@ import {
   awaitQuiet,
   checkBuild,
   Cleanup,
-  establishedTo,
   machineCpuSeconds,
-  procCpuSeconds,
   startManagerProcess,
   startServerProcess,
   withManagerState,
@@ -60,9 +56,10 @@ import {
   type Quiet,
 } from "./lib/cairn-process.js";
 import { describeRegistry, generateRegistry, SPEC_SIZE } from "./lib/generate.js";
-import { FanOutTimes, nowNs, report, summarize, timeMs, type PartReport, type Row } from "./lib/stats.js";
-import type { FromWatchers, ToWatchers } from "./manager-watchers.js";
-import type { FromWriters, RunWriters, WriterClient } from "./manager-writers.js";
+import { nowNs, report, summarize, timeMs, type PartReport, type Row } from "./lib/stats.js";
+import { fanOut, toggler, type FanOut } from "./manager-fan-out.js";
+import { QUIET_WAIT_MS, sleep, writeLoad } from "./manager-write-load.js";
+import type { WriterClient } from "./manager-writers.js";
 
 export interface ManagerBenchOptions {
   seed?: number;
@@ -82,15 +79,7 @@ export interface ManagerBenchOptions {
 }
 
 const MB = 1024; // KiB per MiB, for /proc figures
-const WATCHERS_SCRIPT = fileURLToPath(new URL("./manager-watchers.ts", import.meta.url));
-const WRITERS_SCRIPT = fileURLToPath(new URL("./manager-writers.ts", import.meta.url));
 const ECHO_SCRIPT = fileURLToPath(new URL("./grpc-echo-server.ts", import.meta.url));
-/** Longest wait for a quiet machine before each timed window (see awaitQuiet). */
-const QUIET_WAIT_MS = 10_000;
-/** Node flags of the writer and watcher processes; CAIRN_BENCH_CHILD_NODE_ARGS adds some (e.g. `--cpu-prof`). */
-const CHILD_EXEC_ARGV = ["--import", "tsx", ...(process.env.CAIRN_BENCH_CHILD_NODE_ARGS ?? "").split(/\s+/).filter(Boolean)];
-const wallMs = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function benchManager(options: ManagerBenchOptions = {}): Promise<PartReport> {
   const stale = checkBuild();
@@ -212,84 +201,7 @@ async function writePhases(
   return phases;
 }
 
-/**
- * The writers' loops, spread over `processes` child processes
- * (bench/manager-writers.ts), each with one channel: acknowledgements in a
- * window of `windowMs` after `warmUpMs` are counted.
- */
-async function writeLoad(
-  cleanup: Cleanup,
-  server: Pick<ManagerProcess, "address" | "cpuSeconds">,
-  options: { hosts: readonly string[]; processes: number; warmUpMs: number; windowMs: number; client: WriterClient; echo?: boolean },
-) {
-  const { hosts, processes, warmUpMs, windowMs, client, echo = false } = options;
-  const shares = split(hosts, Math.max(1, Math.min(processes, hosts.length)));
-  const children = shares.map(() => {
-    const child = fork(WRITERS_SCRIPT, [], { execArgv: CHILD_EXEC_ARGV, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    cleanup.child(child);
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    const next = (type: FromWriters["type"]) =>
-      new Promise<FromWriters>((resolve, reject) => {
-        const onMessage = (message: FromWriters) => {
-          if (message.type !== type && message.type !== "failed") return;
-          child.off("message", onMessage);
-          if (message.type === "failed") reject(new Error(`a writer process failed: ${message.message}`));
-          else resolve(message);
-        };
-        child.on("message", onMessage);
-        child.once("exit", (code, signal) => reject(new Error(`a writer process exited (${code ?? signal}) before "${type}"`)));
-      });
-    const ready = next("ready");
-    const done = next("done");
-    // Awaited below; a failure before then must not count as an unhandled rejection.
-    ready.catch(() => undefined);
-    done.catch(() => undefined);
-    return { child, exited, ready, done };
-  });
-  await Promise.all(children.map((c) => c.ready));
-  const quiet = await awaitQuiet(QUIET_WAIT_MS);
-  const windowStart = wallMs() + warmUpMs;
-  const windowEnd = windowStart + windowMs;
-  children.forEach(({ child }, i) =>
-    child.send({ type: "run", address: server.address, hosts: shares[i]!, windowStart, windowEnd, echo, client } satisfies RunWriters),
-  );
-  const measured = (async () => {
-    await sleep(windowStart - wallMs());
-    const cpu0 = server.cpuSeconds();
-    const bench0 = process.cpuUsage();
-    const machine0 = machineCpuSeconds();
-    await sleep(windowEnd - wallMs());
-    const machineCpuS = machineCpuSeconds() - machine0;
-    const managerCpuS = server.cpuSeconds() - cpu0;
-    const bench = process.cpuUsage(bench0);
-    return { managerCpuS, machineCpuS, benchCpuS: (bench.user + bench.system) / 1e6 };
-  })();
-  const results = (await Promise.all(children.map((c) => c.done))) as Extract<FromWriters, { type: "done" }>[];
-  const { managerCpuS, machineCpuS, benchCpuS } = await measured;
-  const writersCpuS = sum(results.map((r) => r.cpuSeconds));
-  await Promise.all(children.map((c) => c.exited));
-  return {
-    latencyMs: results.flatMap((r) => r.latencyMs),
-    acknowledged: sum(results.map((r) => r.acknowledged)),
-    unchanged: sum(results.map((r) => r.unchanged)),
-    counted: sum(results.map((r) => r.counted)),
-    managerCpuS,
-    writersCpuS,
-    benchCpuS,
-    /** CPU the rest of the machine used meanwhile (other sessions' tests, the kernel's own threads). */
-    othersCpuS: Math.max(0, machineCpuS - managerCpuS - writersCpuS - benchCpuS),
-    processes: children.length,
-    quiet,
-  };
-}
-
 // ---------------------------------------------------------------- watchers
-
-interface WatcherChild {
-  child: ChildProcess;
-  count: number;
-  exited: Promise<void>;
-}
 
 async function watchPhases(
   cleanup: Cleanup,
@@ -300,162 +212,56 @@ async function watchPhases(
   return guarded(manager, async () => {
     const client = new TestRegistryClient(manager.address);
     cleanup.add(() => client.close());
-    const target = "bench-watch-target";
-    await client.call("RegisterHost", { id: target, domain: "/", address: "127.0.0.1" });
-    let maintenance = false;
-    const change = async () => {
-      maintenance = !maintenance;
-      const sent = wallMs();
-      const reply = await client.call("SetMaintenance", { id: target, maintenance });
-      if (!reply.changed) throw new Error("a watched change changed nothing");
-      return { sent, acked: wallMs(), revision: reply.revision };
-    };
-
+    const change = await toggler(client, "bench-watch-target");
     const phases: Record<string, unknown> = { manager: manager.args.join(" "), processes: options.processes };
     for (const watchers of options.counts) {
-      const baseline = establishedTo(manager.port);
-      const status = await client.call("GetStatus", {});
-      const processes = Math.max(1, Math.min(options.processes, watchers));
-      const received = new Map<number, { reports: number; times: number[] }>();
-      const waiters = new Map<number, () => void>();
-      const problems: string[] = [];
-      const children: WatcherChild[] = [];
-      const opened: Promise<void>[] = [];
-      const t0 = nowNs();
-      for (let p = 0; p < processes; p++) {
-        const count = Math.floor(watchers / processes) + (p < watchers % processes ? 1 : 0);
-        const child = fork(WATCHERS_SCRIPT, [], { execArgv: CHILD_EXEC_ARGV, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-        cleanup.child(child);
-        const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-        children.push({ child, count, exited });
-        opened.push(
-          new Promise<void>((resolve, reject) => {
-            child.once("exit", (code, signal) => reject(new Error(`watcher process exited (${code ?? signal}) before opening`)));
-            child.on("message", (message: FromWatchers) => {
-              if (message.type === "opened") resolve();
-              else if (message.type === "unexpected") problems.push(message.message);
-              else if (message.type === "got") {
-                let entry = received.get(message.revision);
-                if (!entry) received.set(message.revision, (entry = { reports: 0, times: [] }));
-                entry.reports++;
-                for (const t of message.times) entry.times.push(t);
-                if (entry.reports === processes) waiters.get(message.revision)?.();
-              }
-            });
-          }),
-        );
-        const open: ToWatchers = {
-          type: "open",
-          address: manager.address,
-          count,
-          request: { host: "bench-watcher", from_revision: status.revision, epoch: status.epoch, cluster_id: status.cluster_id },
-        };
-        child.send(open);
-      }
-      const closeChildren = async () => {
-        for (const { child } of children) if (child.connected) child.send({ type: "close" } satisfies ToWatchers);
-        const timer = setTimeout(() => children.forEach(({ child }) => child.kill("SIGKILL")), 10_000);
-        await Promise.all(children.map((c) => c.exited));
-        clearTimeout(timer);
-      };
-      cleanup.add(closeChildren);
-      await Promise.all(opened);
-
-      const everyone = (revision: number, timeoutMs: number) =>
-        new Promise<{ reports: number; times: number[] }>((resolve, reject) => {
-          const done = () => {
-            clearTimeout(timer);
-            waiters.delete(revision);
-            resolve(received.get(revision)!);
-          };
-          const timer = setTimeout(() => {
-            waiters.delete(revision);
-            const got = received.get(revision);
-            reject(
-              new Error(
-                `revision ${revision} reached ${got?.times.length ?? 0} of ${watchers} watchers (whole processes) within ${timeoutMs} ms` +
-                  (problems.length > 0 ? `; watcher problems: ${problems.slice(0, 5).join("; ")}` : ""),
-              ),
-            );
-          }, timeoutMs);
-          if (received.get(revision)?.reports === processes) done();
-          else waiters.set(revision, done);
-        });
-
-      // Warm-up: the first change proves every watcher is live (each stream was joined and resumed).
-      for (let i = 0; i < options.warmUp; i++) {
-        const c = await change();
-        await everyone(c.revision, 60_000);
-        received.delete(c.revision);
-        if (i === 0) {
-          const ms = Number(nowNs() - t0) / 1e6;
-          rows.push({
-            name: `${fmtCount(watchers)} watchers: open, first change`,
-            unit: "ms",
-            value: ms,
-            note: `set-up: ${processes} processes forked, ${watchers} channels opened, and the first change received by all`,
-          });
-        }
-      }
-      const connections = establishedTo(manager.port) - baseline;
-      if (connections < watchers) {
-        throw new Error(`${watchers} watchers but only ${connections} new established TCP connections to port ${manager.port}`);
-      }
-
-      const quiet = await awaitQuiet(QUIET_WAIT_MS);
-      const times = new FanOutTimes();
-      const cpu0 = manager.cpuSeconds();
-      const childCpu0 = children.map(({ child }) => procCpuSeconds(child.pid!));
-      const bench0 = process.cpuUsage();
-      const machine0 = machineCpuSeconds();
-      const wall0 = wallMs();
-      for (let i = 0; i < options.changes; i++) {
-        const c = await change();
-        const got = await everyone(c.revision, 30_000);
-        received.delete(c.revision);
-        times.add(c, got.times, watchers, "watchers");
-        await sleep(5);
-      }
-      const wallS = (wallMs() - wall0) / 1000;
-      const managerCpuS = manager.cpuSeconds() - cpu0;
-      const childCpuS = children.reduce((sum, { child }, i) => sum + procCpuSeconds(child.pid!) - childCpu0[i]!, 0);
-      const benchUsage = process.cpuUsage(bench0);
-      const benchCpuS = (benchUsage.user + benchUsage.system) / 1e6;
-      const othersCpuS = Math.max(0, machineCpuSeconds() - machine0 - managerCpuS - childCpuS - benchCpuS);
-      if (problems.length > 0) throw new Error(`watcher problems: ${problems.slice(0, 5).join("; ")}`);
-
+      const run = await fanOut(cleanup, manager, client, change, { ...options, watchers });
       const label = `${fmtCount(watchers)} watchers`;
+      rows.push({
+        name: `${label}: open, first change`,
+        unit: "ms",
+        value: run.setUpMs,
+        note: `set-up: ${run.processes} processes forked, ${watchers} channels opened, and the first change received by all`,
+      });
       rows.push({
         name: `${label}: change → watcher`,
         unit: "ms",
-        summary: summarize(times.latencies),
+        summary: summarize(run.times.latencies),
         ...(watchers === 1_000 ? { budget: { text: "p99 < 120 ms", checks: [{ metric: "p99" as const, below: 120 }] } } : {}),
-        note:
-          `${options.changes} changes one at a time (SetMaintenance toggles) × ${watchers} watchers, from sending the mutation to each ` +
-          `watcher's receipt; ${connections} separate TCP connections; watchers in ${processes} child processes; during the changes ` +
-          `manager ${managerCpuS.toFixed(2)} CPU s, watcher processes ${childCpuS.toFixed(2)} CPU s, bench process ${benchCpuS.toFixed(2)} CPU s, ` +
-          `other processes ${othersCpuS.toFixed(2)} CPU s ` +
-          `in ${wallS.toFixed(2)} s on ${os.cpus().length} cores${quietNote(quiet)}`,
+        note: `${options.changes} changes one at a time (SetMaintenance toggles) × ${watchers} watchers, from sending the mutation to each watcher's receipt; ${fanOutNote(run)}`,
       });
-      rows.push({ name: `${label}: change → last watcher`, unit: "ms", summary: summarize(times.last) });
-      rows.push({ name: `${label}: change → first watcher`, unit: "ms", summary: summarize(times.first) });
-      rows.push({ name: `${label}: mutation acknowledged`, unit: "ms", summary: summarize(times.acks) });
-      phases[label] = {
-        connections,
-        processes,
-        managerCpuSeconds: round3(managerCpuS),
-        watcherProcessesCpuSeconds: round3(childCpuS),
-        benchCpuSeconds: round3(benchCpuS),
-        otherProcessesCpuSeconds: round3(othersCpuS),
-        wallSeconds: round3(wallS),
-        quiet,
-      };
-      await closeChildren();
+      rows.push({ name: `${label}: change → last watcher`, unit: "ms", summary: summarize(run.times.last) });
+      rows.push({ name: `${label}: change → first watcher`, unit: "ms", summary: summarize(run.times.first) });
+      rows.push({ name: `${label}: mutation acknowledged`, unit: "ms", summary: summarize(run.times.acks) });
+      phases[label] = fanOutInfo(run);
     }
     client.close();
     await manager.stop();
     return phases;
   });
+}
+
+/** Where a fan-out's CPU went, for a row's note. */
+export function fanOutNote(run: FanOut): string {
+  return (
+    `${run.connections} separate TCP connections; watchers in ${run.processes} child processes; during the changes ` +
+    `manager ${run.managerCpuS.toFixed(2)} CPU s, watcher processes ${run.watcherProcessesCpuS.toFixed(2)} CPU s, bench process ` +
+    `${run.benchCpuS.toFixed(2)} CPU s, other processes ${run.othersCpuS.toFixed(2)} CPU s ` +
+    `in ${run.wallS.toFixed(2)} s on ${os.cpus().length} cores${quietNote(run.quiet)}`
+  );
+}
+
+export function fanOutInfo(run: FanOut): Record<string, unknown> {
+  return {
+    connections: run.connections,
+    processes: run.processes,
+    managerCpuSeconds: round3(run.managerCpuS),
+    watcherProcessesCpuSeconds: round3(run.watcherProcessesCpuS),
+    benchCpuSeconds: round3(run.benchCpuS),
+    otherProcessesCpuSeconds: round3(run.othersCpuS),
+    wallSeconds: round3(run.wallS),
+    quiet: run.quiet,
+  };
 }
 
 // ---------------------------------------------------------------- import
@@ -580,25 +386,10 @@ function cpuNote(
   );
 }
 
-function sum(values: readonly number[]): number {
-  return values.reduce((a, b) => a + b, 0);
-}
-
-/** `items` in `parts` contiguous slices of (nearly) equal size. */
-function split<T>(items: readonly T[], parts: number): T[][] {
-  const out: T[][] = [];
-  for (let p = 0, at = 0; p < parts; p++) {
-    const size = Math.floor(items.length / parts) + (p < items.length % parts ? 1 : 0);
-    out.push(items.slice(at, at + size));
-    at += size;
-  }
-  return out;
-}
-
-function round3(v: number): number {
+export function round3(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
 
-function fmtCount(n: number): string {
+export function fmtCount(n: number): string {
   return n.toLocaleString("en-US");
 }

@@ -13,6 +13,7 @@ import { benchAgent } from "./agent.js";
 import { benchHa } from "./ha.js";
 import { benchManager } from "./manager.js";
 import { benchRouter } from "./router.js";
+import { benchTls } from "./tls.js";
 import { machineInfo, machineLine, type PartReport } from "./lib/stats.js";
 
 const PARTS: Record<string, () => Promise<PartReport>> = {
@@ -20,6 +21,7 @@ const PARTS: Record<string, () => Promise<PartReport>> = {
   manager: () => benchManager(),
   agent: () => benchAgent(),
   ha: () => benchHa(),
+  tls: () => benchTls(),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -32,11 +32,12 @@ export function summarize(samples: ArrayLike<number>, scale = 1): Summary {
 
 /**
  * A budget: every check must hold, in the row's unit: the value of `metric`
- * (or the row's single `value`) strictly below `below` and at least `atLeast`.
+ * (or the row's single `value`) strictly below `below`, at most `atMost`
+ * and at least `atLeast`.
  */
 export interface Budget {
   text: string;
-  checks: { metric: Metric; below?: number; atLeast?: number }[];
+  checks: { metric: Metric; below?: number; atMost?: number; atLeast?: number }[];
 }
 
 export interface Row {
@@ -103,9 +104,15 @@ export function machineLine(m: Machine = machineInfo()): string {
 
 export function budgetMet(row: Row): boolean | undefined {
   if (!row.budget) return undefined;
-  return row.budget.checks.every(({ metric, below, atLeast }) => {
+  return row.budget.checks.every(({ metric, below, atMost, atLeast }) => {
     const v = row.summary ? row.summary[metric] : row.value;
-    return v !== undefined && !Number.isNaN(v) && (below === undefined || v < below) && (atLeast === undefined || v >= atLeast);
+    return (
+      v !== undefined &&
+      !Number.isNaN(v) &&
+      (below === undefined || v < below) &&
+      (atMost === undefined || v <= atMost) &&
+      (atLeast === undefined || v >= atLeast)
+    );
   });
 }
 
