@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import type { SecurityOptions } from "../security/server-security.js";
-import { checkTlsFiles, tlsFilesFrom } from "../security/tls-files.js";
+import { checkTlsFiles, FLAG_NAMES, tlsFilesFrom } from "../security/tls-files.js";
 import { insecureTransport, tlsTransport, type Transport } from "../security/transport.js";
 
 export const TLS_ENV = { ca: "CAIRN_CA", cert: "CAIRN_CERT", key: "CAIRN_KEY" } as const;
@@ -37,8 +37,12 @@ export function withServerTls(command: Command): Command {
 
 /** A client command's transport: mTLS when the files are given (flags, else environment), insecure otherwise. */
 export function clientTransport(flags: TlsFlags, env: NodeJS.ProcessEnv = process.env): Transport {
-  const files = tlsFilesFrom({ ca: flags.ca ?? env[TLS_ENV.ca], cert: flags.cert ?? env[TLS_ENV.cert], key: flags.key ?? env[TLS_ENV.key] });
-  return files ? tlsTransport(checkTlsFiles(files)) : insecureTransport;
+  // A problem names what the user set: the flag, or the variable it came from; both, for one not set.
+  const name = (which: keyof typeof TLS_ENV) =>
+    flags[which] !== undefined ? FLAG_NAMES[which] : env[TLS_ENV[which]] !== undefined ? `$${TLS_ENV[which]}` : `${FLAG_NAMES[which]} (or $${TLS_ENV[which]})`;
+  const names = { ca: name("ca"), cert: name("cert"), key: name("key") };
+  const files = tlsFilesFrom({ ca: flags.ca ?? env[TLS_ENV.ca], cert: flags.cert ?? env[TLS_ENV.cert], key: flags.key ?? env[TLS_ENV.key] }, names);
+  return files ? tlsTransport(checkTlsFiles(files, undefined, new Date(), names)) : insecureTransport;
 }
 
 /** A server's security options from its flags (checked by the server, which knows the identity it runs as). */

@@ -9,7 +9,7 @@ import { checkHostId } from "../registry/names.js";
 import { bindServer, listenHost, newServer, stopServer } from "../wire/server.js";
 import { unary } from "../wire/status.js";
 import { commandControlService, type CommandControlHandlers } from "../wire/proto-loader.js";
-import { serverSecurity, type SecurityOptions } from "../security/server-security.js";
+import { serverSecurity, type SecurityOptions, type ServerSecurity } from "../security/server-security.js";
 import type { Rules } from "./rules.js";
 
 /** How long a clean stop waits for in-flight calls before cutting them; Authorize answers at once. */
@@ -45,13 +45,15 @@ export class CommandControlServer {
     readonly address: string,
     private readonly server: grpc.Server,
     private readonly logger: Logger,
+    private readonly security: ServerSecurity,
   ) {}
 
   static async start(options: CommandControlOptions): Promise<CommandControlServer> {
     checkHostId(options.hostId);
     const logger = (options.logger ?? silentLogger).child({ component: "command-control", host: options.hostId });
     const identity = `service/${COMMAND_CONTROL_TYPE}/${options.hostId}`;
-    const { transport, interceptors } = serverSecurity(options.security ?? {}, options.listen, identity, options.hostId, logger);
+    const security = serverSecurity(options.security ?? {}, options.listen, identity, options.hostId, logger);
+    const { transport, interceptors } = security;
     const server = newServer({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES, interceptors });
     server.addService(commandControlService, commandControlHandlers(options.hostId, options.rules, logger));
     try {
@@ -59,8 +61,9 @@ export class CommandControlServer {
       await transport.ready();
       const address = endpointOf(listenHost(options.listen), port);
       logger.info({ address, rules: options.rules.rules.length }, "command-control started");
-      return new CommandControlServer(options.hostId, address, server, logger);
+      return new CommandControlServer(options.hostId, address, server, logger, security);
     } catch (error) {
+      security.close();
       server.forceShutdown();
       throw error;
     }
@@ -69,6 +72,7 @@ export class CommandControlServer {
   /** Lets in-flight calls finish for a bounded grace, then cuts what is left. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.security.close();
       await stopServer(this.server, SHUTDOWN_GRACE_MS);
       this.logger.info("command-control stopped");
     })();

@@ -6,7 +6,7 @@ import { silentLogger } from "../logger.js";
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
 import { COMMAND_CONTROL_TYPE, endpointOf, REGISTRY_TYPE, ROOT_PATH, type ChangeRecord } from "../registry/model.js";
 import { checkHostId } from "../registry/names.js";
-import { serverSecurity, type SecurityOptions } from "../security/server-security.js";
+import { serverSecurity, type SecurityOptions, type ServerSecurity } from "../security/server-security.js";
 import { DataDirGuard } from "../storage/data-dir.js";
 import { bindServer, listenHost, newServer, stopServer } from "../wire/server.js";
 import { agentService, v1, type CommandControlClient } from "../wire/proto-loader.js";
@@ -64,6 +64,7 @@ export class RegistryAgent {
     readonly commandControl: RoutedCaller<CommandControlClient>,
     private readonly server: grpc.Server,
     private readonly logger: Logger,
+    private readonly security: ServerSecurity,
   ) {}
 
   static async start(options: AgentOptions): Promise<RegistryAgent> {
@@ -72,7 +73,8 @@ export class RegistryAgent {
     const clock = options.clock ?? systemClock;
     const logger = (options.logger ?? silentLogger).child({ host: options.hostId });
     const random = options.random ?? seededRandom(Date.now());
-    const { transport, interceptors } = serverSecurity(options.security ?? {}, options.listen, `host/${options.hostId}`, options.hostId, logger);
+    const security = serverSecurity(options.security ?? {}, options.listen, `host/${options.hostId}`, options.hostId, logger);
+    const { transport, interceptors } = security;
     // A start that fails leaves --data as it found it: the replica is opened once the port is bound.
     const guard = new DataDirGuard(options.dataDir);
     const server = newServer({ interceptors });
@@ -128,12 +130,13 @@ export class RegistryAgent {
       await transport.ready();
       const startedAt = clock.now();
       server.addService(agentService, agentHandlers({ hostId: options.hostId, replica, feed, commandControl, startedAt, now: () => clock.now(), logger }));
-      const agent = new RegistryAgent(options.hostId, address, replica, feed, heartbeater, commandControl, server, logger);
+      const agent = new RegistryAgent(options.hostId, address, replica, feed, heartbeater, commandControl, server, logger, security);
       feed.start();
       heartbeater.start();
       logger.info({ address, revision: replica.position.revision }, "registry agent started");
       return agent;
     } catch (error) {
+      security.close();
       server.forceShutdown();
       await opened?.close();
       guard.undo();
@@ -146,6 +149,7 @@ export class RegistryAgent {
       this.feed.stop();
       this.heartbeater.stop();
       this.commandControl.stop();
+      this.security.close();
       await stopServer(this.server, SHUTDOWN_GRACE_MS);
       await this.replica.close();
       this.logger.info("registry agent stopped");

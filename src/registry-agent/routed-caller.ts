@@ -35,6 +35,11 @@ export interface RoutedReply<R> {
   tried: string[];
 }
 
+/** Host ids hold no `@` (registry/names.ts), so a host's keys are exactly those that start with `HOST@`. */
+function clientKey(host: string, endpoint: string): string {
+  return `${host}@${endpoint}`;
+}
+
 interface Suspect {
   endpoint: string;
   since: number;
@@ -52,6 +57,11 @@ interface Suspect {
  * are the manager's answer and are returned as they are.
  */
 export class RoutedCaller<C extends ClosableClient> {
+  /**
+   * A client per host and endpoint, not per endpoint: a client checks the
+   * server is that host's manager (`connect`), and an endpoint that another
+   * host's manager held before must not pass for this one's.
+   */
   private readonly clients = new Map<string, C>();
   private readonly suspects = new Map<string, Suspect>();
   private probeTimer: Timer | undefined;
@@ -84,7 +94,7 @@ export class RoutedCaller<C extends ClosableClient> {
       if (now >= deadline) break;
       tried.push(candidate.host);
       // A suspect's cached channel sits in its reconnect backoff and would fail at once even if the manager is back.
-      if (this.suspects.has(candidate.host)) this.dropClient(candidate.endpoint);
+      if (this.suspects.has(candidate.host)) this.dropClient(candidate.host, candidate.endpoint);
       try {
         const reply = await invoke(this.client(candidate), candidate, Math.min(deadline, now + ATTEMPT_TIMEOUT_MS));
         this.clear(candidate.host, "answered");
@@ -103,7 +113,15 @@ export class RoutedCaller<C extends ClosableClient> {
 
   /** The registry changed these hosts: whatever made them suspect may be over. */
   registryChanged(hosts: Iterable<string>): void {
-    for (const host of hosts) this.clear(host, "registry change");
+    for (const host of hosts) {
+      this.clear(host, "registry change");
+      // Its endpoint may have moved: the clients of the old one are of no more use.
+      for (const [key, client] of this.clients) {
+        if (!key.startsWith(`${host}@`)) continue;
+        client.close();
+        this.clients.delete(key);
+      }
+    }
   }
 
   stop(): void {
@@ -114,10 +132,11 @@ export class RoutedCaller<C extends ClosableClient> {
   }
 
   private client(candidate: RouteCandidate): C {
-    let client = this.clients.get(candidate.endpoint);
+    const key = clientKey(candidate.host, candidate.endpoint);
+    let client = this.clients.get(key);
     if (!client) {
       client = this.options.connect(candidate.endpoint, candidate.host);
-      this.clients.set(candidate.endpoint, client);
+      this.clients.set(key, client);
     }
     return client;
   }
@@ -134,13 +153,14 @@ export class RoutedCaller<C extends ClosableClient> {
     if (!suspect) return;
     this.suspects.delete(host);
     // The old channel may sit in its reconnect backoff; a fresh one connects at once.
-    this.dropClient(suspect.endpoint);
+    this.dropClient(host, suspect.endpoint);
     this.log.info({ host, why }, "manager trusted again");
   }
 
-  private dropClient(endpoint: string): void {
-    this.clients.get(endpoint)?.close();
-    this.clients.delete(endpoint);
+  private dropClient(host: string, endpoint: string): void {
+    const key = clientKey(host, endpoint);
+    this.clients.get(key)?.close();
+    this.clients.delete(key);
   }
 
   private scheduleProbe(): void {

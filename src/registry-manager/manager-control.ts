@@ -34,10 +34,11 @@ export interface ManagerControl {
   learnedEpoch(epoch: number, primary?: ManagerAddress): void;
   /**
    * Whether what `caller` says of epochs, revisions and positions is
-   * believed: of manager/* identities only, on a manager that checks
-   * identities; of everyone on an insecure one.
+   * believed: of manager/* identities only (of manager/`host` only, where
+   * it speaks for `host`), on a manager that checks identities; of everyone
+   * on an insecure one.
    */
-  believes(caller: Identity | undefined): boolean;
+  believes(caller: Identity | undefined, host?: string): boolean;
   /** Set when this manager may serve nothing (a primary whose disk lost acknowledged writes). */
   refusal(): CairnError | undefined;
   /** Someone holds `revision` of `epoch` (a backup's ack): a primary whose disk is behind it lost writes. */

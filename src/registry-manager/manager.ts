@@ -7,9 +7,8 @@ import { silentLogger } from "../logger.js";
 import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
 import { endpointOf, type ManagerRole } from "../registry/model.js";
 import { checkHostId } from "../registry/names.js";
-import { serverSecurity } from "../security/server-security.js";
+import { serverSecurity, type ServerSecurity } from "../security/server-security.js";
 import type { Identity } from "../security/identity.js";
-import type { Transport } from "../security/transport.js";
 import { DataDirGuard } from "../storage/data-dir.js";
 import { replicationServiceWithEncodedEvents, WatchServer } from "../replication/watch-server.js";
 import { registryService } from "../wire/proto-loader.js";
@@ -83,14 +82,14 @@ export class RegistryManager implements ManagerControl {
     private readonly clock: Clock,
     private readonly random: () => number,
     private readonly log: Logger,
-    private readonly transport: Transport,
+    private readonly security: ServerSecurity,
   ) {
     this.primaryAt = { host: options.hostId, address };
     this.backups = new BackupTracker(options.syncBackups ?? 0);
     this.backups.onCommitPoint((revision) => {
       if (this.state === "primary") store.commitThrough(revision);
     });
-    this.peers = new ManagerPeers({ hostId: options.hostId, address }, clock, log, transport.channel({ kind: "manager" }));
+    this.peers = new ManagerPeers({ hostId: options.hostId, address }, clock, log, security.transport.channel({ kind: "manager" }));
     this.joinAnswer = new JoinAnswer(clock, options.dataDir);
     this.announcer = new Announcer(
       this.peers,
@@ -103,7 +102,7 @@ export class RegistryManager implements ManagerControl {
       source: store,
       primary: () => this.primaryAt,
       admit: (request, caller) => {
-        // Epochs, revisions and the claim to be a backup are believed of managers only (when callers prove who they are).
+        // Epochs and revisions are believed of managers only, the claim to be backup H of manager/H only (when callers prove who they are).
         if (this.believes(caller)) {
           this.learnedEpoch(request.seen_epoch);
           if (request.seen_epoch > store.epoch) {
@@ -113,7 +112,8 @@ export class RegistryManager implements ManagerControl {
           this.sawRevision(request.epoch, request.from_revision, request.is_backup ? `backup ${request.host}` : `${request.host}'s replica`);
         }
         if (this.lost) throw this.lost;
-        return request.is_backup && this.believes(caller) ? this.backups.opened(request.host) : undefined;
+        const backup = request.is_backup && this.believes(caller, request.host);
+        return { backup, ended: backup ? this.backups.opened(request.host) : undefined };
       },
       syncBackups: () => (this.state === "primary" ? this.backups.required : 0),
       clock,
@@ -154,7 +154,7 @@ export class RegistryManager implements ManagerControl {
       }
       const address = endpointOf(listenHost(options.listen), port);
       const random = options.random ?? seededRandom(Date.now());
-      manager = new RegistryManager(settings, address, port, store, server, clock, random, logger, security.transport);
+      manager = new RegistryManager(settings, address, port, store, server, clock, random, logger, security);
       // No write is taken before the role is settled: a primary that was replaced must not acknowledge one.
       store.refuseWrites(new CairnError(Code.UNAVAILABLE, "the registry manager is starting"));
       manager.serve(server);
@@ -165,6 +165,7 @@ export class RegistryManager implements ManagerControl {
     } catch (error) {
       if (manager) await manager.stop();
       else {
+        security.close();
         server?.forceShutdown();
         await store?.close();
       }
@@ -216,8 +217,9 @@ export class RegistryManager implements ManagerControl {
     return this.lost;
   }
 
-  believes(caller: Identity | undefined): boolean {
-    return this.transport.identity === undefined || caller?.kind === "manager";
+  believes(caller: Identity | undefined, host?: string): boolean {
+    if (this.security.transport.identity === undefined) return true;
+    return caller?.kind === "manager" && (host === undefined || caller.name === host);
   }
 
   /**
@@ -299,6 +301,7 @@ export class RegistryManager implements ManagerControl {
       this.follower?.stop();
       this.peers.close();
       this.watchServer.stop(new CairnError(Code.UNAVAILABLE, "the registry manager is shutting down"));
+      this.security.close();
       const drained = stopServer(this.server, SHUTDOWN_GRACE_MS);
       await this.store.close();
       await drained;
@@ -402,7 +405,7 @@ export class RegistryManager implements ManagerControl {
         this.watchServer.closeAll(new CairnError(Code.UNAVAILABLE, "this registry manager resynced; watch again"));
       },
       heartbeatIntervalMs: this.options.heartbeatIntervalMs,
-      channel: this.transport.channel({ kind: "manager" }),
+      channel: this.security.transport.channel({ kind: "manager" }),
       clock: this.clock,
       random: this.random,
       logger: this.log,

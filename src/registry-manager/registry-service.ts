@@ -100,8 +100,10 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
   };
   /**
    * A unary mutation RPC: the request describes one write, committed with
-   * its expected revision. No admin write touches what the running managers
-   * keep of themselves (their hosts, their registry packages).
+   * its expected revision. No unary admin write touches what the running
+   * managers keep of themselves (their hosts, their registry packages);
+   * Import has its own rule (SPEC 7: a file moves such a host, and its
+   * registry package is corrected to what is running).
    */
   const mutation = <Req extends MutationRequest>(describe: (request: Req) => Write) =>
     // async: a request `describe` refuses must reject the promise, not throw past `unary`.

@@ -40,16 +40,23 @@ export const replicationServiceWithEncodedEvents: grpc.ServiceDefinition = {
   },
 };
 
+export interface Admission {
+  backup: boolean;
+  ended?: () => void;
+}
+
 export interface WatchServerOptions {
   source: ChangeSource;
   /** The primary as this server knows it (itself on a primary), named in every Progress. */
   primary: () => { host: string; address: string };
   /**
    * Decides whether a watch may be served, before anything is sent: throws
-   * (a CairnError) to refuse it; may return a function called once when the
-   * stream ends (a backup's follow is counted while it lasts).
+   * (a CairnError) to refuse it. A watch is fed as a backup only when its
+   * admission says so (`is_backup` alone is a claim anyone can make), and
+   * `ended` is called once when the stream ends (a backup's follow is
+   * counted while it lasts).
    */
-  admit: (request: WatchRequest__Output, caller: Identity | undefined) => (() => void) | void;
+  admit: (request: WatchRequest__Output, caller: Identity | undefined) => Admission;
   /**
    * --sync-backups K of this server when it is the primary (0 otherwise):
    * backups following it are told the commit point as it moves when K > 0,
@@ -151,15 +158,15 @@ export class WatchServer {
 
   private async watch(call: grpc.ServerWritableStream<WatchRequest__Output, OutgoingEvent>): Promise<void> {
     const request = call.request;
-    let ended: (() => void) | void;
+    let admission: Admission;
     try {
-      ended = this.options.admit(request, callerOf(call));
+      admission = this.options.admit(request, callerOf(call));
     } catch (error) {
       call.emit("error", toServiceError(error));
       return;
     }
-    if (ended) {
-      const onEnd = ended;
+    if (admission.ended) {
+      const onEnd = admission.ended;
       let done = false;
       const end = () => {
         if (done) return;
@@ -170,7 +177,7 @@ export class WatchServer {
       call.on("cancelled", end);
       call.on("error", end);
     }
-    const isBackup = request.is_backup;
+    const isBackup = admission.backup;
     // Joined before anything is read, so no change published meanwhile is missed.
     const watcher = (isBackup ? this.backups : this.readers).add({
       write: (event) => call.write(event),

@@ -18,10 +18,11 @@ import { identityInSubjectAltName, type Identity } from "./identity.js";
  * - `any`: any identity of the CA;
  * - `managers`: manager/* only;
  * - `own-host`: host/ID or manager/ID whose ID is the request's `host`;
+ * - `own-manager`: manager/ID whose ID is the request's `host` (a backup speaks for itself only);
  * - `asking-agent`: host/ID whose ID is the request's `agent_host`;
  * - `agent-service`: admin/*, viewer/*, and host/ID of the server's own host.
  */
-export type Rule = "admin" | "any" | "managers" | "own-host" | "asking-agent" | "agent-service";
+export type Rule = "admin" | "any" | "managers" | "own-host" | "own-manager" | "asking-agent" | "agent-service";
 
 type MethodsOf<D> = keyof { [K in keyof D as string extends K ? never : K]: D[K] } & string;
 
@@ -54,7 +55,8 @@ export const RULES = {
   "cairn.v1.Replication": {
     Watch: "any",
     Heartbeat: "own-host",
-    Ack: "managers",
+    // Stricter than SPEC 11's manager/*: one manager acknowledging as several backups would meet --sync-backups alone.
+    Ack: "own-manager",
     GetPosition: "managers",
     Announce: "managers",
   } satisfies Record<MethodsOf<ReplicationDefinition>, Rule>,
@@ -71,9 +73,11 @@ export const RULES = {
 
 /** The rule of a method path (`/cairn.v1.Registry/RemoveHost`); undefined for a method the table does not know. */
 export function ruleOf(path: string): Rule | undefined {
-  const [, service, method] = path.split("/");
-  const rules = (RULES as Record<string, Record<string, Rule>>)[service ?? ""];
-  return rules?.[method ?? ""];
+  const [, service = "", method = ""] = path.split("/");
+  // Own properties only: `/cairn.v1.Registry/constructor` names no method.
+  if (!Object.hasOwn(RULES, service)) return undefined;
+  const rules = (RULES as Record<string, Record<string, Rule>>)[service]!;
+  return Object.hasOwn(rules, method) ? rules[method] : undefined;
 }
 
 /**
@@ -123,18 +127,26 @@ export function denial(rule: Rule, caller: Identity | undefined, request: unknow
       return caller.kind === "manager" ? undefined : "manager/* only";
     case "own-host":
       if (caller.kind !== "host" && caller.kind !== "manager") return "host/ID or manager/ID of the host it reports for only";
+      if (!field("host")) return "the request names no host";
       return field("host") === caller.name ? undefined : `host/${String(field("host"))} or manager/${String(field("host"))} only: it reports for another host`;
+    case "own-manager":
+      if (caller.kind !== "manager") return "manager/* only";
+      if (!field("host")) return "the request names no host";
+      return field("host") === caller.name ? undefined : `manager/${String(field("host"))} only: it speaks for another manager`;
     case "asking-agent":
       if (caller.kind !== "host") return "host/ID of the asking agent only";
       return field("agent_host") === caller.name ? undefined : `host/${String(field("agent_host"))} only: it asks as another agent`;
     case "agent-service":
       if (caller.kind === "admin" || caller.kind === "viewer") return undefined;
       return caller.kind === "host" && caller.name === serverHost ? undefined : `admin/*, viewer/* or host/${serverHost} only`;
+    default:
+      // Unreachable while Rule is a closed union; a rule added without a case here refuses rather than allows.
+      return `no check for rule ${String(rule satisfies never)}`;
   }
 }
 
 /** Rules that need the request to decide, checked on its message rather than on the call's start. */
-const NEEDS_REQUEST: ReadonlySet<Rule> = new Set(["own-host", "asking-agent"]);
+const NEEDS_REQUEST: ReadonlySet<Rule> = new Set(["own-host", "own-manager", "asking-agent"]);
 
 /**
  * The server interceptor: every call of the table checked against its

@@ -23,6 +23,8 @@ export interface ServerSecurity {
   transport: Transport;
   /** The server's interceptors: the authorization check when secure, none when not. */
   interceptors: grpc.ServerInterceptor[];
+  /** Stops watching the certificate files; call it when the server stops. */
+  close(): void;
 }
 
 /**
@@ -36,11 +38,16 @@ export function serverSecurity(options: SecurityOptions, listen: string, identit
       throw invalidArgument(`--listen ${listen} is not a loopback address: give --ca, --cert and --key to serve it with mTLS, or --insecure to serve it without`);
     }
     logger.warn({ listen }, "insecure: no --ca, --cert and --key, so every caller may make every call");
-    return { transport: insecureTransport, interceptors: [] };
+    return { transport: insecureTransport, interceptors: [], close: () => {} };
   }
   const checked = checkTlsFiles(options.tls, identity);
   logger.info({ identity: checked.identity.text, validTo: checked.validTo.toISOString() }, "mTLS on");
-  return { transport: tlsTransport(checked), interceptors: [authorizationInterceptor(host, logger)] };
+  const transport = tlsTransport(checked);
+  const close = transport.watchFiles((problem) => {
+    if (problem) logger.error({ problem }, "the replaced certificate files are not usable: new connections will fail until they are fixed");
+    else logger.info("certificate files replaced: new connections use them");
+  });
+  return { transport, interceptors: [authorizationInterceptor(host, logger)], close };
 }
 
 /** The host part of a listen address, without IPv6 brackets; empty for `:PORT`. */

@@ -16,6 +16,15 @@ export interface TlsFiles {
   key: string;
 }
 
+/** What the user calls each file, for messages: its flag, or the environment variable it came from. */
+export interface TlsNames {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+export const FLAG_NAMES: TlsNames = { ca: "--ca", cert: "--cert", key: "--key" };
+
 export interface CheckedTls {
   files: TlsFiles;
   /** The identity the certificate carries. */
@@ -28,7 +37,7 @@ export interface CheckedTls {
  * The three flags together or none (insecure); one or two are a mistake.
  * Returns undefined for none.
  */
-export function tlsFilesFrom(options: { ca?: string | undefined; cert?: string | undefined; key?: string | undefined }, names = { ca: "--ca", cert: "--cert", key: "--key" }): TlsFiles | undefined {
+export function tlsFilesFrom(options: { ca?: string | undefined; cert?: string | undefined; key?: string | undefined }, names: TlsNames = FLAG_NAMES): TlsFiles | undefined {
   const { ca, cert, key } = options;
   if (!ca && !cert && !key) return undefined;
   const missing = (["ca", "cert", "key"] as const).filter((k) => !options[k]).map((k) => names[k]);
@@ -41,25 +50,25 @@ export function tlsFilesFrom(options: { ca?: string | undefined; cert?: string |
  * (a manager on host m1 must hold manager/m1); without it any cairn
  * identity will do (the CLI's).
  */
-export function checkTlsFiles(files: TlsFiles, expected?: string, now = new Date()): CheckedTls {
-  const ca = certificateIn(files.ca, "--ca");
-  if (!ca.ca) throw invalidArgument(`--ca ${files.ca} is not a CA certificate`);
-  const cert = certificateIn(files.cert, "--cert");
-  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) throw invalidArgument(`--cert ${files.cert} is not issued by the CA in ${files.ca}`);
+export function checkTlsFiles(files: TlsFiles, expected?: string, now = new Date(), names: TlsNames = FLAG_NAMES): CheckedTls {
+  const ca = certificateIn(files.ca, names.ca);
+  if (!ca.ca) throw invalidArgument(`${names.ca} ${files.ca} is not a CA certificate`);
+  const cert = certificateIn(files.cert, names.cert);
+  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) throw invalidArgument(`${names.cert} ${files.cert} is not issued by the CA in ${files.ca}`);
   const validFrom = new Date(cert.validFrom);
   const validTo = new Date(cert.validTo);
-  if (now < validFrom) throw invalidArgument(`--cert ${files.cert} is not valid before ${validFrom.toISOString()}`);
-  if (now > validTo) throw invalidArgument(`--cert ${files.cert} expired on ${validTo.toISOString()}`);
+  if (now < validFrom) throw invalidArgument(`${names.cert} ${files.cert} is not valid before ${validFrom.toISOString()}`);
+  if (now > validTo) throw invalidArgument(`${names.cert} ${files.cert} expired on ${validTo.toISOString()}`);
   const identity = identityInSubjectAltName(cert.subjectAltName);
-  if (!identity) throw invalidArgument(`--cert ${files.cert} carries no cairn identity (a URI SAN spiffe://cairn/…); issue one with cairn certs issue`);
-  if (expected && identity.text !== expected) throw invalidArgument(`--cert ${files.cert} is for ${identity.text}, but this process runs as ${expected}`);
+  if (!identity) throw invalidArgument(`${names.cert} ${files.cert} carries no cairn identity (a URI SAN spiffe://cairn/…); issue one with cairn certs issue`);
+  if (expected && identity.text !== expected) throw invalidArgument(`${names.cert} ${files.cert} is for ${identity.text}, but this process runs as ${expected}`);
   let key;
   try {
     key = createPrivateKey(readFileSync(files.key));
   } catch (error) {
-    throw invalidArgument(`--key ${files.key} ${readProblem(error, "is not a private key")}`);
+    throw invalidArgument(`${names.key} ${files.key} ${readProblem(error, "is not a private key")}`);
   }
-  if (!cert.checkPrivateKey(key)) throw invalidArgument(`--key ${files.key} is not the key of ${files.cert}`);
+  if (!cert.checkPrivateKey(key)) throw invalidArgument(`${names.key} ${files.key} is not the key of ${files.cert}`);
   return { files, identity, validTo };
 }
 

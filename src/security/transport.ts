@@ -7,7 +7,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { identityInSubjectAltName, type Identity, type IdentityKind } from "./identity.js";
-import type { CheckedTls } from "./tls-files.js";
+import { checkTlsFiles, type CheckedTls } from "./tls-files.js";
 
 /** How often watched certificate files are read again. */
 export const CERTIFICATE_REFRESH_MS = 1_000;
@@ -52,6 +52,12 @@ export interface Transport {
   serverCredentials(): grpc.ServerCredentials;
   /** Resolves once the watched files have been read (a server must not accept connections before). */
   ready(): Promise<void>;
+  /**
+   * Calls `replaced` each time the watched certificate or key changes, with
+   * what is wrong with the files now (undefined when they are sound: new
+   * connections use them); returns how to stop watching.
+   */
+  watchFiles(replaced: (problem: string | undefined) => void): () => void;
 }
 
 export const insecureTransport: Transport = {
@@ -59,6 +65,7 @@ export const insecureTransport: Transport = {
   channel: () => ({ credentials: grpc.credentials.createInsecure(), options: {} }),
   serverCredentials: () => grpc.ServerCredentials.createInsecure(),
   ready: () => Promise.resolve(),
+  watchFiles: () => () => {},
 };
 
 /** mTLS from checked files (tls-files.ts). */
@@ -99,5 +106,31 @@ export function tlsTransport(tls: CheckedTls): Transport {
         };
         files.addIdentityCertificateListener(loaded);
       }),
+    watchFiles(replaced) {
+      let seen: grpc.experimental.IdentityCertificateUpdate | null | undefined;
+      let problem: string | undefined;
+      const listener = (update: grpc.experimental.IdentityCertificateUpdate | null) => {
+        const first = seen === undefined;
+        const same = !first && (seen === null || update === null ? seen === update : update.certificate.equals(seen!.certificate) && update.privateKey.equals(seen!.privateKey));
+        if (first || same) {
+          seen = update;
+          // A rotation read between its two renames looks wrong for one refresh: a problem is told once it stays.
+          if (problem !== undefined) replaced(problem);
+          problem = undefined;
+          return;
+        }
+        seen = update;
+        // grpc-js serves whatever the files hold; a wrong certificate would otherwise fail new connections without a word.
+        try {
+          checkTlsFiles(tls.files, tls.identity.text);
+          problem = undefined;
+          replaced(undefined);
+        } catch (error) {
+          problem = error instanceof Error ? error.message : String(error);
+        }
+      };
+      files.addIdentityCertificateListener(listener);
+      return () => files.removeIdentityCertificateListener(listener);
+    },
   };
 }

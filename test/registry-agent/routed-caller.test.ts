@@ -26,7 +26,11 @@ const endpointOf = (host: string) => ROUTE.find((c) => c.host === host)!.endpoin
 /** A client that only remembers where it points and whether it was let go. */
 class FakeClient {
   closed = false;
-  constructor(readonly endpoint: string) {}
+  constructor(
+    readonly endpoint: string,
+    /** The host whose manager the client checks it reaches. */
+    readonly host: string,
+  ) {}
   close(): void {
     this.closed = true;
   }
@@ -50,8 +54,8 @@ function setUp(options: { route?: readonly RouteCandidate[]; probe?: (endpoint: 
   const caller = new RoutedCaller<FakeClient>({
     type: TYPE,
     route: () => options.route ?? ROUTE,
-    connect: (endpoint) => {
-      const client = new FakeClient(endpoint);
+    connect: (endpoint, host) => {
+      const client = new FakeClient(endpoint, host);
       made.push(client);
       return client;
     },
@@ -266,5 +270,30 @@ describe("RoutedCaller", () => {
     const { call, attempts } = setUp({ route: [] });
     await expect(call({})).rejects.toMatchObject({ code: Code.UNAVAILABLE, message: `no available manager of type ${TYPE}` });
     expect(attempts).toEqual([]);
+  });
+
+  it("makes a new client when another host's manager takes over an endpoint: a client checks it reaches its own host's", async () => {
+    const options: { route: readonly RouteCandidate[] } = { route: ROUTE };
+    const { call, made } = setUp(options);
+    await call({ m1: ok("from m1") });
+    // m1 is gone and m2 now listens where m1 did.
+    options.route = ROUTE.filter((c) => c.host !== "m1").map((c) => (c.host === "m2" ? { ...c, endpoint: endpointOf("m1") } : c));
+    expect(await call({ m2: ok("from m2") })).toMatchObject({ servedBy: "m2" });
+    expect(made.map((c) => [c.host, c.endpoint])).toEqual([
+      ["m1", endpointOf("m1")],
+      ["m2", endpointOf("m1")],
+    ]);
+  });
+
+  it("lets go of a host's clients when the registry changes it", async () => {
+    const { caller, call, made } = setUp();
+    await call({ m1: ok("from m1") });
+    caller.registryChanged(["m1"]);
+    expect(made.map((c) => c.closed)).toEqual([true]);
+    await call({ m1: ok("from m1") });
+    expect(made.map((c) => [c.host, c.closed])).toEqual([
+      ["m1", true],
+      ["m1", false],
+    ]);
   });
 });

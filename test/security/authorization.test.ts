@@ -17,6 +17,7 @@ const allowed: Record<Rule, string[]> = {
   any: callers,
   managers: ["manager/m1"],
   "own-host": ["host/agent-1"],
+  "own-manager": [],
   "asking-agent": ["host/agent-1"],
   "agent-service": ["admin/ops", "viewer/eve", "host/agent-1"],
 };
@@ -35,6 +36,13 @@ describe("the authorization table (SPEC 11)", () => {
     );
     expect(denial("own-host", identity("manager/m1"), { host: "agent-2" }, SERVER_HOST)).toContain("another host");
     expect(denial("own-host", identity("admin/ops"), { host: "agent-1" }, SERVER_HOST)).toContain("of the host it reports for only");
+  });
+
+  it("Ack: a manager speaks for its own host only", () => {
+    expect(denial("own-manager", identity("manager/m1"), { host: "m1" }, SERVER_HOST)).toBeUndefined();
+    expect(denial("own-manager", identity("manager/m1"), { host: "m2" }, SERVER_HOST)).toBe("manager/m2 only: it speaks for another manager");
+    expect(denial("own-manager", identity("host/m1"), { host: "m1" }, SERVER_HOST)).toBe("manager/* only");
+    expect(denial("own-host", identity("host/agent-1"), { host: "" }, SERVER_HOST)).toBe("the request names no host");
   });
 
   it("Authorize on command-control: only as the agent named in the request", () => {
@@ -59,6 +67,8 @@ describe("the authorization table (SPEC 11)", () => {
     expect(ruleOf("/cairn.v1.CommandControl/Authorize")).toBe("asking-agent");
     expect(ruleOf("/cairn.v1.Agent/Status")).toBe("agent-service");
     expect(ruleOf("/cairn.v1.Registry/DropEverything")).toBeUndefined();
+    expect(ruleOf("/cairn.v1.Registry/constructor")).toBeUndefined();
+    expect(ruleOf("/constructor/Export")).toBeUndefined();
     expect(ruleOf("/grpc.health.v1.Health/Check")).toBeUndefined();
   });
 

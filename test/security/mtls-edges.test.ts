@@ -5,11 +5,16 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { connect as tlsConnect } from "node:tls";
-import { readFileSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { formatFixture } from "../../src/fixture/format.js";
 import { tlsTransport } from "../../src/security/transport.js";
-import { agentService, commandControlService, registryService } from "../../src/wire/proto-loader.js";
+import {
+  agentService,
+  commandControlService,
+  registryService,
+  replicationService,
+} from "../../src/wire/proto-loader.js";
 import { callUnary } from "../../src/client/methods.js";
 import { runCli } from "../support/cli.js";
 import { useDefer } from "../support/defer.js";
@@ -78,6 +83,12 @@ describe("mTLS at the edges", () => {
     expect(oneErrorLine(await status({}, "--ca", expired.ca, "--cert", expired.cert, "--key", expired.key))).toMatch(
       new RegExp(`^error: --cert ${expired.cert} expired on \\d{4}-`),
     );
+    expect(oneErrorLine(await status({ CAIRN_CA: expired.ca, CAIRN_CERT: expired.cert, CAIRN_KEY: expired.key }))).toMatch(
+      new RegExp(`^error: \\$CAIRN_CERT ${expired.cert} expired on `),
+    );
+    expect(oneErrorLine(await status({ CAIRN_CA: expired.ca, CAIRN_CERT: expired.cert }))).toBe(
+      "error: mTLS needs $CAIRN_CA, $CAIRN_CERT and --key (or $CAIRN_KEY) together; --key (or $CAIRN_KEY) is missing",
+    );
     // And the server itself refuses it to a client that does not check its own files first.
     const unchecked = tlsTransport({ files: expired, identity: { kind: "admin", name: "old", text: "admin/old" }, validTo: new Date() });
     const { credentials, options } = unchecked.channel({ kind: "manager" });
@@ -134,6 +145,39 @@ describe("mTLS at the edges", () => {
     expect((await onBackup.call("ListDomains", {})).domains.map((d) => d.path)).toContain("/acknowledged-by-m2");
   });
 
+  it("a watch that claims to be a backup, as another identity, is fed committed changes only", async () => {
+    const ca = await TestCa.make(tempDir());
+    const primary = await startSecureManager(defer, ca, "m1", tempDir(), { flags: ["--sync-backups", "1"] });
+    const backup = await startSecureManager(defer, ca, "m2", tempDir(), { join: primary.address, flags: ["--sync-backups", "1"] });
+    const admin = await registryAs(defer, ca, "admin/ops", primary.address);
+    await until(async () => (await admin.call("GetStatus", {})).backups.some((b) => b.host === "m2" && b.connected), "m2 following");
+    const status = await admin.call("GetStatus", {});
+    // Fed as a backup, these would see a change the moment it is durable on m1, before m2 holds it.
+    const claims = await Promise.all(
+      [`host/agent-2`, "manager/m3"].map(async (identity) =>
+        (await rawClientAs(defer, ca, identity, primary.address, { kind: "manager" })).stream(replicationService.Watch, {
+          host: "m2",
+          from_revision: Number(status.revision),
+          epoch: Number(status.epoch),
+          cluster_id: status.cluster_id,
+          is_backup: true,
+        }),
+      ),
+    );
+    backup.server.signal("SIGSTOP");
+    defer(() => backup.server.signal("SIGCONT"));
+    const write = await admin.rejection("CreateDomain", { path: "/uncommitted" });
+    expect(write.code).toBe(grpc.status.UNAVAILABLE);
+    const changes = (messages: { change?: unknown }[]) => messages.filter((m) => m.change).length;
+    expect(claims.map((claim) => [claim.failure(), changes(claim.messages)])).toEqual([
+      [undefined, 0],
+      [undefined, 0],
+    ]);
+    backup.server.signal("SIGCONT");
+    // Committed once m2 holds it (with m2's own liveness changes of meanwhile): then readers have it.
+    await until(() => claims.every((claim) => changes(claim.messages) >= 1), "the change once committed", 20_000);
+  });
+
   it("a replica follows only a manager/* certificate", async () => {
     const ca = await TestCa.make(tempDir());
     const notAManager = await startSecureCommandControl(defer, ca, "agent-1");
@@ -159,6 +203,15 @@ describe("mTLS at the edges", () => {
     expect(await ask()).toMatchObject({ ok: true, reply: { served_by: "agent-1" } });
     const fresh = await rawClientAs(defer, ca, "host/agent-1", server.address, { kind: "service", type: CC, name: "agent-1" });
     expect((await fresh.call(commandControlService.Authorize, { agent_host: "agent-1", user: "ops", command: "uptime" })).ok).toBe(true);
+    await until(() => server.stderr().includes("certificate files replaced: new connections use them"), "the rotation in the log");
+
+    // Files of another identity in their place: said in the log, not served in silence.
+    const own = await ca.files(identity);
+    const other = await ca.files("host/agent-9");
+    copyFileSync(other.key, own.key);
+    copyFileSync(other.cert, own.cert);
+    await until(() => server.stderr().includes("the replaced certificate files are not usable"), "the bad rotation in the log");
+    expect(server.stderr()).toContain(`is for host/agent-9, but this process runs as ${identity}`);
   });
 
   it("insecure: said in the log, loopback only unless --insecure", async () => {

@@ -161,6 +161,12 @@ describe("the SPEC 11 table, end to end", () => {
       seen_epoch: 0,
     });
     expect(position.ok).toBe(true);
+    const asAnother = await (await rawClientAs(defer, ca, "manager/m9", manager.address, { kind: "manager" })).call(replicationService.Ack, {
+      host: "m2",
+      epoch: Number(before.epoch),
+      revision: 1e12,
+    });
+    expect(asAnother).toMatchObject({ ok: false, code: grpc.status.PERMISSION_DENIED, details: expect.stringContaining("manager/m2 only") });
     const after = await admin.call("GetStatus", {});
     expect([after.epoch, after.role, after.primary_host, after.cluster_id, after.revision]).toEqual([
       before.epoch,
