@@ -1,6 +1,12 @@
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
+import { parseCoordinator, type CoordinatorAddress } from "../coordination/coordinator-address.js";
+import { CairnError } from "../errors.js";
 import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
-import { DEFAULT_JOIN_TIMEOUT_MS, DEFAULT_LOG_RETENTION } from "../registry-manager/defaults.js";
+import {
+  DEFAULT_JOIN_TIMEOUT_MS,
+  DEFAULT_LEASE_TTL_SECONDS,
+  DEFAULT_LOG_RETENTION,
+} from "../registry-manager/defaults.js";
 import { parseCount, parseDuration } from "./durations.js";
 import type { Output } from "./output.js";
 import { checkHostOption } from "./server-options.js";
@@ -19,6 +25,24 @@ interface ManagerStartOptions extends TlsFlags {
   heartbeatInterval: number;
   downAfter: number;
   logRetention: number;
+  coordinator?: CoordinatorAddress;
+  leaseTtl: number;
+}
+
+/** A usage error for commander (exit 2), from the parser's own message. */
+function coordinatorOption(value: string): CoordinatorAddress {
+  try {
+    return parseCoordinator(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof CairnError ? error.message : String(error));
+  }
+}
+
+/** etcd leases are whole seconds. */
+function leaseTtlOption(value: string): number {
+  const ms = parseDuration(value);
+  if (ms < 1_000 || ms % 1_000 !== 0) throw new InvalidArgumentError(`"${value}" is not a whole number of seconds, at least 1s (etcd leases are whole seconds)`);
+  return ms / 1_000;
 }
 
 export function registerManagerCommands(program: Command, output: Output): void {
@@ -36,7 +60,9 @@ export function registerManagerCommands(program: Command, output: Output): void 
     .option("--domain <path>", "domain to register this host in when it is not registered yet", "/")
     .option("--heartbeat-interval <duration>", "how often agents heartbeat", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS)
     .option("--down-after <duration>", "silence after which a host is marked down", parseDuration, DEFAULT_DOWN_AFTER_MS)
-    .option("--log-retention <changes>", "changes kept in the log for resuming watchers", parseCount, DEFAULT_LOG_RETENTION);
+    .option("--log-retention <changes>", "changes kept in the log for resuming watchers", parseCount, DEFAULT_LOG_RETENTION)
+    .option("--coordinator <etcd://host:port,…>", "elect the primary on this etcd cluster (automatic failover)", coordinatorOption)
+    .option("--lease-ttl <duration>", "with --coordinator: the primary's etcd lease, whole seconds", leaseTtlOption, DEFAULT_LEASE_TTL_SECONDS);
   withServerTls(start).action(async (options: ManagerStartOptions) => {
       checkHostOption(options.host);
       // Loaded here, not at the top: every other command starts faster without LevelDB and the server.
@@ -54,6 +80,7 @@ export function registerManagerCommands(program: Command, output: Output): void 
         heartbeatIntervalMs: options.heartbeatInterval,
         downAfterMs: options.downAfter,
         logRetention: options.logRetention,
+        ...(options.coordinator && { coordinator: options.coordinator, leaseTtlSeconds: options.leaseTtl }),
         security: serverTls(options),
         logger,
       });

@@ -27,6 +27,16 @@ function statusJson(status: ManagerStatus__Output): unknown {
     primary_address: status.primary_address,
     uptime_ms: status.uptime_ms,
     sync_backups: status.sync_backups,
+    ...(status.coordinator && {
+      coordinator: {
+        endpoints: status.coordinator.endpoints,
+        lease_ttl_ms: status.coordinator.lease_ttl_ms,
+        holder: status.coordinator.holder_host ? { host: status.coordinator.holder_host, address: status.coordinator.holder_address, epoch: status.coordinator.holder_epoch } : null,
+        lease_valid_ms: status.coordinator.lease_valid_ms,
+        in_sync: status.coordinator.in_sync,
+        reachable: status.coordinator.reachable,
+      },
+    }),
     backups: status.backups.map((b) => ({
       host: b.host,
       address: b.address,
@@ -50,6 +60,16 @@ function formatStatus(status: ManagerStatus__Output): string {
     ["uptime", formatDuration(status.uptime_ms)],
   ];
   if (status.sync_backups > 0) fields.push(["sync backups", String(status.sync_backups)]);
+  const coordinator = status.coordinator;
+  if (coordinator) {
+    const holder = coordinator.holder_host ? `${coordinator.holder_host} at ${coordinator.holder_address} (epoch ${coordinator.holder_epoch})` : "nobody";
+    const valid = coordinator.lease_valid_ms > 0 ? `, proven ${formatDuration(coordinator.lease_valid_ms)} more` : "";
+    fields.push(
+      ["coordinator", `${coordinator.endpoints}${coordinator.reachable ? "" : " (not answering)"}`],
+      ["lease", `${formatDuration(coordinator.lease_ttl_ms)} TTL, held by ${holder}${valid}`],
+      ["in sync", coordinator.in_sync.join(", ") || "none recorded"],
+    );
+  }
   const lines = [formatFields(fields)];
   if (status.backups.length > 0) {
     const rows = status.backups.map((b) => [b.host, b.address, String(b.revision), String(b.lag), b.connected ? "yes" : "no"]);

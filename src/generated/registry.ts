@@ -4,6 +4,7 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 import type { BackupStatus as _cairn_v1_BackupStatus, BackupStatus__Output as _cairn_v1_BackupStatus__Output } from './cairn/v1/BackupStatus.js';
 import type { Candidate as _cairn_v1_Candidate, Candidate__Output as _cairn_v1_Candidate__Output } from './cairn/v1/Candidate.js';
 import type { Change as _cairn_v1_Change, Change__Output as _cairn_v1_Change__Output } from './cairn/v1/Change.js';
+import type { CoordinatorStatus as _cairn_v1_CoordinatorStatus, CoordinatorStatus__Output as _cairn_v1_CoordinatorStatus__Output } from './cairn/v1/CoordinatorStatus.js';
 import type { CreateDomainRequest as _cairn_v1_CreateDomainRequest, CreateDomainRequest__Output as _cairn_v1_CreateDomainRequest__Output } from './cairn/v1/CreateDomainRequest.js';
 import type { DeleteDomainRequest as _cairn_v1_DeleteDomainRequest, DeleteDomainRequest__Output as _cairn_v1_DeleteDomainRequest__Output } from './cairn/v1/DeleteDomainRequest.js';
 import type { DeployPackageRequest as _cairn_v1_DeployPackageRequest, DeployPackageRequest__Output as _cairn_v1_DeployPackageRequest__Output } from './cairn/v1/DeployPackageRequest.js';
@@ -55,6 +56,7 @@ export interface ProtoGrpcType {
       BackupStatus: MessageTypeDefinition<_cairn_v1_BackupStatus, _cairn_v1_BackupStatus__Output>
       Candidate: MessageTypeDefinition<_cairn_v1_Candidate, _cairn_v1_Candidate__Output>
       Change: MessageTypeDefinition<_cairn_v1_Change, _cairn_v1_Change__Output>
+      CoordinatorStatus: MessageTypeDefinition<_cairn_v1_CoordinatorStatus, _cairn_v1_CoordinatorStatus__Output>
       CreateDomainRequest: MessageTypeDefinition<_cairn_v1_CreateDomainRequest, _cairn_v1_CreateDomainRequest__Output>
       DeleteDomainRequest: MessageTypeDefinition<_cairn_v1_DeleteDomainRequest, _cairn_v1_DeleteDomainRequest__Output>
       DeployPackageRequest: MessageTypeDefinition<_cairn_v1_DeployPackageRequest, _cairn_v1_DeployPackageRequest__Output>

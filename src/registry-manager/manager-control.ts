@@ -1,3 +1,4 @@
+import type { Holder } from "../coordination/etcd-coordinator.js";
 import type { CairnError } from "../errors.js";
 import type { Identity } from "../security/identity.js";
 import type { ManagerRole } from "../registry/model.js";
@@ -14,6 +15,17 @@ export interface PromotionResult {
   revision: number;
   /** What was checked and why the promotion went ahead, for people. */
   reason: string;
+}
+
+/** Under a coordinator: etcd, the lease, and who holds the primary key (GetStatus). */
+export interface ElectionStatus {
+  endpoints: string;
+  leaseTtlMs: number;
+  holder: Holder | undefined;
+  /** On the primary: how much longer its lease is proven (0 elsewhere). */
+  leaseValidMs: number;
+  inSync: string[];
+  reachable: boolean;
 }
 
 /**
@@ -43,6 +55,8 @@ export interface ManagerControl {
   refusal(): CairnError | undefined;
   /** Someone holds `revision` of `epoch` (a backup's ack): a primary whose disk is behind it lost writes. */
   sawRevision(epoch: number, revision: number, who: string): void;
-  /** This backup becomes primary at the next epoch (SPEC 7). */
+  /** This backup becomes primary at the next epoch (SPEC 7); under a coordinator, a switchover to it. */
   promote(force: boolean): Promise<PromotionResult>;
+  /** With --coordinator: etcd, the lease and its holder. */
+  coordination(): ElectionStatus | undefined;
 }

@@ -1,6 +1,7 @@
 /** How a registry manager is started (`cairn manager start`'s flags, as options). */
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
+import type { CoordinatorAddress } from "../coordination/coordinator-address.js";
 import type { SecurityOptions } from "../security/server-security.js";
 
 export interface ManagerOptions {
@@ -23,6 +24,10 @@ export interface ManagerOptions {
   downAfterMs?: number;
   logRetention?: number;
   maxWatchQueue?: number;
+  /** Elect the primary on this etcd cluster (SPEC 12); without it, promotion is manual. */
+  coordinator?: CoordinatorAddress;
+  /** The primary's etcd lease, in whole seconds (default 5). */
+  leaseTtlSeconds?: number;
   /** mTLS (the certificate of manager/HOST), or insecure on loopback. */
   security?: SecurityOptions;
   clock?: Clock;

@@ -1,42 +1,40 @@
-import { randomUUID } from "node:crypto";
 import type * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { seededRandom, systemClock, type Clock } from "../clock.js";
+import { EtcdCoordinator } from "../coordination/etcd-coordinator.js";
 import { CairnError, Code, failedPrecondition, notPrimary } from "../errors.js";
 import { silentLogger } from "../logger.js";
 import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
 import { endpointOf, type ManagerRole } from "../registry/model.js";
 import { checkHostId } from "../registry/names.js";
-import { serverSecurity, type ServerSecurity } from "../security/server-security.js";
+import { type ServerSecurity } from "../security/server-security.js";
 import type { Identity } from "../security/identity.js";
-import { DataDirGuard } from "../storage/data-dir.js";
 import { replicationServiceWithEncodedEvents, WatchServer } from "../replication/watch-server.js";
 import { registryService } from "../wire/proto-loader.js";
-import { bindServer, listenHost, newServer, stopServer } from "../wire/server.js";
+import { listenHost, stopServer } from "../wire/server.js";
 import { BackupTracker } from "./backups.js";
 import type { ManagerOptions, Settings } from "./manager-options.js";
-import { DEFAULT_JOIN_TIMEOUT_MS } from "./defaults.js";
+import { DEFAULT_JOIN_TIMEOUT_MS, DEFAULT_LEASE_TTL_SECONDS } from "./defaults.js";
+import { Elector } from "./election.js";
 import { Follower } from "./follower.js";
 import { LivenessTracker, sweepIntervalMs } from "./liveness.js";
 import { LivenessSweep } from "./liveness-sweep.js";
-import type { ManagerAddress, ManagerControl, PromotionResult } from "./manager-control.js";
-import { setHostStatus } from "./mutations/heartbeat.js";
-import { demoteRegistryPackage, ensureRegistryPackage } from "./mutations/manager-records.js";
-import { combine, type Mutation } from "./mutations/mutation.js";
+import type { ElectionStatus, ManagerAddress, ManagerControl, PromotionResult } from "./manager-control.js";
+import { primaryRecords } from "./mutations/manager-records.js";
 import { Announcer } from "./announcer.js";
 import { ManagerPeers, primaryToFollow } from "./peers.js";
 import {
   checkSameRegistry,
   JoinAnswer,
   lostWritesError,
+  openGrounds,
   lostWritesSeen,
   PRIMARY_KEY,
   ROLE_KEY,
-  startingRole,
 } from "./startup.js";
 import { checkPromotion } from "./promotion.js";
 import { registryHandlers } from "./registry-service.js";
-import { replicationHandlers } from "./replication-service.js";
+import { admitWatch, replicationHandlers } from "./replication-service.js";
 import { nextRole, reportedRole, type RoleEvent, type RoleState } from "./role.js";
 import { RegistryStore } from "./store.js";
 
@@ -70,6 +68,8 @@ export class RegistryManager implements ManagerControl {
   private lost: CairnError | undefined;
   /** A new backup's start waits for its primary's first answer. */
   private readonly joinAnswer: JoinAnswer;
+  /** Under a coordinator (--coordinator): who is primary is etcd's to say. */
+  private elector: Elector | undefined;
   /** The highest epoch heard of while starting, before there was a role to step down from. */
   private heardWhileStarting: { epoch: number; primary: ManagerAddress | undefined } | undefined;
 
@@ -101,20 +101,7 @@ export class RegistryManager implements ManagerControl {
     this.watchServer = new WatchServer({
       source: store,
       primary: () => this.primaryAt,
-      admit: (request, caller) => {
-        // Epochs and revisions are believed of managers only, the claim to be backup H of manager/H only (when callers prove who they are).
-        if (this.believes(caller)) {
-          this.learnedEpoch(request.seen_epoch);
-          if (request.seen_epoch > store.epoch) {
-            // A deposed manager's history is not one to follow.
-            throw notPrimary(`this registry manager is behind epoch ${request.seen_epoch}; watch the primary`, this.primaryAt.address);
-          }
-          this.sawRevision(request.epoch, request.from_revision, request.is_backup ? `backup ${request.host}` : `${request.host}'s replica`);
-        }
-        if (this.lost) throw this.lost;
-        const backup = request.is_backup && this.believes(caller, request.host);
-        return { backup, ended: backup ? this.backups.opened(request.host) : undefined };
-      },
+      admit: (request, caller) => admitWatch(this, store.epoch, request, caller),
       syncBackups: () => (this.state === "primary" ? this.backups.required : 0),
       clock,
       logger: log,
@@ -135,23 +122,10 @@ export class RegistryManager implements ManagerControl {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
       downAfterMs: options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS,
     };
-    // Certificates are checked before anything else: a bad one is one line, and --data is not touched.
-    const security = serverSecurity(options.security ?? {}, options.listen, `manager/${options.hostId}`, options.hostId, logger);
-    // A start that fails leaves --data as it found it: nothing is written before the port is bound.
-    const guard = new DataDirGuard(options.dataDir);
-    let store: RegistryStore | undefined;
-    let server: grpc.Server | undefined;
+    const grounds = await openGrounds(options, clock, logger, MAX_REQUEST_BYTES);
+    const { security, store, server, port, plan } = grounds;
     let manager: RegistryManager | undefined;
     try {
-      store = await RegistryStore.open(options.dataDir, { logRetention: options.logRetention, clock, logger });
-      const plan = await startingRole(store, options, logger);
-      server = newServer({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES, interceptors: security.interceptors });
-      const port = await bindServer(server, options.listen, security.transport.serverCredentials());
-      await security.transport.ready();
-      if (plan.bootstrap) {
-        await store.initialize(randomUUID(), 1);
-        logger.info({ clusterId: store.position.clusterId }, "bootstrapped a new registry at epoch 1");
-      }
       const address = endpointOf(listenHost(options.listen), port);
       const random = options.random ?? seededRandom(Date.now());
       manager = new RegistryManager(settings, address, port, store, server, clock, random, logger, security);
@@ -164,28 +138,22 @@ export class RegistryManager implements ManagerControl {
       return manager;
     } catch (error) {
       if (manager) await manager.stop();
-      else {
-        security.close();
-        server?.forceShutdown();
-        await store?.close();
-      }
-      guard.undo();
+      else await grounds.close();
+      grounds.undo();
       throw error;
     }
   }
 
   /** Start-up's last step: the role on disk (or from --join), checked against the peers. */
   private async settle(role: ManagerRole, primary: ManagerAddress): Promise<void> {
+    if (this.options.coordinator) return this.settleCoordinated(role, primary);
     const { join } = this.options;
     if (join && this.store.initialized) await checkSameRegistry(this.peers, this.store, join, this.options.dataDir, this.log);
     const lost = this.store.lostWrites;
     if (role === "backup") {
       // A backup's lost tail is sent again by its primary: it only catches up from further back.
       if (lost) this.log.warn({ held: lost.held, now: lost.now.revision }, "this backup's disk lost writes; it catches up from its primary");
-      const joining = !this.store.initialized;
-      const answered = joining ? this.joinAnswer.wait(join ?? primary.address, this.options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS) : undefined;
-      await this.becomeBackup("started-backup", primary);
-      await answered;
+      await this.startAsBackup(primary);
       // A restarted manager announces itself: a primary behind the epoch it holds steps down.
       await this.announcer.round();
       this.announcer.stop();
@@ -207,6 +175,37 @@ export class RegistryManager implements ManagerControl {
     await this.becomePrimary("started-primary", `registry manager ${this.hostId} started`);
     // Told before anyone is told this manager listens: a primary at a lower epoch steps down now.
     await this.announcer.start();
+  }
+
+  /** Under a coordinator a manager starts as a backup, and etcd makes it the primary (election.ts). */
+  private async settleCoordinated(role: ManagerRole, primary: ManagerAddress): Promise<void> {
+    const lost = this.store.lostWrites;
+    if (lost && role === "primary") throw lostWritesError(this.options.dataDir, this.store.durablePosition.revision, lost.held, []);
+    await this.startAsBackup(role === "backup" ? primary : { host: "", address: "" });
+    // etcd's keys are the registry's: a joining backup knows it once its first snapshot is in.
+    await this.joinAnswer.initialized(this.store, this.options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS);
+    const coordinator = new EtcdCoordinator(this.options.coordinator!, this.store.position.clusterId, this.options.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_SECONDS, this.clock, this.log);
+    this.elector = new Elector(this, coordinator, this.backups.required, role === "primary", this.clock, this.log.child({ component: "election" }));
+    this.elector.start();
+  }
+
+  /** A backup of `primary`; a new one (empty --data) waits for its first answer, up to --join-timeout. */
+  private async startAsBackup(primary: ManagerAddress): Promise<void> {
+    const joining = !this.store.initialized;
+    const timeoutMs = this.options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS;
+    const answered = joining ? this.joinAnswer.wait(this.options.join ?? primary.address, timeoutMs) : undefined;
+    await this.becomeBackup("started-backup", primary);
+    await answered;
+  }
+
+  /** Under a coordinator: follows etcd's holder (a backup), or steps down to follow it (a primary). */
+  followHolder(holder: ManagerAddress): void {
+    if (this.state === "primary") this.yieldLeadership(`etcd names ${holder.host} the primary`, holder);
+    else if (this.state === "backup" && (holder.address !== this.primaryAt.address || !this.follower)) void this.follow(holder);
+  }
+
+  roleState(): RoleState {
+    return this.state;
   }
 
   role(): ManagerRole {
@@ -256,30 +255,44 @@ export class RegistryManager implements ManagerControl {
       if (primary && primary.address !== this.primaryAt.address) void this.follow(primary);
       return;
     }
+    this.yieldLeadership(`it was deposed at epoch ${epoch}`, primary);
+  }
+
+  /** Refuses writes and becomes a backup: of `next` when known, else of a peer at a later epoch, if any answers. */
+  yieldLeadership(why: string, next?: ManagerAddress): void {
     if (!this.transition("deposed")) return;
-    this.log.warn({ epoch, own: this.store.epoch, primary }, "a later epoch exists: stepping down");
+    this.log.warn({ why, own: this.store.epoch, next }, "stepping down");
     // Refused at once, before anything else runs: a deposed primary acknowledges nothing more, not
     // even the writes already on its disk and waiting for their backups.
-    this.store.refuseWrites(notPrimary(`this registry manager was deposed at epoch ${epoch}`, primary?.address));
+    this.store.refuseWrites(notPrimary(`this registry manager stepped down: ${why}`, next?.address));
     void (async () => {
-      const next = primary ?? (await this.laterPeer());
-      await this.becomeBackup("stepped-down", next ?? { host: "", address: "" });
+      // Under a coordinator etcd names the next primary; without one, the peers may.
+      const primary = next ?? (this.elector ? undefined : await this.laterPeer());
+      await this.becomeBackup("stepped-down", primary ?? { host: "", address: "" });
     })().catch((error) => this.log.error({ err: error }, "could not step down cleanly"));
   }
 
   async promote(force: boolean): Promise<PromotionResult> {
+    // Under a coordinator etcd elects: promote-manager asks the primary to hand over.
+    if (this.elector) return this.elector.switchover();
     if (this.state !== "backup") throw failedPrecondition(`${this.hostId} is already the primary`);
-    const own = { ...this.store.durablePosition, epoch: this.store.epoch };
     const peers = await this.peers.positions(this.knownManagers(), this.store.epoch);
     // Checked before the state moves: a refused promotion leaves the backup as it was.
-    const { epoch, checked } = checkPromotion(own, this.primaryAt, peers, force);
-    this.transition("promote");
+    const { epoch, checked } = checkPromotion({ ...this.store.durablePosition, epoch: this.store.epoch }, this.primaryAt, peers, force);
+    await this.takeOver(epoch, `promote-manager ${this.hostId}: epoch ${epoch}`);
+    const { revision } = this.store.position;
+    this.log.info({ epoch, revision, checked }, "promoted to primary");
+    return { epoch, revision, reason: checked.join("; ") };
+  }
+
+  /** This backup becomes the primary at `epoch` (a promotion, or an election). */
+  async takeOver(epoch: number, cause: string): Promise<void> {
+    if (!this.transition("promote")) throw failedPrecondition(`${this.hostId} is not a backup (${this.state})`);
     const deposed = this.primaryAt;
     try {
-      this.follower?.stop();
-      this.follower = undefined;
+      this.stopFollowing();
       await this.store.beginEpoch(epoch);
-      await this.becomePrimary("promoted", `promote-manager ${this.hostId}: epoch ${epoch}`, deposed.host);
+      await this.becomePrimary("promoted", cause, deposed.host);
     } catch (error) {
       this.transition("promotion-failed");
       void this.follow(deposed);
@@ -287,18 +300,21 @@ export class RegistryManager implements ManagerControl {
     }
     // Repeated for the whole reign: a peer that cannot hear it now (paused, cut off) hears it later.
     void this.announcer.start();
-    const { revision } = this.store.position;
-    this.log.info({ epoch, revision, checked }, "promoted to primary");
-    return { epoch, revision, reason: checked.join("; ") };
+  }
+
+  coordination(): ElectionStatus | undefined {
+    return this.elector?.status();
   }
 
   /** Finishes or fails in-flight writes, ends every stream, closes the store. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.transition("stop");
+      // First: a primary that stops hands its key over at once, not a TTL later.
+      await this.elector?.stop().catch((error: unknown) => this.log.warn({ err: error }, "could not leave etcd cleanly"));
       this.sweep?.stop();
       this.announcer.stop();
-      this.follower?.stop();
+      this.stopFollowing();
       this.peers.close();
       this.watchServer.stop(new CairnError(Code.UNAVAILABLE, "the registry manager is shutting down"));
       this.security.close();
@@ -334,14 +350,10 @@ export class RegistryManager implements ManagerControl {
     // A fresh grace: nobody has been heard from by this primary yet.
     this.livenessTracker = new LivenessTracker(this.options.downAfterMs, this.clock.now());
     await this.store.setMeta({ [ROLE_KEY]: "primary", [PRIMARY_KEY]: this.primaryAt });
-    const steps: Mutation[] = [
-      ensureRegistryPackage(this.hostId, { port: this.port, role: "primary", domain: this.options.domain, address: listenHost(this.options.listen) }),
-      setHostStatus(this.hostId, "up"),
-    ];
-    if (deposed) steps.push(demoteRegistryPackage(deposed));
+    const own = { port: this.port, domain: this.options.domain, address: listenHost(this.options.listen) };
     // Durable is enough to go on: a new primary records itself before its backups are back (readers
     // see the record once they are).
-    await this.store.mutate(combine(...steps), { cause, untilDurable: true });
+    await this.store.mutate(primaryRecords(this.hostId, own, deposed), { cause, untilDurable: true });
     this.sweep = new LivenessSweep(this.livenessTracker, this.store, this.hostId, sweepIntervalMs(this.options.downAfterMs), this.clock, this.log);
     this.sweep.start();
   }
@@ -380,11 +392,15 @@ export class RegistryManager implements ManagerControl {
       .catch((error) => this.log.warn({ err: error }, "could not record the primary on disk"));
   }
 
+  stopFollowing(): void {
+    this.follower?.stop();
+    this.follower = undefined;
+  }
+
   /** Follows `primary`'s log (a backup); a new primary replaces the old follower. */
   private follow(primary: ManagerAddress): Promise<void> {
     const recorded = this.namePrimary(primary);
-    this.follower?.stop();
-    this.follower = undefined;
+    this.stopFollowing();
     if (!primary.address) {
       this.log.warn("no primary known: waiting for one to announce itself");
       return recorded;
@@ -425,12 +441,10 @@ export class RegistryManager implements ManagerControl {
   }
 
   private serve(server: grpc.Server): void {
-    const { store, clock, log } = this;
+    const { store, clock, log: logger } = this;
     const { heartbeatIntervalMs, downAfterMs } = this.options;
-    server.addService(
-      replicationServiceWithEncodedEvents,
-      replicationHandlers({ store, watch: this.watchServer.handle, manager: this, clock, logger: log, heartbeatIntervalMs, downAfterMs }),
-    );
-    server.addService(registryService, registryHandlers({ store, clock, logger: log, manager: this }));
+    const replication = replicationHandlers({ store, watch: this.watchServer.handle, manager: this, clock, logger, heartbeatIntervalMs, downAfterMs });
+    server.addService(replicationServiceWithEncodedEvents, replication);
+    server.addService(registryService, registryHandlers({ store, clock, logger, manager: this }));
   }
 }

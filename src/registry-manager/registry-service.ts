@@ -43,7 +43,8 @@ import { setTypePolicy } from "./mutations/type-policies.js";
 import { type Mutation } from "./mutations/mutation.js";
 import { snapshotChunks } from "../wire/snapshot.js";
 import { leavingManagersTheirOwn } from "./mutations/manager-records.js";
-import type { ManagerControl } from "./manager-control.js";
+import type { CoordinatorStatus } from "../generated/cairn/v1/CoordinatorStatus.js";
+import type { ElectionStatus, ManagerControl } from "./manager-control.js";
 import type { RegistryStore } from "./store.js";
 
 /**
@@ -242,6 +243,7 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
             }))
           : [],
         sync_backups: ctx.manager.backups.required,
+        coordinator: coordinatorStatus(ctx.manager.coordination()),
         uptime_ms: Math.max(0, ctx.clock.now() - startedAt),
       };
     }),
@@ -256,6 +258,21 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
       if (!endpoint) throw notFound(`host "${request.host}" runs no registry manager`);
       throw new CairnError(Code.FAILED_PRECONDITION, `promote-manager ${request.host} goes to ${request.host}'s own registry manager, at ${endpoint}`, undefined, endpoint);
     }, unexpected),
+  };
+}
+
+/** GetStatus's view of the election, when there is a coordinator. */
+function coordinatorStatus(status: ElectionStatus | undefined): CoordinatorStatus | undefined {
+  if (!status) return undefined;
+  return {
+    endpoints: status.endpoints,
+    lease_ttl_ms: status.leaseTtlMs,
+    holder_host: status.holder?.host ?? "",
+    holder_address: status.holder?.address ?? "",
+    holder_epoch: status.holder?.epoch ?? 0,
+    lease_valid_ms: Math.round(status.leaseValidMs),
+    in_sync: status.inSync,
+    reachable: status.reachable,
   };
 }
 

@@ -1,5 +1,9 @@
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
+import { notPrimary } from "../errors.js";
+import type { WatchRequest__Output } from "../generated/cairn/v1/WatchRequest.js";
+import type { Admission } from "../replication/watch-server.js";
+import type { Identity } from "../security/identity.js";
 import type { AckRequest__Output } from "../generated/cairn/v1/AckRequest.js";
 import type { EpochNotice__Output } from "../generated/cairn/v1/EpochNotice.js";
 import type { HeartbeatReply } from "../generated/cairn/v1/HeartbeatReply.js";
@@ -16,6 +20,26 @@ import { combine, type Mutation } from "./mutations/mutation.js";
 import { ensureRegistryPackage } from "./mutations/manager-records.js";
 import { firstContact, reportHealth, setHostStatus } from "./mutations/heartbeat.js";
 import type { RegistryStore } from "./store.js";
+
+/**
+ * Whether a Watch is served, and as a backup's: epochs and revisions are
+ * believed of managers only, the claim to be backup H of manager/H only
+ * (when callers prove who they are).
+ */
+export function admitWatch(manager: ManagerControl, epoch: number, request: WatchRequest__Output, caller: Identity | undefined): Admission {
+  if (manager.believes(caller)) {
+    manager.learnedEpoch(request.seen_epoch);
+    if (request.seen_epoch > epoch) {
+      // A deposed manager's history is not one to follow.
+      throw notPrimary(`this registry manager is behind epoch ${request.seen_epoch}; watch the primary`, manager.primary().address);
+    }
+    manager.sawRevision(request.epoch, request.from_revision, request.is_backup ? `backup ${request.host}` : `${request.host}'s replica`);
+  }
+  const refusal = manager.refusal();
+  if (refusal) throw refusal;
+  const backup = request.is_backup && manager.believes(caller, request.host);
+  return { backup, ended: backup ? manager.backups.opened(request.host) : undefined };
+}
 
 export interface ReplicationContext {
   store: RegistryStore;

@@ -2,14 +2,67 @@
  * What a registry manager decides as it starts, from what its --data holds
  * and the flags, and how it refuses to start when its disk lost writes.
  */
+import { randomUUID } from "node:crypto";
+import type * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { CairnError, Code, failedPrecondition } from "../errors.js";
 import type { ManagerRole } from "../registry/model.js";
+import { serverSecurity, type ServerSecurity } from "../security/server-security.js";
+import { DataDirGuard } from "../storage/data-dir.js";
 import { HEAD_MARK_FILE, type HeadMark } from "../storage/head-mark.js";
+import { bindServer, newServer } from "../wire/server.js";
 import type { ManagerAddress } from "./manager-control.js";
+import type { ManagerOptions } from "./manager-options.js";
 import type { ManagerPeers, PeerPosition } from "./peers.js";
-import type { RegistryStore } from "./store.js";
+import { RegistryStore } from "./store.js";
+
+/** What a manager runs on, once opened: its security, store and bound server, and the role it starts in. */
+export interface Grounds {
+  security: ServerSecurity;
+  store: RegistryStore;
+  server: grpc.Server;
+  port: number;
+  plan: { role: ManagerRole; primary: ManagerAddress; bootstrap: boolean };
+  /** Releases all of it (a start that failed before the manager took it over). */
+  close(): Promise<void>;
+  /** Takes back what the start added to --data (DataDirGuard). */
+  undo(): void;
+}
+
+/**
+ * Opens what a manager runs on, in the order that keeps a failed start from
+ * touching --data: the certificates checked first (a bad one is one line),
+ * the store opened, the port bound, and only then a new registry written
+ * (--bootstrap). A failure releases everything and undoes --data.
+ */
+export async function openGrounds(options: ManagerOptions, clock: Clock, logger: Logger, maxRequestBytes: number): Promise<Grounds> {
+  const security = serverSecurity(options.security ?? {}, options.listen, `manager/${options.hostId}`, options.hostId, logger);
+  const guard = new DataDirGuard(options.dataDir);
+  let store: RegistryStore | undefined;
+  let server: grpc.Server | undefined;
+  const close = async () => {
+    security.close();
+    server?.forceShutdown();
+    await store?.close();
+  };
+  try {
+    store = await RegistryStore.open(options.dataDir, { logRetention: options.logRetention, clock, logger });
+    const plan = await startingRole(store, options, logger);
+    server = newServer({ "grpc.max_receive_message_length": maxRequestBytes, interceptors: security.interceptors });
+    const port = await bindServer(server, options.listen, security.transport.serverCredentials());
+    await security.transport.ready();
+    if (plan.bootstrap) {
+      await store.initialize(randomUUID(), 1);
+      logger.info({ clusterId: store.position.clusterId }, "bootstrapped a new registry at epoch 1");
+    }
+    return { security, store, server, port, plan, close, undo: () => guard.undo() };
+  } catch (error) {
+    await close();
+    guard.undo();
+    throw error;
+  }
+}
 
 /** Kept in the store's meta: the role this manager had, and whom it followed. */
 export const ROLE_KEY = "role";
@@ -106,6 +159,15 @@ export class JoinAnswer {
 
   answered(): void {
     this.onAnswer?.();
+  }
+
+  /** Resolves once `store` belongs to a registry (a joining backup's first snapshot is in); rejects after the timeout. */
+  async initialized(store: RegistryStore, timeoutMs: number): Promise<void> {
+    const deadline = this.clock.now() + timeoutMs;
+    while (!store.initialized) {
+      if (this.clock.now() > deadline) throw new CairnError(Code.UNAVAILABLE, `no snapshot of the registry arrived within ${timeoutMs} ms (--join-timeout)`);
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, 20));
+    }
   }
 }
 

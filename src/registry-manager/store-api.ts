@@ -1,6 +1,7 @@
 /** What the registry manager's store promises those who write to it (store.ts). */
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
+import type { CairnError } from "../errors.js";
 
 export interface CommitResult {
   revision: number;
@@ -41,3 +42,10 @@ export interface WriteGate {
   admit(): void;
   describe(revision: number, waitedMs: number): string;
 }
+
+/**
+ * Asked right before a writer is answered: a refusal (a coordinated
+ * primary that can no longer prove its lease) means no answer goes out,
+ * however late the timers that would have noticed run.
+ */
+export type AnswerCheck = () => CairnError | undefined;

@@ -14,7 +14,7 @@ import {
 } from "../registry/model.js";
 import { checkChange } from "../replication/change-check.js";
 import { RouteIndex } from "../router/route-index.js";
-import { storedPosition } from "../storage/layout.js";
+import { compactionDue, storedPosition } from "../storage/layout.js";
 import { isBehind, type HeadMark } from "../storage/head-mark.js";
 import { damaged } from "../storage/level-errors.js";
 import { RegistryDb } from "../storage/registry-db.js";
@@ -22,7 +22,8 @@ import { loadVerified } from "../storage/verified-load.js";
 import { DEFAULT_LOG_RETENTION } from "./defaults.js";
 import { GroupCommit, type Accepted } from "./group-commit.js";
 import { Publication } from "./publication.js";
-import type { CommitResult, MutateOptions, StoreOptions, WriteGate } from "./store-api.js";
+import type { AnswerCheck, CommitResult, MutateOptions, StoreOptions, WriteGate } from "./store-api.js";
+import { withRemedy } from "./store-remedy.js";
 import { checkExpectedRevision, type Mutation } from "./mutations/mutation.js";
 
 /** How long an answer may wait for the backups before it is given up with UNAVAILABLE. */
@@ -61,6 +62,7 @@ export class RegistryStore {
   /** Set while this store may not take writes (a backup's): every mutation is refused with it. */
   private writeRefusal: CairnError | undefined;
   private gate: WriteGate | undefined;
+  private answerCheck: AnswerCheck | undefined;
   /** Replicated changes and snapshot installs, one after the other. */
   private replicating: Promise<void> = Promise.resolve();
   /** Accepted mutations (in `working`) on their way to the disk, a group at a time. */
@@ -250,8 +252,14 @@ export class RegistryStore {
     if (auto) this.commitThrough(this.disk.revision);
   }
 
+  /** Asks `check` before each answer to a writer (undefined: none); a refusal refuses every write from then on. */
+  setAnswerCheck(check: AnswerCheck | undefined): void {
+    this.answerCheck = check;
+  }
+
   /** Publishes every durable change up to `revision` to readers, and answers the writers waiting for it. */
   commitThrough(revision: number): void {
+    if (this.publication.waiters.size > 0) this.answerRefusal();
     this.publication.commitThrough(revision, this.disk.revision);
   }
 
@@ -376,26 +384,15 @@ export class RegistryStore {
       changes,
       position: storedPosition({ ...this.disk, epoch, revision: last.revision, digest: Buffer.from(last.digest) }),
       log: true,
-      compactBelow: this.compactionDue(last.revision),
+      compactBelow: compactionDue(last.revision, this.logRetention, this.db.logBounds.first),
       committed: this.publication.state,
     });
-  }
-
-  /**
-   * Where the log may start once `revision` is written, when enough entries
-   * are past the retention for one range clear (a tenth of the retention):
-   * compacting entry by entry would add a delete to every batch.
-   */
-  private compactionDue(revision: number): number | undefined {
-    const below = revision - this.logRetention + 1;
-    const { first } = this.db.logBounds;
-    return first > 0 && below - first >= Math.max(1, Math.ceil(this.logRetention / 10)) ? below : undefined;
   }
 
   /** A group's batch is on disk: its changes go to the backups, then to readers once committed. */
   private written(group: Accepted[], changes: ChangeRecord[]): void {
     if (changes.length > 0) this.durable(changes, this.disk.epoch);
-    const refusal = this.writeRefusal;
+    const refusal = this.writeRefusal ?? this.answerRefusal();
     if (this.autoCommit) this.commitThrough(this.disk.revision);
     for (const accepted of group) {
       if (refusal) accepted.reject(refusal);
@@ -409,6 +406,13 @@ export class RegistryStore {
     const last = changes[changes.length - 1]!;
     this.disk = { ...this.disk, epoch, revision: last.revision, digest: Buffer.from(last.digest) };
     this.publication.durable(changes);
+  }
+
+  /** The answer check's refusal, if any, made the store's: nothing waiting is answered after it. */
+  private answerRefusal(): CairnError | undefined {
+    const refusal = this.answerCheck?.();
+    if (refusal) this.refuseWrites(refusal);
+    return refusal;
   }
 
   private tooFewBackups(revision: number, waitedMs: number): CairnError {
@@ -436,13 +440,4 @@ export class RegistryStore {
     const refusal = unavailable(`the write could not be made durable: ${error.message}`);
     for (const accepted of [...group, ...this.queue.takeAll()]) accepted.reject(refusal);
   }
-}
-
-/** What an operator does about a damaged manager store, added to its DATA_LOSS. */
-function withRemedy(error: unknown): unknown {
-  if (!(error instanceof CairnError) || error.code !== Code.DATA_LOSS) return error;
-  return new CairnError(
-    Code.DATA_LOSS,
-    `${error.message}; move the folder aside and start this manager with an empty --data and --join PRIMARY to rebuild it from a peer, or restore the folder from a copy`,
-  );
 }

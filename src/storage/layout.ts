@@ -155,3 +155,14 @@ export function pushCheckpointOps(ops: RawOp[], entries: ReadonlyMap<string, Sta
     ops.push(json === null ? { type: "del", key } : { type: "put", key, value: json });
   }
 }
+
+/**
+ * Where the log may start once `revision` is written, keeping `retention`
+ * changes, when enough entries are past it for one range clear (a tenth of
+ * the retention): compacting entry by entry would add a delete to every
+ * batch. `first` is the oldest logged revision (0: none).
+ */
+export function compactionDue(revision: number, retention: number, first: number): number | undefined {
+  const below = revision - retention + 1;
+  return first > 0 && below - first >= Math.max(1, Math.ceil(retention / 10)) ? below : undefined;
+}

@@ -379,6 +379,7 @@ describe("cairn.v1.Registry import and export", () => {
       believes: () => true,
       sawRevision: () => {},
       promote: () => Promise.reject(new Error("not in this test")),
+      coordination: () => undefined,
     };
     server.addService(registryService, registryHandlers({ store, clock: systemClock, logger: silentLogger, manager, maxImportBytes: 1024 }));
     const port = await new Promise<number>((resolve, reject) =>

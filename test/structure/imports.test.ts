@@ -34,8 +34,8 @@ const LAYERS: readonly Layer[] = [
     why: "the one place the model meets the proto types (conversion, status mapping, the proto loader), and who may call what over them (identities, certificates, TLS, the authorization table)",
   },
   {
-    units: ["src/client/", "src/command-control/"],
-    why: "typed gRPC clients and the Command Control service speak only the wire, none of the servers' internals",
+    units: ["src/client/", "src/command-control/", "src/coordination/"],
+    why: "typed gRPC clients and the Command Control service speak only the wire, none of the servers' internals; coordination speaks only to etcd (the election's keys and steps)",
   },
   {
     units: ["src/replication/"],

@@ -12,7 +12,8 @@ import {
 import type { ManagerRole, PackageRecord } from "../../registry/model.js";
 import { addressProblem, domainPathProblem, hostIdProblem, portProblem } from "../../registry/names.js";
 import { failedPrecondition } from "../../errors.js";
-import { type Mutation } from "./mutation.js";
+import { setHostStatus } from "./heartbeat.js";
+import { combine, type Mutation } from "./mutation.js";
 import { oneOfProblem, requireValid } from "./problems.js";
 import { samePackage, withPackage } from "./records.js";
 import { missingDomainOps } from "./tree.js";
@@ -71,6 +72,17 @@ export function demoteRegistryPackage(hostId: string): Mutation {
     if (!host || !pkg || pkg.role === "backup") return [];
     return [{ kind: "put-host", host: withPackage(host, { ...pkg, role: "backup" }) }];
   };
+}
+
+/**
+ * What a manager that just became primary records of itself: its host up,
+ * its `registry` package current and primary, and the deposed primary's
+ * package (when there is one) a backup's.
+ */
+export function primaryRecords(hostId: string, own: Omit<RegistryPackage, "role">, deposed: string | undefined): Mutation {
+  const steps = [ensureRegistryPackage(hostId, { ...own, role: "primary" }), setHostStatus(hostId, "up")];
+  if (deposed) steps.push(demoteRegistryPackage(deposed));
+  return combine(...steps);
 }
 
 /**

@@ -2,6 +2,7 @@
 
 import type { ManagerRole as _cairn_v1_ManagerRole, ManagerRole__Output as _cairn_v1_ManagerRole__Output } from '../../cairn/v1/ManagerRole.js';
 import type { BackupStatus as _cairn_v1_BackupStatus, BackupStatus__Output as _cairn_v1_BackupStatus__Output } from '../../cairn/v1/BackupStatus.js';
+import type { CoordinatorStatus as _cairn_v1_CoordinatorStatus, CoordinatorStatus__Output as _cairn_v1_CoordinatorStatus__Output } from '../../cairn/v1/CoordinatorStatus.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ManagerStatus {
@@ -39,6 +40,10 @@ export interface ManagerStatus {
    * yet committed.
    */
   'durable_revision'?: (number | string | Long);
+  /**
+   * With --coordinator: etcd, the lease, and who holds the primary key.
+   */
+  'coordinator'?: (_cairn_v1_CoordinatorStatus | null);
 }
 
 export interface ManagerStatus__Output {
@@ -76,4 +81,8 @@ export interface ManagerStatus__Output {
    * yet committed.
    */
   'durable_revision': (number);
+  /**
+   * With --coordinator: etcd, the lease, and who holds the primary key.
+   */
+  'coordinator': (_cairn_v1_CoordinatorStatus__Output | null);
 }
