@@ -40,6 +40,10 @@ import * as grpc from "@grpc/grpc-js";
 import type { AgentStatus__Output } from "../src/generated/cairn/v1/AgentStatus.js";
 import { awaitQuiet, checkBuild, Cleanup, machineCpuSeconds, quietNote, type Quiet } from "./lib/cairn-process.js";
 import { round3, sleep, startAgentNode, startManagerNode, until, wallMs, type ManagerNode } from "./lib/fleet.js";
+import { cluster } from "./lib/ha-cluster.js";
+import { automaticFailoverRound, failoverRows } from "./ha-failover.js";
+import { startEtcd } from "../test/support/etcd.js";
+import { ETCD, installed, missingLine } from "../test/support/system-packages.js";
 import { report, summarize, type PartReport, type Row } from "./lib/stats.js";
 import type { FromWriters, RunWriters } from "./manager-writers.js";
 
@@ -88,6 +92,8 @@ export async function benchHa(options: HaBenchOptions = {}): Promise<PartReport>
   // The reference: the same writers against a lone manager (no backups) on the same machine.
   if (options.alone ?? process.env.CAIRN_BENCH_HA_ALONE !== "0") writes.alone = await run((cleanup) => writePhase(cleanup, rows, { ...load, k: 0, alone: true }));
   for (const k of writeK) writes[`sync-backups ${k}`] = await run((cleanup) => writePhase(cleanup, rows, { ...load, k }));
+  const failover = await coordinatedFailover(run, rows, load);
+  if (failover) Object.assign(writes, failover.writes);
   for (const k of promoteK) {
     const rounds: Promotion[] = [];
     for (let r = 0; r < (options.promoteRounds ?? 3); r++) {
@@ -98,28 +104,34 @@ export async function benchHa(options: HaBenchOptions = {}): Promise<PartReport>
   }
   info.writes = writes;
   info.promotions = promotions;
+  if (failover) info.failover = failover.rounds;
   return report("ha", "registry manager high availability (SPEC 7: a primary, two backups, real processes)", rows, info);
 }
 
-/** A primary with --sync-backups K and two backups following it; resolves once both are connected and known to every manager. */
-async function cluster(cleanup: Cleanup, k: number, nodeArgs: string[], args: readonly string[] = []): Promise<[ManagerNode, ManagerNode, ManagerNode]> {
-  const primary = await startManagerNode(cleanup, { host: "m1", syncBackups: k, nodeArgs, args });
-  const [m2, m3] = await Promise.all(
-    ["m2", "m3"].map((host) => startManagerNode(cleanup, { host, join: primary.address, nodeArgs, args })),
-  );
-  const managers: [ManagerNode, ManagerNode, ManagerNode] = [primary, m2!, m3!];
-  await until("both backups following", async () => (await primary.client.call("GetStatus", {})).backups.filter((b) => b.connected).length === 2, 30_000, 50);
-  // Promotion checks reach the other managers through their registry packages.
-  await until(
-    "every manager knowing the others",
-    async () => {
-      const known = await Promise.all(managers.map((m) => m.client.call("ListHosts", {})));
-      return known.every((reply) => reply.hosts.filter((h) => h.packages.some((p) => p.type === "registry")).length === 3);
-    },
-    30_000,
-    50,
-  );
-  return managers;
+/**
+ * With a real etcd: sync writes (--sync-backups 1) with the coordinator, beside the run without it above,
+ * and the primary SIGKILLed, timed to the first acknowledged write on the one etcd elects (SPEC 16: 7 s at
+ * the default 5 s lease). Without etcd, a row says so.
+ */
+async function coordinatedFailover(
+  run: (phase: (cleanup: Cleanup) => Promise<unknown>) => Promise<unknown>,
+  rows: Row[],
+  load: { writers: number; warmUpMs: number; windowMs: number; nodeArgs: string[] },
+): Promise<{ writes: Record<string, unknown>; rounds: unknown[] } | undefined> {
+  if (!installed(ETCD)) {
+    rows.push({ name: "automatic failover (etcd)", unit: "", note: `not measured: ${missingLine(ETCD)}` });
+    return undefined;
+  }
+  const withEtcd = (phase: (cleanup: Cleanup, url: string) => Promise<unknown>) =>
+    run(async (cleanup) => {
+      const etcd = await startEtcd((fn) => cleanup.add(fn), cleanup.tempDir("cairn-bench-etcd-"));
+      return phase(cleanup, etcd.url);
+    });
+  const writes = { "sync-backups 1, coordinator": await withEtcd((cleanup, url) => writePhase(cleanup, rows, { ...load, k: 1, coordinator: url })) };
+  const rounds = [];
+  for (let r = 0; r < 3; r++) rounds.push(await withEtcd((cleanup, url) => automaticFailoverRound(cleanup, url, load.nodeArgs)));
+  failoverRows(rows, rounds as Awaited<ReturnType<typeof automaticFailoverRound>>[]);
+  return { writes, rounds };
 }
 
 // ---------------------------------------------------------------- 1. writes
@@ -127,12 +139,12 @@ async function cluster(cleanup: Cleanup, k: number, nodeArgs: string[], args: re
 async function writePhase(
   cleanup: Cleanup,
   rows: Row[],
-  options: { k: number; alone?: boolean; writers: number; warmUpMs: number; windowMs: number; nodeArgs: string[] },
+  options: { k: number; alone?: boolean; coordinator?: string; writers: number; warmUpMs: number; windowMs: number; nodeArgs: string[] },
 ): Promise<Record<string, unknown>> {
   const { k } = options;
   const managers = options.alone
     ? [await startManagerNode(cleanup, { host: "m1", nodeArgs: options.nodeArgs })]
-    : await cluster(cleanup, k, options.nodeArgs);
+    : await cluster(cleanup, k, options.nodeArgs, { coordinator: options.coordinator });
   const [primary, ...backups] = managers as [ManagerNode, ...ManagerNode[]];
   const hosts = Array.from({ length: options.writers }, (_, i) => `ha-writer-${String(i).padStart(3, "0")}`);
   for (const id of hosts) await primary.client.call("RegisterHost", { id, domain: "/", address: "127.0.0.1" });
@@ -196,7 +208,7 @@ async function writePhase(
 
   const windowS = options.windowMs / 1000;
   const pct = (s: number) => `${Math.round((s * 100) / windowS)}%`;
-  const label = options.alone ? "lone manager (no backups)" : `--sync-backups ${k}`;
+  const label = options.alone ? "lone manager (no backups)" : `--sync-backups ${k}${options.coordinator ? ", coordinator" : ""}`;
   const cpuOf = options.alone
     ? `manager ${pct(managersCpuS[0]!)}`
     : `primary ${pct(managersCpuS[0]!)}, backups ${pct(managersCpuS[1]!)} and ${pct(managersCpuS[2]!)}`;
@@ -211,7 +223,8 @@ async function writePhase(
         ? "one manager, no backup: the reference for the runs below; "
         : k === 0
           ? "two backups following, acknowledged once on the primary's disk; "
-          : `two backups following, acknowledged once on the primary's disk and ${k} backup(s)' disks; `) +
+          : `two backups following, acknowledged once on the primary's disk and ${k} backup(s)' disks` +
+            (options.coordinator ? ", the primary elected on etcd and its sync record kept there; " : "; ")) +
       `CPU during the window: ${cpuOf}, writer process ${pct(result.cpuSeconds)}, bench process ${pct(benchCpuS)}, other processes ` +
       `${pct(othersCpuS)} of one core, ${os.cpus().length} cores` +
       (options.alone ? "" : `; backups converged ${Math.max(0, convergeMs).toFixed(0)} ms after the window`) +

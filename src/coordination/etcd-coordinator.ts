@@ -30,6 +30,8 @@ export interface SyncRecord {
   /** The epoch of the primary that wrote it. */
   epoch: number;
   primary: string;
+  /** The primary's --sync-backups: how many backups each of its acknowledgements waited for. */
+  required: number;
   /** Backups that hold every write `primary` acknowledged. */
   backups: string[];
 }
@@ -139,11 +141,11 @@ export class EtcdCoordinator {
    * the sync record's primary, all or nothing. Lost when any of those keys
    * moved since `facts` were read.
    */
-  async campaign(me: { host: string; address: string }, localEpoch: number, facts: Facts): Promise<CampaignOutcome> {
+  async campaign(me: { host: string; address: string; syncBackups: number }, localEpoch: number, facts: Facts): Promise<CampaignOutcome> {
     const leaseId = await this.currentLease().grant();
     const epoch = Math.max(facts.epoch, localEpoch) + 1;
-    const holder: Holder = { ...me, epoch };
-    const sync: SyncRecord = { epoch, primary: me.host, backups: (facts.sync?.backups ?? []).filter((b) => b !== me.host) };
+    const holder: Holder = { host: me.host, address: me.address, epoch };
+    const sync: SyncRecord = { epoch, primary: me.host, required: me.syncBackups, backups: (facts.sync?.backups ?? []).filter((b) => b !== me.host) };
     const writes = [
       this.client.put(this.keys.primary).value(JSON.stringify(holder)).lease(leaseId),
       this.client.put(this.keys.epoch).value(String(epoch)),
@@ -163,10 +165,10 @@ export class EtcdCoordinator {
   }
 
   /** Records who holds every acknowledged write; only while this manager holds the primary key. */
-  async writeSync(backups: readonly string[]): Promise<void> {
+  async writeSync(required: number, backups: readonly string[]): Promise<void> {
     const held = this.held;
     if (!held) throw failedPrecondition("this manager does not hold the primary key");
-    const record: SyncRecord = { epoch: held.holder.epoch, primary: held.holder.host, backups: [...backups].sort() };
+    const record: SyncRecord = { epoch: held.holder.epoch, primary: held.holder.host, required, backups: [...backups].sort() };
     const result = await this.client
       .if(this.keys.primary, "Create", "==", held.revision)
       .then(this.client.put(this.keys.sync).value(JSON.stringify(record)))

@@ -174,7 +174,7 @@ export class Elector {
       }
       // Before asking: from here on the old primary gets no acknowledgement from this manager.
       this.manager.stopFollowing();
-      const outcome = await this.coordinator.campaign({ host: me, address: this.manager.address }, this.manager.store.epoch, facts);
+      const outcome = await this.coordinator.campaign({ host: me, address: this.manager.address, syncBackups: this.syncBackups }, this.manager.store.epoch, facts);
       if ("lost" in outcome) {
         this.log.info({ why: outcome.lost }, "lost the election");
         this.scheduleRetry();
@@ -235,7 +235,7 @@ export class Elector {
         const gone = designated.filter((host) => !view.some((b) => b.host === host && b.connected) || this.stalled(host));
         if (gone.length > 0) {
           const next = designated.filter((host) => !gone.includes(host));
-          await this.coordinator.writeSync(next);
+          await this.coordinator.writeSync(this.syncBackups, next);
           backups.designate(next);
           this.log.warn({ gone, inSync: next }, "backups no longer in sync");
           continue;
@@ -247,7 +247,7 @@ export class Elector {
         if (ready.length === 0) return;
         const next = [...designated, ready[0]!.host];
         backups.designate(next);
-        await this.coordinator.writeSync(next);
+        await this.coordinator.writeSync(this.syncBackups, next);
         this.log.info({ inSync: next }, "a backup is in sync");
       }
     } catch (error) {

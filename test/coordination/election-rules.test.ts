@@ -21,13 +21,13 @@ describe("--coordinator", () => {
 describe("who may campaign", () => {
   it("nobody while the key is held, nobody but the target during a switchover", () => {
     expect(ineligibility("m2", facts({ holder: { host: "m1", address: "a", epoch: 3 } }), 1, false)).toBe("m1 holds the primary key (epoch 3)");
-    const switchover = facts({ switchover: { from: "m1", to: "m3" }, sync: { epoch: 3, primary: "m1", backups: ["m2", "m3"] } });
+    const switchover = facts({ switchover: { from: "m1", to: "m3" }, sync: { epoch: 3, primary: "m1", required: 1, backups: ["m2", "m3"] } });
     expect(ineligibility("m2", switchover, 1, false)).toBe("a switchover to m3 is under way");
     expect(ineligibility("m3", switchover, 1, false)).toBeUndefined();
   });
 
   it("with --sync-backups K ≥ 1 only the managers of the sync record; before there is one, the manager that was primary", () => {
-    const sync = facts({ sync: { epoch: 3, primary: "m1", backups: ["m2"] } });
+    const sync = facts({ sync: { epoch: 3, primary: "m1", required: 1, backups: ["m2"] } });
     expect(ineligibility("m1", sync, 1, false)).toBeUndefined();
     expect(ineligibility("m2", sync, 1, false)).toBeUndefined();
     expect(ineligibility("m3", sync, 1, true)).toMatch(/^it may lack acknowledged writes: only m1, m2 hold every one/);
@@ -35,8 +35,9 @@ describe("who may campaign", () => {
     expect(ineligibility("m2", nobody, 1, false)).toBe("no sync record in etcd yet, and this manager was not the primary");
   });
 
-  it("with --sync-backups 0 anyone: nothing was promised beyond the primary's disk", () => {
-    expect(ineligibility("m3", facts({ sync: { epoch: 3, primary: "m1", backups: [] } }), 0, false)).toBeUndefined();
+  it("with --sync-backups 0 anyone: nothing was promised beyond the primary's disk; what the last primary promised decides", () => {
+    expect(ineligibility("m3", facts({ sync: { epoch: 3, primary: "m1", required: 0, backups: [] } }), 1, false)).toBeUndefined();
+    expect(ineligibility("m3", facts({ sync: { epoch: 3, primary: "m1", required: 1, backups: [] } }), 0, false)).toMatch(/^it may lack acknowledged writes/);
   });
 });
 
