@@ -15,7 +15,7 @@
 import { ExponentialBackoff, noop, type IBackoff } from "cockatiel";
 import { Etcd3, type Lease } from "etcd3";
 import type { Logger } from "pino";
-import type { Clock } from "../clock.js";
+import type { Clock, Timer } from "../clock.js";
 import { failedPrecondition, unavailable } from "../errors.js";
 import type { CoordinatorAddress } from "./coordinator-address.js";
 import { LeaseValidity } from "./lease-validity.js";
@@ -50,6 +50,8 @@ export interface Facts {
   switchover: Switchover | undefined;
   /** Mod revisions of the keys as read (0: absent), for the campaign's conditions. */
   mods: { epoch: string; sync: string; switchover: string };
+  /** etcd's revision when they were read: replies may arrive out of order, and the later read wins. */
+  revision: number;
 }
 
 export type CampaignOutcome = { won: Holder } | { lost: string };
@@ -68,6 +70,7 @@ export class EtcdCoordinator {
   private readonly client: Etcd3;
   private readonly keys: { prefix: string; primary: string; epoch: string; sync: string; switchover: string };
   private lease: Lease | undefined;
+  private keepAliveTimer: Timer | undefined;
   /** The create revision of the primary key this manager holds, while it holds it. */
   private held: { revision: string; holder: Holder } | undefined;
   private readonly lostListeners = new Set<(why: string) => void>();
@@ -79,8 +82,10 @@ export class EtcdCoordinator {
     readonly leaseTtlSeconds: number,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** A monotonic time for the lease's proof (a wall clock may be stepped back). */
+    private readonly monotonic: () => number = () => performance.now(),
   ) {
-    this.validity = new LeaseValidity(clock);
+    this.validity = new LeaseValidity(monotonic);
     this.client = new Etcd3({
       hosts: address.hosts,
       dialTimeout: CALL_TIMEOUT_MS,
@@ -103,7 +108,7 @@ export class EtcdCoordinator {
   }
 
   async read(): Promise<Facts> {
-    const { kvs } = await this.client.getAll().prefix(this.keys.prefix).exec();
+    const { kvs, header } = await this.client.getAll().prefix(this.keys.prefix).exec();
     const byKey = new Map(kvs.map((kv) => [kv.key.toString(), kv]));
     const json = <T>(key: string): T | undefined => {
       const kv = byKey.get(key);
@@ -116,6 +121,7 @@ export class EtcdCoordinator {
       sync: json<SyncRecord>(this.keys.sync),
       switchover: json<Switchover>(this.keys.switchover),
       mods: { epoch: mod(this.keys.epoch), sync: mod(this.keys.sync), switchover: mod(this.keys.switchover) },
+      revision: Number(header.revision),
     };
   }
 
@@ -129,23 +135,30 @@ export class EtcdCoordinator {
       this.read().then(changed, failed);
     };
     const watcher = await this.client.watch().prefix(this.keys.prefix).create();
-    watcher.on("put", reread).on("delete", reread).on("connected", reread).on("error", failed);
+    const cancel = () => void watcher.cancel().catch(() => undefined);
+    // A watch etcd cancelled (a compacted revision after an outage) never comes back by itself: the caller starts another.
+    watcher.on("put", reread).on("delete", reread).on("connected", reread).on("error", (error) => {
+      cancel();
+      failed(error);
+    });
     reread();
-    return () => void watcher.cancel().catch(() => undefined);
+    return cancel;
   }
 
   /**
    * One attempt to become the primary, given the facts it is decided on
    * (read just before): creates the primary key on this manager's lease,
    * raises the epoch past `localEpoch` and etcd's, and records itself as
-   * the sync record's primary, all or nothing. Lost when any of those keys
-   * moved since `facts` were read.
+   * the sync record's only manager (backups join it again once they hold
+   * everything this manager holds), all or nothing. Lost when any of those
+   * keys moved since `facts` were read.
    */
   async campaign(me: { host: string; address: string; syncBackups: number }, localEpoch: number, facts: Facts): Promise<CampaignOutcome> {
-    const leaseId = await this.currentLease().grant();
+    const lease = this.currentLease();
+    const leaseId = await lease.grant();
     const epoch = Math.max(facts.epoch, localEpoch) + 1;
     const holder: Holder = { host: me.host, address: me.address, epoch };
-    const sync: SyncRecord = { epoch, primary: me.host, required: me.syncBackups, backups: (facts.sync?.backups ?? []).filter((b) => b !== me.host) };
+    const sync: SyncRecord = { epoch, primary: me.host, required: me.syncBackups, backups: [] };
     const writes = [
       this.client.put(this.keys.primary).value(JSON.stringify(holder)).lease(leaseId),
       this.client.put(this.keys.epoch).value(String(epoch)),
@@ -159,8 +172,12 @@ export class EtcdCoordinator {
       .and(this.keys.switchover, "Mod", "==", facts.mods.switchover)
       .then(...writes)
       .commit();
-    if (!result.succeeded) return { lost: "another manager moved first" };
+    if (!result.succeeded) {
+      await this.dropLease();
+      return { lost: "another manager moved first" };
+    }
     this.held = { revision: result.header.revision, holder };
+    this.keepAlive(lease);
     return { won: holder };
   }
 
@@ -188,33 +205,32 @@ export class EtcdCoordinator {
 
   /** Gives the primary key up (the lease goes with it): another manager may win. */
   async resign(): Promise<void> {
-    const lease = this.lease;
-    this.lease = undefined;
     this.held = undefined;
     this.validity.lost();
-    await lease?.revoke();
+    await this.dropLease();
   }
 
+  /** Hands the key over at once (a clean stop), instead of after the lease's TTL. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.resign().catch(() => undefined);
+    this.client.close();
+  }
+
+  private async dropLease(): Promise<void> {
     const lease = this.lease;
     this.lease = undefined;
-    // A clean stop hands over at once instead of after the lease's TTL.
-    if (this.held) await lease?.revoke().catch(() => undefined);
-    else lease?.release();
-    this.client.close();
+    this.keepAliveTimer?.cancel();
+    await lease?.revoke();
   }
 
   private currentLease(): Lease {
     if (this.lease) return this.lease;
-    const lease = this.client.lease(this.leaseTtlSeconds);
-    const askedAt = this.clock.now();
-    // A failed grant is told by "lost", below.
-    lease.grant().then(() => this.validity.granted(askedAt, this.leaseTtlSeconds), () => undefined);
-    lease.on("keepaliveFired", () => this.validity.sent());
-    lease.on("keepaliveSucceeded", (response) => this.validity.answered(Number(response.TTL)));
-    lease.on("keepaliveFailed", () => this.validity.interrupted());
+    // Kept alive by this class, not the client: each proof must pair a keepalive with its own answer.
+    const lease = this.client.lease(this.leaseTtlSeconds, { autoKeepAlive: false });
+    const askedAt = this.monotonic();
+    lease.grant().then(() => this.validity.proved(askedAt, this.leaseTtlSeconds), () => undefined);
     lease.on("lost", (error) => {
       if (this.lease === lease) this.lease = undefined;
       this.validity.lost();
@@ -227,5 +243,23 @@ export class EtcdCoordinator {
     });
     this.lease = lease;
     return lease;
+  }
+
+  /** A keepalive every third of the TTL (as etcd's own client does), each answer proving the lease from its send. */
+  private keepAlive(lease: Lease): void {
+    this.keepAliveTimer?.cancel();
+    const beat = () => {
+      if (this.lease !== lease || this.closed) return;
+      const sentAt = this.monotonic();
+      lease.keepaliveOnce({ deadline: this.clock.now() + CALL_TIMEOUT_MS }).then(
+        (response) => {
+          if (this.lease === lease) this.validity.proved(sentAt, Number(response.TTL));
+        },
+        // An expired lease is told by "lost"; a keepalive that got no answer proves nothing, and the next one tries again.
+        () => undefined,
+      );
+      this.keepAliveTimer = this.clock.setTimeout(beat, (this.leaseTtlSeconds * 1000) / 3);
+    };
+    beat();
   }
 }

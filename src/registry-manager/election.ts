@@ -52,9 +52,15 @@ const WATCHDOG_MS = 200;
 const RETRY_MS = 500;
 /** A backup every commit waits for, confirming nothing new for this long while writes wait, is let go. */
 const STALLED_BACKUP_MS = 2_000;
+/** etcd is read again this often, beside the watch: a watch may miss what happened while it was down. */
+const REREAD_MS = 1_000;
 
 export class Elector {
   private facts: Facts | undefined;
+  /** The disk head when this manager last won: a backup joins the sync record only once it holds all of it. */
+  private floor = 0;
+  /** When the last read of etcd was asked for (the watchdog reads again now and then, in case a watch missed something). */
+  private lastRead = 0;
   private reachable = false;
   private campaigning = false;
   private reconciling = false;
@@ -63,6 +69,7 @@ export class Elector {
   private stopWatch: (() => void) | undefined;
   private watchdog: Timer | undefined;
   private retry: Timer | undefined;
+  private rewatch: Timer | undefined;
   private readonly progress = new Map<string, { acked: number; since: number }>();
   private readonly marginMs: number;
 
@@ -81,18 +88,18 @@ export class Elector {
     manager.backups.onChange(() => void this.reconcile());
   }
 
-  /** Starts watching etcd; resolves at once (etcd may be down now: the manager serves as a backup meanwhile). */
+  /** Starts watching etcd; returns at once (etcd may be down now: the manager serves as a backup meanwhile). */
   start(): void {
-    this.coordinator.watch(
-      (facts) => this.onFacts(facts),
-      (error) => this.unreachable(error),
-    ).then(
-      (stop) => (this.stopped ? stop() : (this.stopWatch = stop)),
-      (error: Error) => {
-        this.unreachable(error);
-        if (!this.stopped) this.clock.setTimeout(() => this.start(), RETRY_MS);
-      },
-    );
+    const again = (error: Error) => {
+      this.unreachable(error);
+      if (!this.stopped && !this.rewatch) {
+        this.rewatch = this.clock.setTimeout(() => {
+          this.rewatch = undefined;
+          this.start();
+        }, RETRY_MS);
+      }
+    };
+    this.coordinator.watch((facts) => this.onFacts(facts), again).then((stop) => (this.stopped ? stop() : (this.stopWatch = stop)), again);
     if (!this.watchdog) this.tick();
   }
 
@@ -101,16 +108,19 @@ export class Elector {
     this.stopWatch?.();
     this.watchdog?.cancel();
     this.retry?.cancel();
+    this.rewatch?.cancel();
+    // Nothing answered once the key is given up: a successor may be elected the moment it is.
+    if (this.manager.roleState() === "primary") this.manager.store.refuseWrites(unavailable(`${this.manager.hostId} is shutting down`));
     await this.coordinator.close();
   }
 
   status(): ElectionStatus {
-    const validUntil = this.coordinator.holding ? this.coordinator.validity.validUntil : 0;
+    const validUntil = this.coordinator.holding ? this.coordinator.validity.remainingMs() : 0;
     return {
       endpoints: this.coordinator.address.text,
       leaseTtlMs: this.coordinator.leaseTtlSeconds * 1000,
       holder: this.facts?.holder,
-      leaseValidMs: Math.max(0, validUntil - this.clock.now()),
+      leaseValidMs: validUntil,
       inSync: this.facts?.sync ? [this.facts.sync.primary, ...this.facts.sync.backups] : [],
       reachable: this.reachable,
     };
@@ -129,9 +139,15 @@ export class Elector {
     if (why) throw failedPrecondition(`${me} may not take over: ${why}`);
     const from = facts.holder;
     await this.coordinator.requestSwitchover({ from: from.host, to: me });
-    const deadline = this.clock.now() + this.coordinator.leaseTtlSeconds * 3000;
+    const requestedAt = this.clock.now();
+    const deadline = requestedAt + this.coordinator.leaseTtlSeconds * 3000;
     while (this.manager.roleState() !== "primary") {
       if (this.clock.now() > deadline || this.stopped) throw unavailable(`${from.host} did not hand over to ${me} in time; the switchover is called off`);
+      // The primary called it off (it deleted the request, and still holds the key).
+      const now = this.facts;
+      if (now && now.revision > facts.revision && !now.switchover && now.holder?.host === from.host && now.holder.epoch === from.epoch) {
+        throw failedPrecondition(`${from.host} called the switchover to ${me} off: ${me} did not catch up in time, or is not in etcd's sync record`);
+      }
       await new Promise<void>((resolve) => this.clock.setTimeout(resolve, 50));
     }
     return {
@@ -142,7 +158,7 @@ export class Elector {
   }
 
   private onFacts(facts: Facts): void {
-    if (this.stopped) return;
+    if (this.stopped || (this.facts && facts.revision < this.facts.revision)) return;
     this.facts = facts;
     this.reachable = true;
     const holder = facts.holder;
@@ -157,6 +173,7 @@ export class Elector {
       return;
     }
     // A key of this host's previous run is nobody's to follow: its lease ends within a TTL, then the campaign starts.
+    // (This run's own key, held without being primary, is given up by the watchdog.)
     if (holder && holder.host !== this.manager.hostId) this.manager.followHolder(holder);
     else if (!holder) void this.campaign();
   }
@@ -181,34 +198,47 @@ export class Elector {
         return;
       }
       const { epoch } = outcome.won;
-      if (this.syncBackups > 0) this.manager.backups.designate((facts.sync?.backups ?? []).filter((b) => b !== me));
+      // etcd's record names this manager alone now; backups join it again once they hold all it holds.
+      this.floor = this.manager.store.durablePosition.revision;
+      if (this.syncBackups > 0) this.manager.backups.designate([]);
       this.manager.store.setAnswerCheck(() => this.leaseRefusal());
       this.log.info({ epoch }, "elected primary by etcd");
       await this.manager.takeOver(epoch, `elected by etcd at epoch ${epoch}`);
     } catch (error) {
       this.log.warn({ err: error }, "the campaign failed; trying again");
+      // Won but could not reign (a disk error): the key must not stay with a manager that is not primary.
+      if (this.coordinator.holding) await this.coordinator.resign().catch(() => undefined);
       this.scheduleRetry();
     } finally {
       this.campaigning = false;
     }
   }
 
-  /** A switchover to `to` asked for in etcd: no writes, `to` catches up, then this manager resigns. */
+  /**
+   * A switchover to `to` asked for in etcd: no writes, then `to` catches up
+   * and this manager resigns, or, when `to` is not in etcd's sync record or
+   * does not catch up within a TTL, the switchover is called off and writes
+   * resume.
+   */
   private async handOver(to: string): Promise<void> {
     if (this.switching) return;
     this.switching = true;
+    const store = this.manager.store;
     try {
-      const backup = () => this.manager.backups.view().find((b) => b.host === to);
-      const designated = this.manager.backups.designatedHosts;
-      if (this.syncBackups > 0 && !designated?.includes(to)) {
-        this.log.warn({ to, designated }, "switchover refused: the target is not in sync");
+      if (this.syncBackups > 0 && !this.facts?.sync?.backups.includes(to)) {
+        this.log.warn({ to, inSync: this.facts?.sync?.backups }, "switchover refused: the target is not in etcd's sync record");
         await this.coordinator.clearSwitchover();
         return;
       }
-      this.manager.store.refuseWrites(unavailable(`${this.manager.hostId} is switching over to ${to}`));
+      store.refuseWrites(unavailable(`${this.manager.hostId} is switching over to ${to}`));
+      const caughtUp = () => (this.manager.backups.view().find((b) => b.host === to)?.acked ?? 0) >= store.durablePosition.revision;
       const deadline = this.clock.now() + this.coordinator.leaseTtlSeconds * 1000;
-      while ((backup()?.acked ?? 0) < this.manager.store.durablePosition.revision && this.clock.now() < deadline) {
-        await new Promise<void>((resolve) => this.clock.setTimeout(resolve, 20));
+      while (!caughtUp() && this.clock.now() < deadline && !this.stopped) await new Promise<void>((resolve) => this.clock.setTimeout(resolve, 20));
+      if (!caughtUp() || this.stopped) {
+        this.log.warn({ to }, "switchover called off: the target did not catch up in time");
+        if (this.manager.roleState() === "primary" && this.coordinator.holding) store.refuseWrites(undefined);
+        await this.coordinator.clearSwitchover();
+        return;
       }
       await this.coordinator.resign();
       this.log.info({ to }, "resigned the primary key for a switchover");
@@ -232,7 +262,9 @@ export class Elector {
         const backups = this.manager.backups;
         const designated = backups.designatedHosts ?? [];
         const view = backups.view();
-        const gone = designated.filter((host) => !view.some((b) => b.host === host && b.connected) || this.stalled(host));
+        // A switchover's target is left waited for: it is catching up to take over.
+        const target = this.switching ? this.facts?.switchover?.to : undefined;
+        const gone = designated.filter((host) => host !== target && (!view.some((b) => b.host === host && b.connected) || this.stalled(host)));
         if (gone.length > 0) {
           const next = designated.filter((host) => !gone.includes(host));
           await this.coordinator.writeSync(this.syncBackups, next);
@@ -241,9 +273,11 @@ export class Elector {
           continue;
         }
         if (designated.length >= this.syncBackups) return;
-        // It must hold every write acknowledged so far, in this reign and before it.
-        const committed = this.manager.store.position.revision;
-        const ready = view.filter((b) => b.connected && !designated.includes(b.host) && b.acked >= committed).sort((a, b) => b.acked - a.acked);
+        // It must hold every write acknowledged so far, in this reign and before it (all this manager held when it won).
+        const needed = Math.max(this.manager.store.position.revision, this.floor);
+        const ready = view
+          .filter((b) => b.connected && !designated.includes(b.host) && b.acked >= needed && !this.stalled(b.host))
+          .sort((a, b) => b.acked - a.acked);
         if (ready.length === 0) return;
         const next = [...designated, ready[0]!.host];
         backups.designate(next);
@@ -267,12 +301,25 @@ export class Elector {
   private tick(): void {
     if (this.stopped) return;
     this.watchdog = this.clock.setTimeout(() => this.tick(), WATCHDOG_MS);
-    if (this.manager.roleState() !== "primary") return;
+    const now = this.clock.now();
+    if (now - this.lastRead >= REREAD_MS) {
+      this.lastRead = now;
+      this.coordinator.read().then(
+        (facts) => this.onFacts(facts),
+        (error: Error) => this.unreachable(error),
+      );
+    }
+    const role = this.manager.roleState();
+    // The key of a manager that stepped down (a later epoch heard of, a failed takeover): given up, so that another wins.
+    if (role !== "primary" && role !== "promoting" && this.coordinator.holding && !this.campaigning) {
+      this.log.warn("holding the primary key without being primary: giving it up");
+      void this.coordinator.resign().catch(() => undefined);
+    }
+    if (role !== "primary") return;
     if (this.leaseRefusal()) {
       this.lostLeadership(`it cannot prove its etcd lease for ${this.marginMs} ms more`);
       return;
     }
-    const now = this.clock.now();
     for (const b of this.manager.backups.view()) {
       const seen = this.progress.get(b.host);
       if (!seen || seen.acked !== b.acked || b.acked >= this.manager.store.durablePosition.revision) this.progress.set(b.host, { acked: b.acked, since: now });

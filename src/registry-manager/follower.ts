@@ -64,17 +64,19 @@ export class Follower {
           if (epoch > store.epoch) options.logger.info({ epoch }, "the primary is at a later epoch");
         },
         install: async (registry, position, digest) => {
+          const from = this.feed.status.manager;
           await store.install(registry, position, digest);
           await options.onInstalled();
-          this.ack(position.revision, position.epoch);
+          this.ack(from, position.revision, position.epoch);
         },
         apply: async (changes) => {
+          const from = this.feed.status.manager;
           // A feed that replaced another may be sent the change the old one had just applied.
           const head = store.durablePosition;
           const fresh = changes.filter((c) => !(c.revision === head.revision && head.digest.equals(c.digest)));
           await store.replicate(fresh);
           const last = changes[changes.length - 1]!;
-          this.ack(last.revision, last.epoch);
+          this.ack(from, last.revision, last.epoch);
         },
       },
       // Only the primary: backups do not catch up from each other, so promote-manager can tell which one is ahead.
@@ -110,10 +112,14 @@ export class Follower {
     this.heartbeatTimer?.cancel();
   }
 
-  /** Tells the primary this backup has `revision` on disk (for --sync-backups and lag). */
-  private ack(revision: number, epoch: number): void {
-    const primary = this.options.primary().address;
-    if (primary) this.options.peers.ack(primary, { host: this.options.hostId, epoch, revision });
+  /**
+   * Tells the manager that sent the change that this backup has `revision`
+   * on disk (for --sync-backups and lag); only that one, and only while
+   * following: a change applied as the follow moves on must not count for
+   * the next primary, whose history may differ there.
+   */
+  private ack(from: string | undefined, revision: number, epoch: number): void {
+    if (from && !this.stopped) this.options.peers.ack(from, { host: this.options.hostId, epoch, revision });
   }
 
   /** Logged at its first occurrence: a primary that refuses this backup's heartbeat leaves it unregistered. */

@@ -70,7 +70,10 @@ export function replicationHandlers(ctx: ReplicationContext): ReplicationHandler
     Ack: unary(async (request: AckRequest__Output) => {
       ctx.manager.learnedEpoch(request.epoch);
       ctx.manager.sawRevision(request.epoch, request.revision, `backup ${request.host}`);
-      if (ctx.manager.role() === "primary" && !ctx.manager.refusal()) ctx.manager.backups.acked(request.host, request.revision);
+      // Of this reign only: an ack of another epoch's change is of a history this primary may not share
+      // there (its own first change comes right after it becomes primary, and covers the rest).
+      const ours = request.epoch === ctx.store.epoch;
+      if (ours && ctx.manager.role() === "primary" && !ctx.manager.refusal()) ctx.manager.backups.acked(request.host, request.revision);
       return {};
     }, unexpected),
     Announce: unary(async (notice: EpochNotice__Output) => {

@@ -6,7 +6,7 @@ import { BackupTracker } from "../../src/registry-manager/backups.js";
 import { ineligibility } from "../../src/registry-manager/eligibility.js";
 import { FakeClock } from "../support/fake-clock.js";
 
-const nobody: Facts = { holder: undefined, epoch: 7, sync: undefined, switchover: undefined, mods: { epoch: "1", sync: "0", switchover: "0" } };
+const nobody: Facts = { holder: undefined, epoch: 7, sync: undefined, switchover: undefined, mods: { epoch: "1", sync: "0", switchover: "0" }, revision: 9 };
 const facts = (more: Partial<Facts>): Facts => ({ ...nobody, ...more });
 
 describe("--coordinator", () => {
@@ -44,29 +44,25 @@ describe("who may campaign", () => {
 describe("LeaseValidity", () => {
   it("proves the lease a TTL from when each keepalive was sent, however late the answer", () => {
     const clock = new FakeClock(0);
-    const lease = new LeaseValidity(clock);
-    lease.granted(0, 5);
-    expect(lease.validUntil).toBe(5_000);
-    clock.advance(1_000);
-    lease.sent();
-    clock.advance(3_000); // a slow answer proves no more than the send allows
-    lease.answered(5);
-    expect(lease.validUntil).toBe(6_000);
+    const lease = new LeaseValidity(() => clock.now());
+    lease.proved(0, 5);
+    expect(lease.remainingMs()).toBe(5_000);
+    clock.advance(4_000); // an answer to a keepalive sent at 1 s, arriving at 4 s
+    lease.proved(1_000, 5);
+    expect(lease.remainingMs()).toBe(2_000);
     expect(lease.provenFor(1_000)).toBe(true);
     clock.advance(1_001);
     expect(lease.provenFor(1_000)).toBe(false);
   });
 
-  it("proves nothing once lost, and forgets keepalives a broken stream will never answer", () => {
+  it("proves nothing once lost, and never moves back for an older answer", () => {
     const clock = new FakeClock(0);
-    const lease = new LeaseValidity(clock);
-    lease.granted(0, 5);
-    lease.sent();
-    lease.interrupted();
-    clock.advance(2_000);
-    lease.sent();
-    lease.answered(5);
-    expect(lease.validUntil).toBe(7_000);
+    const lease = new LeaseValidity(() => clock.now());
+    lease.proved(2_000, 5);
+    lease.proved(1_000, 5);
+    expect(lease.remainingMs()).toBe(7_000);
+    lease.proved(3_000, 0); // an expired lease's answer proves nothing
+    expect(lease.remainingMs()).toBe(7_000);
     lease.lost();
     expect(lease.provenFor(0)).toBe(false);
   });

@@ -150,8 +150,15 @@ describe.skipIf(!available(ETCD))("automatic failover on etcd", () => {
     const [m1, m2, m3] = await cluster(etcd);
     const inSync = (await status(m1)).coordinator!.in_sync.find((h) => h !== "m1")!;
     const target = [m2, m3].find((m) => m.host === inSync)!;
+    const outside = [m2, m3].find((m) => m !== target)!;
     const load = writersOn([m1, m2, m3]);
     await until(() => load.count() >= 100, "100 writes acknowledged");
+
+    // Not to a backup outside the sync record: it may lack acknowledged writes.
+    const refused = await promote(m1, outside.host);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`^error: ${outside.host} may not take over: it may lack acknowledged writes`));
+    expect((await status(m1)).role).toBe(PRIMARY);
 
     const promoted = await promote(m1, target.host);
     expect([promoted.code, promoted.stderr]).toEqual([0, ""]);
