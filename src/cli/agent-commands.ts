@@ -7,6 +7,7 @@ import { formatJson, type Output } from "./output.js";
 import { checkHostOption } from "./server-options.js";
 import { clientTransport, serverTls, withClientTls, withServerTls, type TlsFlags } from "./tls-options.js";
 import { untilSignal } from "./signals.js";
+import { registerAgentStatusCommand } from "./agent-status-command.js";
 
 interface AgentStartOptions extends TlsFlags {
   host: string;
@@ -26,9 +27,8 @@ interface AuthorizeOptions extends TlsFlags {
 }
 
 export function registerAgentCommands(program: Command, output: Output): void {
-  const start = program
-    .command("agent")
-    .description("run a registry agent")
+  const agent = program.command("agent").description("run a registry agent, or ask one how it stands");
+  const start = agent
     .command("start")
     .description("keep a replica of the registry, report this host's liveness, route calls, until SIGINT or SIGTERM")
     .requiredOption("--host <id>", "this host's id")
@@ -41,7 +41,7 @@ export function registerAgentCommands(program: Command, output: Output): void {
       checkHostOption(options.host);
       const [{ createLogger }, { RegistryAgent }] = await Promise.all([import("../logger.js"), import("../registry-agent/agent.js")]);
       const logger = createLogger("registry-agent");
-      const agent = await RegistryAgent.start({
+      const running = await RegistryAgent.start({
         hostId: options.host,
         dataDir: options.data,
         listen: options.listen,
@@ -51,11 +51,12 @@ export function registerAgentCommands(program: Command, output: Output): void {
         security: serverTls(options),
         logger,
       });
-      output.out(`listening on ${agent.address}`);
+      output.out(`listening on ${running.address}`);
       const signal = await untilSignal();
       logger.info({ signal }, "stopping");
-      await agent.stop();
+      await running.stop();
     });
+  registerAgentStatusCommand(agent, output);
 
   const authorize = program
     .command("authorize")

@@ -7,7 +7,8 @@ export function routeToJson(route: Route): unknown {
     from: route.from,
     type: route.type,
     candidates: route.candidates.map((c) => ({ host: c.host, domain: c.domain, tier: c.tier, endpoint: c.endpoint })),
-    skipped: (route.skipped ?? []).map((s) => ({ host: s.host, reason: s.reason })),
+    // An ejection's time left is an agent's own (route --agent); routes from the registry carry exactly host and reason.
+    skipped: (route.skipped ?? []).map((s) => (s.reason === "ejected" ? { host: s.host, reason: s.reason, ejected_for_ms: s.ejectedForMs ?? 0 } : { host: s.host, reason: s.reason })),
   };
 }
 
@@ -21,7 +22,8 @@ export function formatRoute(route: Route): string {
   }
   if (route.skipped && route.skipped.length > 0) {
     lines.push("skipped");
-    lines.push(indent(formatTable(["host", "reason"], route.skipped.map((s) => [s.host, s.reason]))));
+    const reason = (s: NonNullable<Route["skipped"]>[number]) => (s.reason === "ejected" ? `ejected, ${((s.ejectedForMs ?? 0) / 1000).toFixed(1)} s more` : s.reason);
+    lines.push(indent(formatTable(["host", "reason"], route.skipped.map((s) => [s.host, reason(s)]))));
   }
   return lines.join("\n");
 }

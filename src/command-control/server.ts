@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from "../logger.js";
 import { COMMAND_CONTROL_TYPE, endpointOf } from "../registry/model.js";
 import { checkHostId } from "../registry/names.js";
 import { bindServer, listenHost, newServer, stopServer } from "../wire/server.js";
+import { serveHealth } from "../wire/health.js";
 import { unary } from "../wire/status.js";
 import { commandControlService, type CommandControlHandlers } from "../wire/proto-loader.js";
 import { serverSecurity, type SecurityOptions, type ServerSecurity } from "../security/server-security.js";
@@ -56,6 +57,8 @@ export class CommandControlServer {
     const { transport, interceptors } = security;
     const server = newServer({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES, interceptors });
     server.addService(commandControlService, commandControlHandlers(options.hostId, options.rules, logger));
+    // What agents probe (an ejected manager returns when this answers) and a package's `grpc` check asks.
+    serveHealth(server);
     try {
       const port = await bindServer(server, options.listen, transport.serverCredentials());
       await transport.ready();

@@ -9,6 +9,7 @@ import type { AuthorizeRequest as _cairn_v1_AuthorizeRequest, AuthorizeRequest__
 import type { Candidate as _cairn_v1_Candidate, Candidate__Output as _cairn_v1_Candidate__Output } from './cairn/v1/Candidate.js';
 import type { Change as _cairn_v1_Change, Change__Output as _cairn_v1_Change__Output } from './cairn/v1/Change.js';
 import type { Domain as _cairn_v1_Domain, Domain__Output as _cairn_v1_Domain__Output } from './cairn/v1/Domain.js';
+import type { EjectedManager as _cairn_v1_EjectedManager, EjectedManager__Output as _cairn_v1_EjectedManager__Output } from './cairn/v1/EjectedManager.js';
 import type { Host as _cairn_v1_Host, Host__Output as _cairn_v1_Host__Output } from './cairn/v1/Host.js';
 import type { Op as _cairn_v1_Op, Op__Output as _cairn_v1_Op__Output } from './cairn/v1/Op.js';
 import type { Package as _cairn_v1_Package, Package__Output as _cairn_v1_Package__Output } from './cairn/v1/Package.js';
@@ -35,6 +36,7 @@ export interface ProtoGrpcType {
       Candidate: MessageTypeDefinition<_cairn_v1_Candidate, _cairn_v1_Candidate__Output>
       Change: MessageTypeDefinition<_cairn_v1_Change, _cairn_v1_Change__Output>
       Domain: MessageTypeDefinition<_cairn_v1_Domain, _cairn_v1_Domain__Output>
+      EjectedManager: MessageTypeDefinition<_cairn_v1_EjectedManager, _cairn_v1_EjectedManager__Output>
       Host: MessageTypeDefinition<_cairn_v1_Host, _cairn_v1_Host__Output>
       Liveness: EnumTypeDefinition
       ManagerRole: EnumTypeDefinition

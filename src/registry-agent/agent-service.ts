@@ -5,7 +5,7 @@ import type { AgentAuthorizeReply } from "../generated/cairn/v1/AgentAuthorizeRe
 import type { AgentStatus } from "../generated/cairn/v1/AgentStatus.js";
 import type { Route as WireRoute } from "../generated/cairn/v1/Route.js";
 import type { WatchRouteRequest__Output } from "../generated/cairn/v1/WatchRouteRequest.js";
-import { REGISTRY_TYPE } from "../registry/model.js";
+import { COMMAND_CONTROL_TYPE, REGISTRY_TYPE } from "../registry/model.js";
 import { routeToWire } from "../wire/convert.js";
 import { commandControlService, type AgentHandlers, type CommandControlClient } from "../wire/proto-loader.js";
 import { callUnary } from "../client/methods.js";
@@ -37,7 +37,10 @@ export function agentHandlers(ctx: AgentContext): AgentHandlers {
       throw unavailable(`the replica of ${ctx.hostId} was damaged on disk and is being rebuilt from a registry manager; no route until it is`);
     }
     const { revision, epoch } = ctx.replica.position;
-    return routeToWire(ctx.replica.routes.route(from || ctx.hostId, type, { explain }), { revision, epoch });
+    const route = ctx.replica.routes.route(from || ctx.hostId, type, { explain });
+    // This agent's own calls of the type it routes pass over its ejected managers: the route says so.
+    const asCalled = type === COMMAND_CONTROL_TYPE && (from || ctx.hostId) === ctx.hostId ? ctx.commandControl.asCalled(route) : route;
+    return routeToWire(asCalled, { revision, epoch });
   };
   return {
     Resolve: unary(async (request) => resolve(request.from, request.type, request.explain), unexpected),
@@ -63,7 +66,14 @@ function status(ctx: AgentContext): AgentStatus {
     connected: feed.state === "live",
     watch_state: feed.state,
     uptime_ms: ctx.now() - ctx.startedAt,
-    suspects: ctx.commandControl.suspectHosts,
+    suspects: ctx.commandControl.ejected.map((e) => e.host),
+    ejected: ctx.commandControl.ejected.map((e) => ({
+      host: e.host,
+      endpoint: e.endpoint,
+      type: COMMAND_CONTROL_TYPE,
+      ejected_for_ms: Math.max(0, Math.round(e.until - ctx.now())),
+      count: e.count,
+    })),
     replica: ctx.replica.state,
   };
 }

@@ -1,16 +1,19 @@
 import type { Logger } from "pino";
 import type { Clock, Timer } from "../clock.js";
 import { CairnError, Code } from "../errors.js";
-import type { RouteCandidate } from "../router/route.js";
+import type { Route, RouteCandidate, SkippedPackage } from "../router/route.js";
 import { fromServiceError, isRetryable } from "../wire/status.js";
-import { endpointAccepts } from "./health-checker.js";
 
 /** One try may use at most this much of the caller's deadline, so that the next candidate still has time. */
 export const ATTEMPT_TIMEOUT_MS = 1_000;
-/** How often suspects are probed. */
-export const PROBE_INTERVAL_MS = 250;
+/** The n-th consecutive ejection of a manager lasts n times this (gRFC A50's shape)… */
+export const EJECTION_BASE_MS = 1_000;
+/** …and never more than this. */
+export const MAX_EJECTION_MS = 5 * 60_000;
+/** How long the probe that may bring an ejected manager back waits for its answer. */
+export const PROBE_TIMEOUT_MS = 500;
 
-/** What the caller needs of a client: that it can be let go (a suspect's channel is replaced by a fresh one). */
+/** What the caller needs of a client: that it can be let go (an ejected manager's channel is replaced by a fresh one). */
 export interface ClosableClient {
   close(): void;
 }
@@ -19,11 +22,15 @@ export interface RoutedCallerOptions<C> {
   type: string;
   /** The current route for `type` from this agent's host, best first. */
   route: () => readonly RouteCandidate[];
-  /** A client for `host`'s manager at `endpoint` (which must prove it is that host's); made once per endpoint and reused. */
+  /** A client for `host`'s manager at `endpoint` (which must prove it is that host's); made once and reused. */
   connect: (endpoint: string, host: string) => C;
-  /** True when the manager at `endpoint` looks reachable again; by default a TCP connect to it. */
-  probe?: (endpoint: string) => Promise<boolean>;
-  /** Every deadline and probe interval is measured on this clock. */
+  /**
+   * True when the manager behind `client` really answers by `deadline` (a
+   * grpc.health.v1 check: a bare TCP connect is answered by a stopped
+   * process's kernel too).
+   */
+  probe: (client: C, deadline: number) => Promise<boolean>;
+  /** Every deadline, ejection and probe is measured on this clock. */
   clock: Clock;
   logger: Logger;
 }
@@ -35,26 +42,36 @@ export interface RoutedReply<R> {
   tried: string[];
 }
 
+/** A manager out of the route for now. */
+export interface Ejection {
+  host: string;
+  endpoint: string;
+  /** Clock time its ejection ends (then a probe decides). */
+  until: number;
+  /** Consecutive ejections, this one included: it lasted EJECTION_BASE_MS times this. */
+  count: number;
+}
+
 /** Host ids hold no `@` (registry/names.ts), so a host's keys are exactly those that start with `HOST@`. */
 function clientKey(host: string, endpoint: string): string {
   return `${host}@${endpoint}`;
 }
 
-interface Suspect {
-  endpoint: string;
-  since: number;
-}
-
 /**
- * Calls the nearest available manager of one type, with failover (SPEC 6).
+ * Calls the nearest available manager of one type, with failover (SPEC 6)
+ * and outlier ejection (SPEC 13).
  *
- * A call goes to the first candidate of the route. A connection-level
- * failure (UNAVAILABLE, or DEADLINE_EXCEEDED before any reply) makes that
- * manager a suspect and the call moves on to the next candidate, within the
- * caller's deadline. Suspects stay out of the way until a probe connects or
- * the registry reports a change for their host; when every candidate is
- * suspect they are tried anyway. Application errors (PERMISSION_DENIED, …)
- * are the manager's answer and are returned as they are.
+ * A call goes to the first candidate of the route that is not ejected. A
+ * connection-level failure (UNAVAILABLE, or DEADLINE_EXCEEDED before any
+ * reply) ejects that manager and the call moves on to the next candidate,
+ * within the caller's deadline. The n-th ejection in a row lasts
+ * EJECTION_BASE_MS × n; then a health probe decides: an answer brings the
+ * manager back, no answer ejects it again, longer. A real answer to a call,
+ * or a registry change of its host, brings it back too. So a manager that
+ * hangs (SIGSTOP) costs one attempt timeout per ejection, not one per call.
+ * When every candidate is ejected they are tried anyway, in route order.
+ * Application errors (PERMISSION_DENIED, …) are the manager's answer and
+ * are returned as they are.
  */
 export class RoutedCaller<C extends ClosableClient> {
   /**
@@ -63,19 +80,41 @@ export class RoutedCaller<C extends ClosableClient> {
    * host's manager held before must not pass for this one's.
    */
   private readonly clients = new Map<string, C>();
-  private readonly suspects = new Map<string, Suspect>();
-  private probeTimer: Timer | undefined;
+  private readonly ejections = new Map<string, Ejection & { timer: Timer | undefined }>();
+  /** Consecutive ejections of each host, until it answers a call. */
+  private readonly streaks = new Map<string, number>();
   private stopped = false;
   private readonly log: Logger;
-  private readonly probeEndpoint: (endpoint: string) => Promise<boolean>;
 
   constructor(private readonly options: RoutedCallerOptions<C>) {
     this.log = options.logger.child({ component: "routed-caller", type: options.type });
-    this.probeEndpoint = options.probe ?? ((endpoint) => endpointAccepts(endpoint));
   }
 
-  get suspectHosts(): string[] {
-    return [...this.suspects.keys()];
+  /** The managers ejected now, with their ejection. */
+  get ejected(): Ejection[] {
+    return [...this.ejections.values()].map(({ host, endpoint, until, count }) => ({ host, endpoint, until, count }));
+  }
+
+  /**
+   * `route` as calls take it: ejected managers leave the candidates and are
+   * listed as skipped (`ejected`, with the time left), so that what a person
+   * is shown is what calls do.
+   */
+  asCalled(route: Route): Route {
+    const ejected = route.candidates.filter((c) => this.ejections.has(c.host));
+    if (ejected.length === 0 || ejected.length === route.candidates.length) return route;
+    const now = this.options.clock.now();
+    const skipped: SkippedPackage[] = ejected.map((c) => ({
+      host: c.host,
+      domain: c.domain,
+      reason: "ejected",
+      ejectedForMs: Math.max(0, this.ejections.get(c.host)!.until - now),
+    }));
+    return {
+      ...route,
+      candidates: route.candidates.filter((c) => !this.ejections.has(c.host)),
+      ...(route.skipped && { skipped: [...skipped, ...route.skipped] }),
+    };
   }
 
   /**
@@ -85,25 +124,24 @@ export class RoutedCaller<C extends ClosableClient> {
    */
   async call<R>(deadline: number, invoke: (client: C, candidate: RouteCandidate, deadline: number) => Promise<R>): Promise<RoutedReply<R>> {
     const route = this.options.route();
-    const trusted = route.filter((c) => !this.suspects.has(c.host));
-    const order = [...trusted, ...route.filter((c) => this.suspects.has(c.host))];
+    const admitted = route.filter((c) => !this.ejections.has(c.host));
+    const order = admitted.length > 0 ? admitted : route;
     const tried: string[] = [];
     let lastError: unknown;
     for (const candidate of order) {
       const now = this.options.clock.now();
       if (now >= deadline) break;
       tried.push(candidate.host);
-      // A suspect's cached channel sits in its reconnect backoff and would fail at once even if the manager is back.
-      if (this.suspects.has(candidate.host)) this.dropClient(candidate.host, candidate.endpoint);
       try {
         const reply = await invoke(this.client(candidate), candidate, Math.min(deadline, now + ATTEMPT_TIMEOUT_MS));
-        this.clear(candidate.host, "answered");
+        this.readmit(candidate.host, "answered a call", false);
+        this.streaks.delete(candidate.host);
         return { reply, servedBy: candidate.host, tried };
       } catch (error) {
         // The manager's own answer: its status and message go back to the caller as they are.
         if (!isRetryable(error)) throw fromServiceError(error);
         lastError = error;
-        this.suspect(candidate, error);
+        this.eject(candidate, fromServiceError(error).message);
       }
     }
     if (route.length === 0) throw new CairnError(Code.UNAVAILABLE, `no available manager of type ${this.options.type}`);
@@ -111,11 +149,10 @@ export class RoutedCaller<C extends ClosableClient> {
     throw new CairnError(Code.UNAVAILABLE, `no manager of type ${this.options.type} answered (tried ${tried.join(", ") || "none"}): ${why}`);
   }
 
-  /** The registry changed these hosts: whatever made them suspect may be over. */
+  /** The registry changed these hosts: whatever ejected them may be over, and their endpoints may have moved. */
   registryChanged(hosts: Iterable<string>): void {
     for (const host of hosts) {
-      this.clear(host, "registry change");
-      // Its endpoint may have moved: the clients of the old one are of no more use.
+      this.readmit(host, "registry change");
       for (const [key, client] of this.clients) {
         if (!key.startsWith(`${host}@`)) continue;
         client.close();
@@ -126,7 +163,8 @@ export class RoutedCaller<C extends ClosableClient> {
 
   stop(): void {
     this.stopped = true;
-    this.probeTimer?.cancel();
+    for (const ejection of this.ejections.values()) ejection.timer?.cancel();
+    this.ejections.clear();
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
   }
@@ -141,40 +179,60 @@ export class RoutedCaller<C extends ClosableClient> {
     return client;
   }
 
-  private suspect(candidate: RouteCandidate, error: unknown): void {
-    if (this.suspects.has(candidate.host)) return;
-    this.suspects.set(candidate.host, { endpoint: candidate.endpoint, since: this.options.clock.now() });
-    this.log.info({ host: candidate.host, endpoint: candidate.endpoint, why: fromServiceError(error).message }, "manager suspect");
-    this.scheduleProbe();
+  /** Out of the route for EJECTION_BASE_MS × its consecutive ejections; then a probe decides. */
+  private eject(candidate: RouteCandidate, why: string): void {
+    const { host, endpoint } = candidate;
+    if (this.ejections.has(host) || this.stopped) return;
+    const count = (this.streaks.get(host) ?? 0) + 1;
+    this.streaks.set(host, count);
+    const ms = Math.min(EJECTION_BASE_MS * count, MAX_EJECTION_MS);
+    const ejection = { host, endpoint, until: this.options.clock.now() + ms, count, timer: undefined as Timer | undefined };
+    ejection.timer = this.options.clock.setTimeout(() => void this.probe(candidate), ms);
+    this.ejections.set(host, ejection);
+    this.log.info({ host, endpoint, ms, count, why }, "manager ejected");
   }
 
-  private clear(host: string, why: string): void {
-    const suspect = this.suspects.get(host);
-    if (!suspect) return;
-    this.suspects.delete(host);
+  private async probe(candidate: RouteCandidate): Promise<void> {
+    const ejection = this.ejections.get(candidate.host);
+    if (!ejection || this.stopped) return;
+    ejection.timer = undefined;
+    // A fresh channel: the old one may sit in its reconnect backoff and fail at once though the manager is back.
+    this.dropClient(candidate.host, candidate.endpoint);
+    const answered = await this.probeOnce(candidate);
+    if (this.ejections.get(candidate.host) !== ejection) return; // brought back meanwhile
+    this.ejections.delete(candidate.host);
+    if (answered) this.log.info({ host: candidate.host }, "manager back: its health check answered");
+    else this.eject(candidate, "its health check did not answer");
+  }
+
+  /** True when the probe answered by its deadline; a probe that throws or never settles is a no. */
+  private async probeOnce(candidate: RouteCandidate): Promise<boolean> {
+    let timer: Timer | undefined;
+    const deadline = this.options.clock.now() + PROBE_TIMEOUT_MS;
+    const late = new Promise<boolean>((resolve) => (timer = this.options.clock.setTimeout(() => resolve(false), PROBE_TIMEOUT_MS * 2)));
+    try {
+      return await Promise.race([this.options.probe(this.client(candidate), deadline), late]);
+    } catch {
+      return false;
+    } finally {
+      timer?.cancel();
+    }
+  }
+
+  /** Back in the route; with a fresh channel unless it has just answered on the one it has. */
+  private readmit(host: string, why: string, freshChannel = true): void {
+    const ejection = this.ejections.get(host);
+    if (!ejection) return;
+    ejection.timer?.cancel();
+    this.ejections.delete(host);
     // The old channel may sit in its reconnect backoff; a fresh one connects at once.
-    this.dropClient(host, suspect.endpoint);
-    this.log.info({ host, why }, "manager trusted again");
+    if (freshChannel) this.dropClient(host, ejection.endpoint);
+    this.log.info({ host, why }, "manager back");
   }
 
   private dropClient(host: string, endpoint: string): void {
     const key = clientKey(host, endpoint);
     this.clients.get(key)?.close();
     this.clients.delete(key);
-  }
-
-  private scheduleProbe(): void {
-    if (this.probeTimer || this.stopped) return;
-    this.probeTimer = this.options.clock.setTimeout(() => void this.probe(), PROBE_INTERVAL_MS);
-  }
-
-  private async probe(): Promise<void> {
-    this.probeTimer = undefined;
-    await Promise.all(
-      [...this.suspects].map(async ([host, suspect]) => {
-        if (await this.probeEndpoint(suspect.endpoint)) this.clear(host, "probe connected");
-      }),
-    );
-    if (this.suspects.size > 0) this.scheduleProbe();
   }
 }

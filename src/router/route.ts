@@ -22,8 +22,12 @@ export interface RouteCandidate {
   tierRank?: number;
 }
 
-/** Why a package is out of a route, operator decisions first (see availability.ts). */
-export const SKIP_REASONS = ["package withdrawn", "host in maintenance", "host down", "package unhealthy"] as const;
+/**
+ * Why a package is out of a route, operator decisions first (see
+ * availability.ts); `ejected` is an agent's own: a manager its calls passed
+ * over after a failure, for a while (SPEC 13).
+ */
+export const SKIP_REASONS = ["package withdrawn", "host in maintenance", "host down", "package unhealthy", "ejected"] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export interface SkippedPackage {
@@ -31,6 +35,8 @@ export interface SkippedPackage {
   /** The package's domain, when the route reports it. */
   domain?: string;
   reason: SkipReason;
+  /** For `ejected`: how much longer, before a health probe decides. */
+  ejectedForMs?: number;
 }
 
 export interface Route {

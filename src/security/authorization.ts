@@ -69,6 +69,11 @@ export const RULES = {
   "cairn.v1.CommandControl": {
     Authorize: "asking-agent",
   } satisfies Record<MethodsOf<CommandControlDefinition>, Rule>,
+  // The standard health service (wire/health.ts): whether a server answers is no secret to the CA's identities.
+  "grpc.health.v1.Health": {
+    Check: "any",
+    Watch: "any",
+  },
 } as const;
 
 /** The rule of a method path (`/cairn.v1.Registry/RemoveHost`); undefined for a method the table does not know. */

@@ -321,7 +321,7 @@ export function routeToWire(route: Route, at: RoutePosition = { revision: 0, epo
       if (c.tierRank !== undefined) wire.tier_rank = c.tierRank;
       return wire;
     }),
-    skipped: (route.skipped ?? []).map((s): WireSkipped => ({ host: s.host, domain: s.domain ?? "", reason: s.reason })),
+    skipped: (route.skipped ?? []).map((s): WireSkipped => ({ host: s.host, domain: s.domain ?? "", reason: s.reason, ejected_for_ms: Math.round(s.ejectedForMs ?? 0) })),
     revision: at.revision,
     epoch: at.epoch,
     explained: route.skipped !== undefined,
@@ -351,7 +351,9 @@ export function routeFromWire(wire: WireRoute): Route & RoutePosition {
   if (wire.explained) {
     route.skipped = wire.skipped.map((s, i): SkippedPackage => {
       if (!isSkipReason(s.reason)) throw invalidArgument(`route skipped ${i} (${s.host}): unknown reason ${JSON.stringify(s.reason)}`);
-      return s.domain ? { host: s.host, domain: s.domain, reason: s.reason } : { host: s.host, reason: s.reason };
+      const skipped: SkippedPackage = s.domain ? { host: s.host, domain: s.domain, reason: s.reason } : { host: s.host, reason: s.reason };
+      if (s.reason === "ejected") skipped.ejectedForMs = s.ejected_for_ms;
+      return skipped;
     });
   }
   return route;

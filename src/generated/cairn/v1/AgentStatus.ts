@@ -1,5 +1,6 @@
 // Original file: cairn/v1/agent.proto
 
+import type { EjectedManager as _cairn_v1_EjectedManager, EjectedManager__Output as _cairn_v1_EjectedManager__Output } from '../../cairn/v1/EjectedManager.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface AgentStatus {
@@ -30,7 +31,8 @@ export interface AgentStatus {
    */
   'watch_state'?: (string);
   /**
-   * Hosts currently kept out of routes after a connection-level failure.
+   * Hosts currently kept out of routes after a connection-level failure
+   * (the hosts of `ejected`).
    */
   'suspects'?: (string)[];
   /**
@@ -39,6 +41,10 @@ export interface AgentStatus {
    * could not be verified; routes wait for a snapshot from a manager).
    */
   'replica'?: (string);
+  /**
+   * The managers routed calls pass over for now (SPEC 13), with the time left.
+   */
+  'ejected'?: (_cairn_v1_EjectedManager)[];
 }
 
 export interface AgentStatus__Output {
@@ -69,7 +75,8 @@ export interface AgentStatus__Output {
    */
   'watch_state': (string);
   /**
-   * Hosts currently kept out of routes after a connection-level failure.
+   * Hosts currently kept out of routes after a connection-level failure
+   * (the hosts of `ejected`).
    */
   'suspects': (string)[];
   /**
@@ -78,4 +85,8 @@ export interface AgentStatus__Output {
    * could not be verified; routes wait for a snapshot from a manager).
    */
   'replica': (string);
+  /**
+   * The managers routed calls pass over for now (SPEC 13), with the time left.
+   */
+  'ejected': (_cairn_v1_EjectedManager__Output)[];
 }

@@ -12,9 +12,14 @@ export interface Skipped {
   'domain'?: (string);
   /**
    * For people, one of "package withdrawn", "host in maintenance", "host down",
-   * "package unhealthy" (src/router/route.ts).
+   * "package unhealthy", "ejected" (src/router/route.ts).
    */
   'reason'?: (string);
+  /**
+   * For "ejected" (an agent's route as its calls take it): how much longer
+   * the manager stays out before a health probe decides.
+   */
+  'ejected_for_ms'?: (number);
 }
 
 /**
@@ -28,7 +33,12 @@ export interface Skipped__Output {
   'domain': (string);
   /**
    * For people, one of "package withdrawn", "host in maintenance", "host down",
-   * "package unhealthy" (src/router/route.ts).
+   * "package unhealthy", "ejected" (src/router/route.ts).
    */
   'reason': (string);
+  /**
+   * For "ejected" (an agent's route as its calls take it): how much longer
+   * the manager stays out before a health probe decides.
+   */
+  'ejected_for_ms': (number);
 }
