@@ -9,6 +9,9 @@ import { checkHostId } from "../registry/names.js";
 import { serverSecurity, type SecurityOptions, type ServerSecurity } from "../security/server-security.js";
 import { DataDirGuard } from "../storage/data-dir.js";
 import { bindServer, listenHost, newServer, stopServer } from "../wire/server.js";
+import { healthOf } from "../wire/health.js";
+import { HealthMonitor } from "./health-monitor.js";
+import { packageProbes } from "./package-probes.js";
 import { agentService, v1, type CommandControlClient } from "../wire/proto-loader.js";
 import { WatchFeed } from "../replication/watch-feed.js";
 import { agentHandlers } from "./agent-service.js";
@@ -65,6 +68,8 @@ export class RegistryAgent {
     private readonly server: grpc.Server,
     private readonly logger: Logger,
     private readonly security: ServerSecurity,
+    /** Stops the package checks. */
+    private readonly stopChecks: () => void,
   ) {}
 
   static async start(options: AgentOptions): Promise<RegistryAgent> {
@@ -103,13 +108,23 @@ export class RegistryAgent {
         random,
         logger,
       });
-      const heartbeater = new Heartbeater({
+      const probes = packageProbes((type) => transport.channel({ kind: "service", type, name: options.hostId }), clock);
+      let heartbeater: Heartbeater | undefined;
+      const health = new HealthMonitor({
+        host: () => replica.routes.registry.hosts.get(options.hostId),
+        probe: (target) => probes.probe(target),
+        changed: () => heartbeater?.beatSoon(),
+        clock,
+        logger,
+      });
+      heartbeater = new Heartbeater({
         hostId: options.hostId,
         domain: options.domain ?? ROOT_PATH,
         address: host,
         replica,
         fallbacks: () => [...(feed.status.manager ? [feed.status.manager] : []), ...options.managers],
         intervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+        checkPackages: async () => health.reports(),
         channel: transport.channel({ kind: "manager" }),
         channelOptions: options.channelOptions,
         clock,
@@ -123,15 +138,24 @@ export class RegistryAgent {
           const { credentials, options: secured } = transport.channel({ kind: "service", type: COMMAND_CONTROL_TYPE, name: managerHost });
           return new v1.CommandControl(endpoint, credentials, { ...MANAGER_CHANNEL_OPTIONS, ...secured, ...options.channelOptions });
         },
+        // Any answer is a process that answers; only a health check's silence keeps a manager out.
+        probe: async (client, deadline) => (await healthOf(client, deadline)) !== "NO_ANSWER",
         clock,
         logger,
       });
-      replica.onChange((change) => commandControl.registryChanged(hostsIn(change)));
+      replica.onChange((change) => {
+        commandControl.registryChanged(hostsIn(change));
+        health.reconcile();
+      });
       await transport.ready();
       const startedAt = clock.now();
       server.addService(agentService, agentHandlers({ hostId: options.hostId, replica, feed, commandControl, startedAt, now: () => clock.now(), logger }));
-      const agent = new RegistryAgent(options.hostId, address, replica, feed, heartbeater, commandControl, server, logger, security);
+      const agent = new RegistryAgent(options.hostId, address, replica, feed, heartbeater, commandControl, server, logger, security, () => {
+        health.stop();
+        probes.close();
+      });
       feed.start();
+      health.reconcile();
       heartbeater.start();
       logger.info({ address, revision: replica.position.revision }, "registry agent started");
       return agent;
@@ -148,6 +172,7 @@ export class RegistryAgent {
     this.stopping ??= (async () => {
       this.feed.stop();
       this.heartbeater.stop();
+      this.stopChecks();
       this.commandControl.stop();
       this.security.close();
       await stopServer(this.server, SHUTDOWN_GRACE_MS);

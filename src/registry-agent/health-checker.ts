@@ -1,7 +1,7 @@
 import { connect } from "node:net";
-import type { HostRecord, PackageHealth } from "../registry/model.js";
+import type { PackageHealth } from "../registry/model.js";
 
-/** How long a package's port may take to accept a connection before it counts as unhealthy. */
+/** How long a port may take to accept a connection, by default. */
 export const CHECK_TIMEOUT_MS = 500;
 
 /** One package's health as a heartbeat reports it. */
@@ -29,14 +29,4 @@ export function endpointAccepts(endpoint: string, timeoutMs = CHECK_TIMEOUT_MS):
   const cut = endpoint.lastIndexOf(":");
   const address = endpoint.slice(0, cut).replace(/^\[|\]$/g, "");
   return portAccepts(address, Number(endpoint.slice(cut + 1)), timeoutMs);
-}
-
-/** The health of each package on `host`, by a TCP connect to its port (SPEC 6). */
-export async function checkPackages(host: HostRecord): Promise<PackageHealthReport[]> {
-  return Promise.all(
-    host.packages.map(async (pkg) => ({
-      type: pkg.type,
-      health: (await portAccepts(host.address, pkg.port)) ? ("healthy" as const) : ("unhealthy" as const),
-    })),
-  );
 }

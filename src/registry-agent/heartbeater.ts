@@ -7,7 +7,7 @@ import type { HeartbeatRequest } from "../generated/cairn/v1/HeartbeatRequest.js
 import { packageOf, REGISTRY_TYPE, type HostRecord } from "../registry/model.js";
 import { packageHealthToWire } from "../wire/convert.js";
 import { replicationService, type ReplicationDefinition } from "../wire/proto-loader.js";
-import { checkPackages, type PackageHealthReport } from "./health-checker.js";
+import type { PackageHealthReport } from "./health-checker.js";
 import type { Replica } from "./replica.js";
 import type { ChannelSettings } from "../security/transport.js";
 
@@ -32,8 +32,8 @@ export interface HeartbeaterOptions {
   intervalMs: number;
   /** How a heartbeat is sent; by default a Replication.Heartbeat call whose deadline is HEARTBEAT_TIMEOUT_MS from the clock's now. */
   send?: SendHeartbeat;
-  /** The health of each package on this host; by default a TCP connect to each package's port. */
-  checkPackages?: (host: HostRecord) => Promise<PackageHealthReport[]>;
+  /** The health of each package on this host (the agent's HealthMonitor's verdicts). */
+  checkPackages: (host: HostRecord) => Promise<PackageHealthReport[]>;
   /** Options of the default sender's channels. */
   channelOptions?: grpc.ChannelOptions;
   /** How the default sender's channels are secured (the managers must prove manager/*). */
@@ -44,7 +44,8 @@ export interface HeartbeaterOptions {
 
 /**
  * Tells the primary, once per interval, that this host lives and how its
- * packages are (a TCP connect to each package's port). The primary is the
+ * packages are (as its checks say, health-monitor.ts), and at once when a
+ * package's health changes. The primary is the
  * registry package with role `primary` in the replica; failing that, the
  * manager that last named itself or another as primary, then the fallbacks.
  */
@@ -55,6 +56,9 @@ export class Heartbeater {
   private readonly checkPackages: (host: HostRecord) => Promise<PackageHealthReport[]>;
   private timer: Timer | undefined;
   private stopped = false;
+  private beating = false;
+  /** A health change came while a beat was under way: the next one goes at once. */
+  private again = false;
   private intervalMs: number;
   private namedPrimary: string | undefined;
   private readonly log: Logger;
@@ -64,7 +68,7 @@ export class Heartbeater {
   constructor(private readonly options: HeartbeaterOptions) {
     this.intervalMs = options.intervalMs;
     this.log = options.logger.child({ component: "heartbeat" });
-    this.checkPackages = options.checkPackages ?? checkPackages;
+    this.checkPackages = options.checkPackages;
     if (options.send) {
       this.send = options.send;
     } else {
@@ -84,14 +88,28 @@ export class Heartbeater {
     this.peers?.close();
   }
 
+  /** A heartbeat as soon as the one under way (if any) is done: a package's health changed. */
+  beatSoon(): void {
+    if (this.stopped || this.beating) {
+      this.again = !this.stopped;
+      return;
+    }
+    this.timer?.cancel();
+    void this.beat();
+  }
+
   /** One heartbeat now; the next is scheduled when it is done. */
   async beat(): Promise<void> {
+    this.beating = true;
     try {
       await this.sendToPrimary();
     } catch (error) {
       this.log.warn({ err: error }, "no registry manager took the heartbeat");
     } finally {
-      if (!this.stopped) this.timer = this.options.clock.setTimeout(() => void this.beat(), this.intervalMs);
+      this.beating = false;
+      const delay = this.again ? 0 : this.intervalMs;
+      this.again = false;
+      if (!this.stopped) this.timer = this.options.clock.setTimeout(() => void this.beat(), delay);
     }
   }
 

@@ -13,18 +13,43 @@ export const POLICIES = ["ordered", "spread"] as const;
 export const PACKAGE_STATES = ["enabled", "withdrawn"] as const;
 export const PACKAGE_HEALTHS = ["healthy", "unhealthy"] as const;
 export const MANAGER_ROLES = ["primary", "backup"] as const;
+export const CHECK_KINDS = ["tcp", "grpc", "http", "exec"] as const;
 
 export type Liveness = (typeof LIVENESS_VALUES)[number];
 export type Policy = (typeof POLICIES)[number];
 export type PackageState = (typeof PACKAGE_STATES)[number];
 export type PackageHealth = (typeof PACKAGE_HEALTHS)[number];
 export type ManagerRole = (typeof MANAGER_ROLES)[number];
+export type CheckKind = (typeof CHECK_KINDS)[number];
 
 export const REGISTRY_TYPE = "registry";
 /** The example manager type of SPEC 8, which Agent.Authorize routes to. */
 export const COMMAND_CONTROL_TYPE = "command-control";
 export const ROOT_PATH = "/";
 export const DEFAULT_ADDRESS = "127.0.0.1";
+
+/**
+ * How the agent of a package's host checks it (SPEC 13). Health turns
+ * unhealthy after `fall` failures in a row and healthy after `rise`
+ * successes in a row.
+ */
+export interface PackageCheck {
+  kind: CheckKind;
+  intervalMs: number;
+  timeoutMs: number;
+  rise: number;
+  fall: number;
+  /** http: the path asked; 2xx is healthy. Default DEFAULT_CHECK_PATH. */
+  path?: string;
+  /** grpc: the grpc.health.v1 service asked; SERVING is healthy. Default "" (the whole server). */
+  service?: string;
+  /** exec: the command's argv (no shell); exit 0 is healthy. */
+  command?: string[];
+}
+
+/** The check of a package that names none. */
+export const DEFAULT_CHECK: Readonly<PackageCheck> = { kind: "tcp", intervalMs: 1_000, timeoutMs: 1_000, rise: 2, fall: 3 };
+export const DEFAULT_CHECK_PATH = "/healthz";
 
 export interface PackageRecord {
   type: string;
@@ -35,6 +60,8 @@ export interface PackageRecord {
   health: PackageHealth;
   /** Only for packages of type `registry`. */
   role?: ManagerRole;
+  /** Absent: DEFAULT_CHECK. */
+  check?: PackageCheck;
 }
 
 export interface HostRecord {
@@ -64,6 +91,8 @@ export interface PackageSpec {
   health?: PackageHealth;
   /** Only for type `registry`. */
   role?: ManagerRole;
+  /** Default: DEFAULT_CHECK. */
+  check?: PackageCheck;
 }
 
 /** A host as a person or a request writes it; left-out fields take `newHost`'s defaults. */
@@ -83,6 +112,12 @@ export interface DomainRecord {
 export interface TypeRecord {
   name: string;
   policy: Policy;
+  /**
+   * Health-threshold spill (SPEC 13), 0 to 1: a tier whose available share
+   * of the type's packages is below it yields to the next tier that meets
+   * it. Absent: 0 (never).
+   */
+  minHealthy?: number;
 }
 
 /**
@@ -220,6 +255,14 @@ export function sortedDomainPaths(registry: Registry): string[] {
 
 export function policyOf(registry: Registry, type: string): Policy {
   return registry.types.get(type)?.policy ?? "ordered";
+}
+
+export function minHealthyOf(registry: Registry, type: string): number {
+  return registry.types.get(type)?.minHealthy ?? 0;
+}
+
+export function checkOf(pkg: PackageRecord): PackageCheck {
+  return pkg.check ?? DEFAULT_CHECK;
 }
 
 export function packageOf(host: HostRecord, type: string): PackageRecord | undefined {
