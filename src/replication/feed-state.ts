@@ -9,6 +9,7 @@
  *                   connecting, live --snapshot-chunk--> syncing --delivered--> live
  *   connecting, syncing, live --stream-ended--> waiting (backoff, next candidate)
  *   connecting, syncing, live --refused--> waiting (no delay; ABORTED: next candidate, otherwise: resync)
+ *   live --retarget--> waiting (no delay; the first candidate, which is not the one watched)
  *   waiting --retry--> connecting
  *   any --stop--> stopped
  *
@@ -68,6 +69,8 @@ export type FeedEvent =
   | { type: "refused"; aborted: boolean }
   /** The stream ended or failed; `jitter`, in [0, 1), spreads the reconnects of many feeds. */
   | { type: "stream-ended"; jitter: number }
+  /** The first candidate is no longer the manager watched (the agent's `registry` route changed): move to it. */
+  | { type: "retarget" }
   | { type: "stop" };
 
 const FIRST_CONNECT: Carried = { candidate: 0, failures: 0, resync: false };
@@ -92,7 +95,10 @@ export function nextFeedState(state: FeedState, event: FeedEvent): FeedState | u
   if (state.kind === "idle") return event.type === "start" ? { kind: "connecting", ...FIRST_CONNECT } : undefined;
   const carry = carried(state);
   if (event.type === "installed") return { ...state, resync: false };
-  if (state.kind === "waiting") return event.type === "retry" ? { kind: "connecting", ...carry } : undefined;
+  if (state.kind === "waiting") {
+    if (event.type === "retarget") return state;
+    return event.type === "retry" ? { kind: "connecting", ...carry } : undefined;
+  }
   // A stream is open: connecting, syncing or live.
   switch (event.type) {
     case "progress":
@@ -106,6 +112,9 @@ export function nextFeedState(state: FeedState, event: FeedEvent): FeedState | u
       return event.aborted
         ? { kind: "waiting", delayMs: 0, ...carry, candidate: carry.candidate + 1 }
         : { kind: "waiting", delayMs: 0, ...carry, resync: true };
+    case "retarget":
+      // Only a live stream moves: one still catching up finishes first, and its delivery asks again.
+      return state.kind === "live" ? { kind: "waiting", delayMs: 0, ...carry, candidate: 0 } : state;
     case "stream-ended": {
       const failures = carry.failures + 1;
       return { kind: "waiting", delayMs: reconnectDelayMs(failures, event.jitter), ...carry, failures, candidate: carry.candidate + 1 };

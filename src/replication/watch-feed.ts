@@ -16,6 +16,13 @@ import { nextFeedState, type FeedEvent, type FeedState, type FeedStateKind } fro
 export { RECONNECT_BASE_MS, RECONNECT_MAX_MS } from "./feed-state.js";
 
 /**
+ * A manager whose stream broke is not moved to again as the nearest for
+ * this long, so that a nearer manager the registry still lists but this
+ * host cannot reach does not bounce the feed between it and the next one.
+ */
+export const RETARGET_HOLD_MS = 10_000;
+
+/**
  * A watch stream carries whole snapshots and large changes (an import): no
  * 4 MiB cap, and an HTTP/2 window large enough for the manager to keep
  * sending a snapshot while this side is busy with the chunks it has (at
@@ -69,7 +76,11 @@ export interface FeedSink {
 export interface FeedOptions {
   hostId: string;
   sink: FeedSink;
-  /** The managers to watch, best first; never empty. */
+  /**
+   * The managers to watch, best first; never empty. Asked again after each
+   * delivery: when the first is no longer the one watched, the feed moves
+   * to it (an agent's candidates follow its own `registry` route).
+   */
   candidates: () => string[];
   /** A backup manager following the primary's log (listed in its status, expected to Ack). */
   isBackup?: boolean;
@@ -110,6 +121,11 @@ type Work = { change: ChangeRecord } | { snapshot: ReturnType<SnapshotAssembler[
  * candidate, the failures, whether to resync), is feed-state.ts; this class
  * carries them out: it opens a stream on entering `connecting`, starts the
  * reconnect timer on entering `waiting`, and cancels everything on `stopped`.
+ *
+ * While live, it follows the first candidate: after each delivery, if that
+ * is another manager, the stream is cancelled and a new one opened there,
+ * resuming from the sink's position (taken once the sink is idle), so the
+ * move neither misses a change nor applies one twice.
  */
 export class WatchFeed {
   private state: FeedState = { kind: "idle" };
@@ -133,6 +149,8 @@ export class WatchFeed {
   /** The manager of the current stream, or of the last one. */
   private current: string | undefined;
   private lastProgress: Progress__Output | undefined;
+  /** When each manager's stream last broke or was refused as deposed (clock time). */
+  private readonly brokeAt = new Map<string, number>();
   private readonly log: Logger;
   /** Snapshots installed since start, for status and tests. */
   snapshots = 0;
@@ -263,7 +281,10 @@ export class WatchFeed {
           const batch = this.inbox.splice(0, cut < 0 ? this.inbox.length : cut) as { change: ChangeRecord }[];
           await this.options.sink.apply(batch.map((w) => w.change));
         }
-        if (this.call === call) this.dispatch({ type: "delivered" });
+        if (this.call === call) {
+          this.dispatch({ type: "delivered" });
+          this.followNearest();
+        }
       }
     } catch (error) {
       if (this.call === call) this.refused(error);
@@ -274,10 +295,25 @@ export class WatchFeed {
     if (this.call && this.call !== call && this.inbox.length > 0) void this.drain(this.call);
   }
 
+  /** Moves to the first candidate when it is not the manager watched (and did not break lately). */
+  private followNearest(): void {
+    if (this.state.kind !== "live") return;
+    const nearest = this.options.candidates()[0];
+    if (nearest === undefined || nearest === this.current) return;
+    const brokeAt = this.brokeAt.get(nearest);
+    if (brokeAt !== undefined && this.options.clock.now() - brokeAt < RETARGET_HOLD_MS) return;
+    this.log.info({ manager: this.current, nearest }, "moving to the nearest registry manager");
+    const call = this.call;
+    this.call = undefined;
+    call?.cancel();
+    this.dispatch({ type: "retarget" });
+  }
+
   private refused(error: unknown): void {
     const address = this.current;
     const aborted = (error as { code?: unknown })?.code === Code.ABORTED;
     if (aborted) {
+      if (address !== undefined) this.brokeAt.set(address, this.options.clock.now());
       this.log.warn({ manager: address, err: error }, "manager is behind an epoch already seen; moving on");
     } else {
       this.log.warn({ manager: address, err: error }, "change refused; resyncing from a snapshot");
@@ -291,6 +327,7 @@ export class WatchFeed {
   private ended(call: WatchStream, address: string, error: { code?: number; details?: string } | undefined): void {
     if (this.call !== call || this.state.kind === "stopped") return;
     this.call = undefined;
+    this.brokeAt.set(address, this.options.clock.now());
     this.log.warn({ manager: address, code: error?.code, details: error?.details }, "watch stream ended");
     this.dispatch({ type: "stream-ended", jitter: this.options.random() });
   }

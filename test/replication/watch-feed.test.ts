@@ -17,7 +17,7 @@ import {
   type FeedEvent,
   type FeedState,
 } from "../../src/replication/feed-state.js";
-import { WatchFeed, type FeedSink, type WatchConnection } from "../../src/replication/watch-feed.js";
+import { RETARGET_HOLD_MS, WatchFeed, type FeedSink, type WatchConnection } from "../../src/replication/watch-feed.js";
 import { changeToWire } from "../../src/wire/convert.js";
 import { replicationService } from "../../src/wire/proto-loader.js";
 import { SNAPSHOT_CHUNK_HOSTS, snapshotChunks } from "../../src/wire/snapshot.js";
@@ -38,12 +38,34 @@ const ev = {
   refused: { type: "refused", aborted: false },
   aborted: { type: "refused", aborted: true },
   ended: (jitter: number) => ({ type: "stream-ended", jitter }),
+  retarget: { type: "retarget" },
   stop: { type: "stop" },
 } as const satisfies Record<string, FeedEvent | ((jitter: number) => FeedEvent)>;
 
 describe("nextFeedState, one transition at a time", () => {
   it("idle --start--> connecting to the first candidate, resuming", () => {
     expect(nextFeedState({ kind: "idle" }, ev.start)).toEqual({ kind: "connecting", candidate: 0, failures: 0, resync: false });
+  });
+
+  it("live --retarget--> waiting no time, on the first candidate, failures none and a resync kept", () => {
+    expect(nextFeedState({ kind: "live", candidate: 3, failures: 0, resync: true }, ev.retarget)).toEqual({
+      kind: "waiting",
+      delayMs: 0,
+      candidate: 0,
+      failures: 0,
+      resync: true,
+    });
+  });
+
+  it("connecting, syncing and waiting --retarget--> unchanged: only a live stream moves", () => {
+    const carried = { candidate: 2, failures: 1, resync: false };
+    for (const state of [
+      { kind: "connecting", ...carried },
+      { kind: "syncing", ...carried },
+      { kind: "waiting", delayMs: 40, ...carried },
+    ] as FeedState[]) {
+      expect(nextFeedState(state, ev.retarget)).toEqual(state);
+    }
   });
 
   it("idle --stop--> stopped", () => {
@@ -249,9 +271,9 @@ describe("nextFeedState, one transition at a time", () => {
     expect(reconnectDelayMs(30, 0.999)).toBeCloseTo(RECONNECT_MAX_MS * 1.499);
   });
 
-  it("whatever happens: live has no failures, the candidate never goes back, delays stay within the jittered bounds", () => {
+  it("whatever happens: live has no failures, the candidate goes back only to the first on a retarget, delays stay within the jittered bounds", () => {
     const event = fc.oneof(
-      fc.constantFrom<FeedEvent>(ev.start, ev.retry, ev.progress, ev.chunk, ev.delivered, ev.installed, ev.refused, ev.aborted),
+      fc.constantFrom<FeedEvent>(ev.start, ev.retry, ev.progress, ev.chunk, ev.delivered, ev.installed, ev.refused, ev.aborted, ev.retarget),
       fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }).map(ev.ended),
     );
     fc.assert(
@@ -263,6 +285,7 @@ describe("nextFeedState, one transition at a time", () => {
           if (!next) continue;
           if (next.kind === "live") expect(next.failures).toBe(0);
           if ("candidate" in next) {
+            if (e.type === "retarget" && state.kind === "live") candidate = 0;
             expect(next.candidate).toBeGreaterThanOrEqual(candidate);
             candidate = next.candidate;
           }
@@ -667,6 +690,62 @@ describe("WatchFeed on fake streams", () => {
       "m3:7000",
       "m1:7000",
     ]);
+  });
+
+  it("follows the first candidate when a delivery changes it: the old stream is cancelled, the new one resumes where the sink is", async () => {
+    const history = new History().advance(3);
+    const sink = new FakeSink(history.position());
+    const changes = [4, 5, 6, 7].map(() => history.next());
+    const candidates = ["m1:7000"];
+    const { feed, clock, managers } = startFeed({ sink, candidates });
+    const old = managers.last;
+    old.send(changeEvent(changes[0]!));
+    await settle();
+    expect(feed.status).toMatchObject({ state: "live", manager: "m1:7000" });
+
+    // The registry route now ranks a nearer manager first (say, one deployed in this host's domain).
+    candidates.unshift("m0:7000");
+    old.send(changeEvent(changes[1]!), changeEvent(changes[2]!));
+    await settle();
+    expect(old.cancelled).toBe(true);
+    expect(feed.status.state).toBe("waiting");
+    clock.advance(0);
+    expect(managers.last.address).toBe("m0:7000");
+    const from = managers.last.request.from_revision as number;
+    expect(from).toBe(sink.at.revision);
+    expect(managers.last.request).toMatchObject({ digest: sink.at.digest });
+
+    // What the old stream still sends is ignored; the new one continues without a gap or a repeat.
+    old.send(changeEvent(changes[3]!));
+    managers.last.send(...changes.filter((c) => c.revision > from).map(changeEvent));
+    await settle();
+    expect(sink.batches.flat()).toEqual([4, 5, 6, 7]);
+    expect(feed.status).toMatchObject({ state: "live", manager: "m0:7000" });
+  });
+
+  it("does not move back to a nearer manager whose stream broke within RETARGET_HOLD_MS; after that, it does", async () => {
+    const history = new History().advance(3);
+    const sink = new FakeSink(history.position());
+    const { feed, clock, managers } = startFeed({ sink });
+    managers.last.fail();
+    waitedMs(clock, managers);
+    expect(managers.last.address).toBe("m2:7000");
+    managers.last.send(changeEvent(history.next()));
+    await settle();
+    expect(feed.status).toMatchObject({ state: "live", manager: "m2:7000" });
+
+    clock.advance(RETARGET_HOLD_MS - 100);
+    managers.last.send(changeEvent(history.next()));
+    await settle();
+    expect(feed.status).toMatchObject({ state: "live", manager: "m2:7000" });
+
+    clock.advance(100);
+    managers.last.send(changeEvent(history.next()));
+    await settle();
+    expect(feed.status.state).toBe("waiting");
+    clock.advance(0);
+    expect(managers.last.address).toBe("m1:7000");
+    expect(managers.last.request).toMatchObject({ from_revision: 6 });
   });
 
   it("stop() cancels the stream and no reconnect happens", async () => {
