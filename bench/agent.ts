@@ -4,6 +4,7 @@
  * file per phase, run in this order, each with a clean-up of its own:
  *
  * 1. bench/agent/failover.ts: a routed call while its manager is killed;
+ *    bench/agent/hang.ts: routed calls while one of two managers is SIGSTOPped;
  * 2. bench/agent/bootstrap.ts: agent bootstrap from a snapshot of 100,000
  *    hosts, and a restart on the full folder;
  * 3. bench/agent/swarm.ts: one change reaching many agents (250, then
@@ -28,6 +29,7 @@ import { SPEC_SIZE } from "./lib/generate.js";
 import { report, type PartReport, type Row } from "./lib/stats.js";
 import { bootstrapPhase } from "./agent/bootstrap.js";
 import { failoverPhase } from "./agent/failover.js";
+import { hangPhase } from "./agent/hang.js";
 import { swarmPhase } from "./agent/swarm.js";
 
 export interface AgentBenchOptions {
@@ -36,6 +38,8 @@ export interface AgentBenchOptions {
   failoverRounds?: number;
   /** Concurrent sequential Authorize loops. */
   failoverLoops?: number;
+  /** Sequential calls with a manager SIGSTOPped (and as many with it running). */
+  hangCalls?: number;
   /** Calls before the kill, and the window after it that is judged. */
   beforeKillMs?: number;
   afterKillMs?: number;
@@ -46,7 +50,7 @@ export interface AgentBenchOptions {
   swarms?: readonly [number, number][];
   swarmChanges?: number;
   swarmWarmUp?: number;
-  /** Which phases run (default all: failover, bootstrap, swarm). */
+  /** Which phases run (default all: failover, hang, bootstrap, swarm). */
   phases?: readonly string[];
 }
 
@@ -73,6 +77,7 @@ export async function benchAgent(options: AgentBenchOptions = {}): Promise<PartR
           nodeArgs,
         }),
     ],
+    ["hang", (cleanup) => hangPhase(cleanup, rows, { calls: options.hangCalls ?? 1_000, nodeArgs })],
     [
       "bootstrap",
       (cleanup) => bootstrapPhase(cleanup, rows, { seed, hosts: options.bootstrapHosts ?? SPEC_SIZE.hosts, runs: options.bootstrapRuns ?? 3, nodeArgs }),
