@@ -46,6 +46,12 @@ export class AgentClient {
     return this.call("Status", {});
   }
 
+  /** The route now, then each time it changes (a registry change or an ejection), until cancelled. No deadline. */
+  watchRoute(from: string, type: string, explain = true): grpc.ClientReadableStream<Route__Output> {
+    const { path, requestSerialize, responseDeserialize } = agentService.WatchRoute;
+    return this.client.makeServerStreamRequest(path, requestSerialize, responseDeserialize, { from, type, explain });
+  }
+
   private call<K extends AgentMethod>(method: K, request: RequestOf<AgentDefinition, K>): Promise<ReplyOf<AgentDefinition, K>> {
     // The definition of `method` has exactly these types; TypeScript cannot narrow the union by K.
     const definition = agentService[method] as unknown as MethodDefinition<RequestOf<AgentDefinition, K>, unknown, unknown, ReplyOf<AgentDefinition, K>>;

@@ -97,7 +97,7 @@ async function authorize(ctx: AgentContext, user: string, command: string, deadl
   return { allowed: reply.allowed, reason: reply.reason, served_by: reply.served_by || servedBy, tried };
 }
 
-/** Sends the route now, then again each time a change moves it, until the caller goes away. */
+/** Sends the route now, then again each time a change or an ejection moves it, until the caller goes away. */
 function watchRoute(
   ctx: AgentContext,
   call: grpc.ServerWritableStream<WatchRouteRequest__Output, WireRoute>,
@@ -108,8 +108,8 @@ function watchRoute(
   const send = () => {
     try {
       const route = resolve(from, type, explain);
-      // Revision and epoch move with every change; only a different route is news.
-      const key = JSON.stringify([route.candidates, route.skipped]);
+      // Revision and epoch move with every change, and an ejection's time left with the clock; only a different route is news.
+      const key = JSON.stringify([route.candidates, (route.skipped ?? []).map((s) => [s.host, s.reason])]);
       if (key === last) return;
       last = key;
       call.write(route);
@@ -118,7 +118,8 @@ function watchRoute(
       call.emit("error", toServiceError(error));
     }
   };
-  const unsubscribe = ctx.replica.onChange(send);
+  const unsubscribes = [ctx.replica.onChange(send), ctx.commandControl.onEjectionsChanged(send)];
+  const unsubscribe = () => unsubscribes.forEach((u) => u());
   call.on("cancelled", unsubscribe);
   call.on("close", unsubscribe);
   send();

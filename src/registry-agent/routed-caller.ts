@@ -84,6 +84,7 @@ export class RoutedCaller<C extends ClosableClient> {
   /** Consecutive ejections of each host, until it answers a call. */
   private readonly streaks = new Map<string, number>();
   private stopped = false;
+  private readonly listeners = new Set<() => void>();
   private readonly log: Logger;
 
   constructor(private readonly options: RoutedCallerOptions<C>) {
@@ -93,6 +94,12 @@ export class RoutedCaller<C extends ClosableClient> {
   /** The managers ejected now, with their ejection. */
   get ejected(): Ejection[] {
     return [...this.ejections.values()].map(({ host, endpoint, until, count }) => ({ host, endpoint, until, count }));
+  }
+
+  /** Calls `listener` whenever a manager is ejected or comes back (a route shown as called changes); returns the unsubscribe. */
+  onEjectionsChanged(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /**
@@ -163,6 +170,7 @@ export class RoutedCaller<C extends ClosableClient> {
 
   stop(): void {
     this.stopped = true;
+    this.listeners.clear();
     for (const ejection of this.ejections.values()) ejection.timer?.cancel();
     this.ejections.clear();
     for (const client of this.clients.values()) client.close();
@@ -190,6 +198,7 @@ export class RoutedCaller<C extends ClosableClient> {
     ejection.timer = this.options.clock.setTimeout(() => void this.probe(candidate), ms);
     this.ejections.set(host, ejection);
     this.log.info({ host, endpoint, ms, count, why }, "manager ejected");
+    this.ejectionsChanged();
   }
 
   private async probe(candidate: RouteCandidate): Promise<void> {
@@ -201,8 +210,12 @@ export class RoutedCaller<C extends ClosableClient> {
     const answered = await this.probeOnce(candidate);
     if (this.ejections.get(candidate.host) !== ejection) return; // brought back meanwhile
     this.ejections.delete(candidate.host);
-    if (answered) this.log.info({ host: candidate.host }, "manager back: its health check answered");
-    else this.eject(candidate, "its health check did not answer");
+    if (answered) {
+      this.log.info({ host: candidate.host }, "manager back: its health check answered");
+      this.ejectionsChanged();
+    } else {
+      this.eject(candidate, "its health check did not answer");
+    }
   }
 
   /** True when the probe answered by its deadline; a probe that throws or never settles is a no. */
@@ -228,6 +241,11 @@ export class RoutedCaller<C extends ClosableClient> {
     // The old channel may sit in its reconnect backoff; a fresh one connects at once.
     if (freshChannel) this.dropClient(host, ejection.endpoint);
     this.log.info({ host, why }, "manager back");
+    this.ejectionsChanged();
+  }
+
+  private ejectionsChanged(): void {
+    for (const listener of this.listeners) listener();
   }
 
   private dropClient(host: string, endpoint: string): void {

@@ -29,6 +29,17 @@ describe("outlier ejection in routed calls", () => {
     const client = agentClient(defer, agent.address);
     await until(async () => (await client.authorize("ops", "uptime").catch(() => undefined))?.served_by === "agent-1", "agent-1 serving");
 
+    // A route watched through the agent changes when the ejection does, not only when the registry does.
+    const watched: { candidates: string[]; ejected: string[] }[] = [];
+    const watch = client.watchRoute("agent-2", CC);
+    defer(() => watch.cancel());
+    watch.on("error", () => {});
+    watch.on("data", (route: { candidates: { host: string }[]; skipped: { host: string; reason: string }[] }) =>
+      watched.push({ candidates: route.candidates.map((c) => c.host), ejected: route.skipped.filter((s) => s.reason === "ejected").map((s) => s.host) }),
+    );
+    await until(async () => watched.length > 0, "the watched route");
+    expect(watched[0]).toEqual({ candidates: ["agent-1", "framework-manager"], ejected: [] });
+
     hung.server.signal("SIGSTOP");
     defer(() => hung.server.signal("SIGCONT"));
     const latencies: number[] = [];
@@ -51,9 +62,12 @@ describe("outlier ejection in routed calls", () => {
     expect(shown.skipped.find((s) => s.host === "agent-1")).toMatchObject({ reason: "ejected", ejected_for_ms: expect.any(Number) });
     const status = await client.status();
     expect(status.ejected.map((e) => e.host)).toEqual(["agent-1"]);
+    expect(watched.at(-1)).toEqual({ candidates: ["framework-manager"], ejected: ["agent-1"] });
 
     hung.server.signal("SIGCONT");
     await until(async () => (await client.authorize("ops", "uptime")).served_by === "agent-1", "calls back on agent-1", 15_000, 50);
     expect((await client.status()).ejected).toEqual([]);
+    await until(async () => watched.at(-1)!.ejected.length === 0, "the watched route with agent-1 back");
+    expect(watched.at(-1)).toEqual({ candidates: ["agent-1", "framework-manager"], ejected: [] });
   });
 });
