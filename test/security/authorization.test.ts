@@ -69,7 +69,10 @@ describe("the authorization table (SPEC 11)", () => {
     expect(ruleOf("/cairn.v1.Registry/DropEverything")).toBeUndefined();
     expect(ruleOf("/cairn.v1.Registry/constructor")).toBeUndefined();
     expect(ruleOf("/constructor/Export")).toBeUndefined();
-    expect(ruleOf("/grpc.health.v1.Health/Check")).toBeUndefined();
+    // The standard health service (SPEC 13, 14), open to any identity of the CA as reads are.
+    expect(ruleOf("/grpc.health.v1.Health/Check")).toBe("any");
+    expect(ruleOf("/grpc.health.v1.Health/Watch")).toBe("any");
+    expect(ruleOf("/grpc.health.v1.Health/List")).toBeUndefined();
   });
 
   it("every Registry mutation is admin-only and every read open to the CA", () => {
