@@ -3,6 +3,9 @@ import { parseCoordinator, type CoordinatorAddress } from "../coordination/coord
 import { CairnError } from "../errors.js";
 import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
 import {
+  DEFAULT_FLAP_COUNT,
+  DEFAULT_FLAP_WINDOW_MS,
+  DEFAULT_HOLD_DOWN_MS,
   DEFAULT_JOIN_TIMEOUT_MS,
   DEFAULT_LEASE_TTL_SECONDS,
   DEFAULT_LOG_RETENTION,
@@ -24,6 +27,9 @@ interface ManagerStartOptions extends TlsFlags {
   domain?: string;
   heartbeatInterval: number;
   downAfter: number;
+  flapCount: number;
+  flapWindow: number;
+  holdDown: number;
   logRetention: number;
   coordinator?: CoordinatorAddress;
   leaseTtl: number;
@@ -45,6 +51,20 @@ function leaseTtlOption(value: string): number {
   return ms / 1_000;
 }
 
+/** A flap count of 0 would hold every host down before it ever went down. */
+function flapCountOption(value: string): number {
+  const n = parseCount(value);
+  if (n < 1) throw new InvalidArgumentError(`"${value}" is not a whole number of at least 1`);
+  return n;
+}
+
+/** Downs count within a window; an empty one would count none. */
+function flapWindowOption(value: string): number {
+  const ms = parseDuration(value);
+  if (ms <= 0) throw new InvalidArgumentError(`"${value}" is not a duration longer than 0 (e.g. 30s, 1m)`);
+  return ms;
+}
+
 export function registerManagerCommands(program: Command, output: Output): void {
   const manager = program.command("manager").description("run a registry manager");
   const start = manager
@@ -60,6 +80,14 @@ export function registerManagerCommands(program: Command, output: Output): void 
     .option("--domain <path>", "domain to register this host in when it is not registered yet", "/")
     .option("--heartbeat-interval <duration>", "how often agents heartbeat", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS)
     .option("--down-after <duration>", "silence after which a host is marked down", parseDuration, DEFAULT_DOWN_AFTER_MS)
+    .option("--flap-count <n>", "a host that goes down N times within --flap-window is held down (at least 1)", flapCountOption, DEFAULT_FLAP_COUNT)
+    .option("--flap-window <duration>", "how long a down counts towards --flap-count", flapWindowOption, DEFAULT_FLAP_WINDOW_MS)
+    .option(
+      "--hold-down <duration>",
+      "a held host is up again only once it has heartbeat with no gap of --down-after for this long (0: no damping)",
+      parseDuration,
+      DEFAULT_HOLD_DOWN_MS,
+    )
     .option("--log-retention <changes>", "changes kept in the log for resuming watchers", parseCount, DEFAULT_LOG_RETENTION)
     .option("--coordinator <etcd://host:port,…>", "elect the primary on this etcd cluster (automatic failover)", coordinatorOption)
     .option("--lease-ttl <duration>", "with --coordinator: the primary's etcd lease, whole seconds", leaseTtlOption, DEFAULT_LEASE_TTL_SECONDS);
@@ -79,6 +107,9 @@ export function registerManagerCommands(program: Command, output: Output): void 
         domain: options.domain,
         heartbeatIntervalMs: options.heartbeatInterval,
         downAfterMs: options.downAfter,
+        flapCount: options.flapCount,
+        flapWindowMs: options.flapWindow,
+        holdDownMs: options.holdDown,
         logRetention: options.logRetention,
         ...(options.coordinator && { coordinator: options.coordinator, leaseTtlSeconds: options.leaseTtl }),
         security: serverTls(options),

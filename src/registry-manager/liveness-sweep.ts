@@ -2,12 +2,14 @@ import type { Logger } from "pino";
 import type { Clock, Timer } from "../clock.js";
 import type { LivenessTracker } from "./liveness.js";
 import { markSilentDown } from "./mutations/heartbeat.js";
+import type { Mutation } from "./mutations/mutation.js";
 import type { RegistryStore } from "./store.js";
 
 /**
  * A primary's look, every `everyMs`, for hosts silent past --down-after:
- * those found are marked down in one change. Stopped when the manager
- * stops being primary.
+ * those found are marked down in one change, and each down is counted by
+ * the liveness damping (flap-damping.ts). Stopped when the manager stops
+ * being primary.
  */
 export class LivenessSweep {
   private timer: Timer | undefined;
@@ -38,9 +40,35 @@ export class LivenessSweep {
       const cause = overdue.length === 1 ? `no heartbeat from ${overdue[0]}` : `no heartbeat from ${overdue.length} hosts`;
       const stillSilent = (host: string) => this.tracker.isOverdue(host, this.clock.now());
       this.store
-        .mutate(markSilentDown(overdue, stillSilent), { cause })
+        .mutate(this.countingDowns(markSilentDown(overdue, stillSilent)), { cause })
         .catch((error) => this.log.warn({ err: error, hosts: overdue.length }, "could not mark silent hosts down"));
     }
     this.start();
+  }
+
+  /**
+   * `mutation`, telling the damping of each host it marks down. Counted as
+   * the store accepts the write (a mutation runs once, against the working
+   * state, in write order), so a heartbeat handled right after already
+   * finds the host held, and only real up -> down transitions count.
+   */
+  private countingDowns(mutation: Mutation): Mutation {
+    return (state) => {
+      const ops = mutation(state);
+      const now = this.clock.now();
+      const { damping } = this.tracker;
+      for (const op of ops) {
+        if (op.kind !== "put-host") continue;
+        const verdict = damping.wentDown(op.host.id, now);
+        if (verdict.held) {
+          const { flapWindowMs, holdDownMs } = damping.settings;
+          this.log.warn(
+            { host: op.host.id, flaps: verdict.flaps, flapWindowMs, holdDownMs },
+            `host ${op.host.id} is flapping (${verdict.flaps} downs within ${flapWindowMs} ms): held down until it heartbeats steadily for ${holdDownMs} ms`,
+          );
+        }
+      }
+      return ops;
+    };
   }
 }

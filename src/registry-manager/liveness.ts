@@ -1,4 +1,6 @@
 import type { Registry } from "../registry/model.js";
+import { DEFAULT_FLAP_COUNT, DEFAULT_FLAP_WINDOW_MS, DEFAULT_HOLD_DOWN_MS } from "./defaults.js";
+import { FlapDamping } from "./flap-damping.js";
 
 /**
  * Who has been heard from, and who has been silent too long (SPEC 5). A host
@@ -6,7 +8,8 @@ import type { Registry } from "../registry/model.js";
  * passed since the manager started, nobody is overdue (a restarted manager
  * has heard from no one yet, and must not mark the whole fleet down). Only
  * hosts the registry has as `up` can go down: a host no agent ever spoke
- * for stays `unknown`.
+ * for stays `unknown`. Its `damping` (SPEC 13) lives and dies with it: one
+ * per reign of a primary.
  */
 export class LivenessTracker {
   private readonly lastHeard = new Map<string, number>();
@@ -14,6 +17,7 @@ export class LivenessTracker {
   constructor(
     private readonly downAfterMs: number,
     private readonly startedAt: number,
+    readonly damping = new FlapDamping({ flapCount: DEFAULT_FLAP_COUNT, flapWindowMs: DEFAULT_FLAP_WINDOW_MS, holdDownMs: DEFAULT_HOLD_DOWN_MS, downAfterMs }),
   ) {}
 
   heard(host: string, now: number): void {

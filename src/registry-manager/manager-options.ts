@@ -2,7 +2,10 @@
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import type { CoordinatorAddress } from "../coordination/coordinator-address.js";
+import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
 import type { SecurityOptions } from "../security/server-security.js";
+import { DEFAULT_FLAP_COUNT, DEFAULT_FLAP_WINDOW_MS, DEFAULT_HOLD_DOWN_MS } from "./defaults.js";
+import { checkDampingSettings, type DampingSettings } from "./flap-damping.js";
 
 export interface ManagerOptions {
   /** This manager's host id. */
@@ -22,6 +25,12 @@ export interface ManagerOptions {
   domain?: string;
   heartbeatIntervalMs?: number;
   downAfterMs?: number;
+  /** Liveness damping (SPEC 13): downs within `flapWindowMs` that hold a host down (default 3, at least 1). */
+  flapCount?: number;
+  /** How long a down counts towards `flapCount` (default 60 s). */
+  flapWindowMs?: number;
+  /** How long a held host must heartbeat steadily before it is up again (default 10 s; 0: no damping). */
+  holdDownMs?: number;
   logRetention?: number;
   maxWatchQueue?: number;
   /** Elect the primary on this etcd cluster (SPEC 12); without it, promotion is manual. */
@@ -35,5 +44,29 @@ export interface ManagerOptions {
   logger?: Logger;
 }
 
-export type Settings = ManagerOptions & { heartbeatIntervalMs: number; downAfterMs: number };
+export type Settings = ManagerOptions & {
+  heartbeatIntervalMs: number;
+  downAfterMs: number;
+  flapCount: number;
+  flapWindowMs: number;
+  holdDownMs: number;
+};
 
+/** `options` with the liveness defaults filled in; INVALID_ARGUMENT for bad damping, before anything is opened. */
+export function settingsOf(options: ManagerOptions): Settings {
+  const settings: Settings = {
+    ...options,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+    downAfterMs: options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS,
+    flapCount: options.flapCount ?? DEFAULT_FLAP_COUNT,
+    flapWindowMs: options.flapWindowMs ?? DEFAULT_FLAP_WINDOW_MS,
+    holdDownMs: options.holdDownMs ?? DEFAULT_HOLD_DOWN_MS,
+  };
+  checkDampingSettings(settings);
+  return settings;
+}
+
+/** What the liveness damping needs of the settings (flap-damping.ts). */
+export function dampingOf({ flapCount, flapWindowMs, holdDownMs, downAfterMs }: Settings): DampingSettings {
+  return { flapCount, flapWindowMs, holdDownMs, downAfterMs };
+}

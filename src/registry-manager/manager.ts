@@ -4,7 +4,6 @@ import { seededRandom, systemClock, type Clock } from "../clock.js";
 import { EtcdCoordinator } from "../coordination/etcd-coordinator.js";
 import { CairnError, Code, failedPrecondition, notPrimary } from "../errors.js";
 import { silentLogger } from "../logger.js";
-import { DEFAULT_DOWN_AFTER_MS, DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
 import { endpointOf, type ManagerRole } from "../registry/model.js";
 import { checkHostId } from "../registry/names.js";
 import { type ServerSecurity } from "../security/server-security.js";
@@ -13,9 +12,10 @@ import { replicationServiceWithEncodedEvents, WatchServer } from "../replication
 import { registryService } from "../wire/proto-loader.js";
 import { listenHost, stopServer } from "../wire/server.js";
 import { BackupTracker } from "./backups.js";
-import type { ManagerOptions, Settings } from "./manager-options.js";
+import { dampingOf, settingsOf, type ManagerOptions, type Settings } from "./manager-options.js";
 import { DEFAULT_JOIN_TIMEOUT_MS, DEFAULT_LEASE_TTL_SECONDS } from "./defaults.js";
 import { Elector } from "./election.js";
+import { FlapDamping } from "./flap-damping.js";
 import { Follower } from "./follower.js";
 import { LivenessTracker, sweepIntervalMs } from "./liveness.js";
 import { LivenessSweep } from "./liveness-sweep.js";
@@ -117,11 +117,7 @@ export class RegistryManager implements ManagerControl {
     checkHostId(options.hostId);
     const clock = options.clock ?? systemClock;
     const logger = (options.logger ?? silentLogger).child({ host: options.hostId });
-    const settings: Settings = {
-      ...options,
-      heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
-      downAfterMs: options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS,
-    };
+    const settings = settingsOf(options);
     const grounds = await openGrounds(options, clock, logger, MAX_REQUEST_BYTES);
     const { security, store, server, port, plan } = grounds;
     let manager: RegistryManager | undefined;
@@ -347,8 +343,9 @@ export class RegistryManager implements ManagerControl {
     this.store.setWriteGate(gated ? this.backups : undefined);
     this.store.setAutoCommit(!gated);
     this.store.refuseWrites(undefined);
-    // A fresh grace: nobody has been heard from by this primary yet.
-    this.livenessTracker = new LivenessTracker(this.options.downAfterMs, this.clock.now());
+    // A fresh grace: nobody has been heard from by this primary yet. A fresh damping too: what the
+    // last primary counted of flapping hosts stayed in its memory (flap-damping.ts).
+    this.livenessTracker = new LivenessTracker(this.options.downAfterMs, this.clock.now(), new FlapDamping(dampingOf(this.options)));
     await this.store.setMeta({ [ROLE_KEY]: "primary", [PRIMARY_KEY]: this.primaryAt });
     const own = { port: this.port, domain: this.options.domain, address: listenHost(this.options.listen) };
     // Durable is enough to go on: a new primary records itself before its backups are back (readers

@@ -62,7 +62,7 @@ export function replicationHandlers(ctx: ReplicationContext): ReplicationHandler
   const unexpected = (error: unknown) => log.error({ err: error }, "unexpected error in a replication call");
   return {
     Watch: ctx.watch,
-    Heartbeat: unary((request: HeartbeatRequest__Output, call) => heartbeat(ctx, request, ctx.manager.believes(callerOf(call))), unexpected),
+    Heartbeat: unary((request: HeartbeatRequest__Output, call) => heartbeat(ctx, log, request, ctx.manager.believes(callerOf(call))), unexpected),
     GetPosition: unary(async (request: GetPositionRequest__Output) => {
       ctx.manager.learnedEpoch(request.seen_epoch);
       return positionOf(ctx);
@@ -108,7 +108,7 @@ export function positionOf(ctx: Pick<ReplicationContext, "store" | "manager">): 
  * its epoch may depose this primary and its registry package is its own to
  * keep current. An agent's heartbeat records its liveness and health only.
  */
-async function heartbeat(ctx: ReplicationContext, request: HeartbeatRequest__Output, believed: boolean): Promise<HeartbeatReply> {
+async function heartbeat(ctx: ReplicationContext, log: Logger, request: HeartbeatRequest__Output, believed: boolean): Promise<HeartbeatReply> {
   if (believed) ctx.manager.learnedEpoch(request.epoch);
   const primary = ctx.manager.primary();
   const reply = {
@@ -128,13 +128,20 @@ async function heartbeat(ctx: ReplicationContext, request: HeartbeatRequest__Out
   // Most heartbeats change nothing: answer them without queueing a write.
   const registryPackage = request.registry_package && believed ? packageFromWire(request.registry_package, "registry package") : undefined;
   const ownRegistry = current && registryPackage ? packageOf(current, REGISTRY_TYPE) : undefined;
+  liveness.heard(request.host, now);
+  // A flapping host stays down while held (SPEC 13); its heartbeats still count as heard and still
+  // report its packages' health. The heartbeat that meets the hold-down marks it up in its own change.
+  const damping = liveness.damping.heard(request.host, now);
+  const status = damping.kind === "held" ? "down" : "up";
+  if (damping.kind === "released") {
+    log.info({ host: request.host, steadyMs: damping.steadyMs }, `host ${request.host} heartbeat steadily for ${damping.steadyMs} ms: released from hold-down`);
+  }
   const unchanged =
-    current?.status === "up" &&
+    current?.status === status &&
     healths.every((h) => (current.packages.find((p) => p.type === h.type)?.health ?? h.health) === h.health) &&
     (!registryPackage || (ownRegistry?.port === registryPackage.port && ownRegistry.role === registryPackage.role));
-  liveness.heard(request.host, now);
   if (!unchanged) {
-    await ctx.store.mutate(heartbeatMutation(request.host, request.domain, request.address, healths, registryPackage), {
+    await ctx.store.mutate(heartbeatMutation(request.host, request.domain, request.address, status, healths, registryPackage), {
       cause: `heartbeat from ${request.host}`,
     });
   }
@@ -145,6 +152,7 @@ function heartbeatMutation(
   host: string,
   domain: string,
   address: string,
+  status: "up" | "down",
   healths: { type: string; health: "healthy" | "unhealthy" }[],
   registryPackage: PackageRecord | undefined,
 ): Mutation {
@@ -153,5 +161,5 @@ function heartbeatMutation(
   const register = registryPackage?.role
     ? ensureRegistryPackage(host, { port: registryPackage.port, role: registryPackage.role, domain, address })
     : firstContact(host, { domain, address });
-  return combine(register, setHostStatus(host, "up"), reportHealth(host, healths));
+  return combine(register, setHostStatus(host, status), reportHealth(host, healths));
 }

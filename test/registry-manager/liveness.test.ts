@@ -103,6 +103,33 @@ describe("liveness in a running manager, on a fake clock", () => {
     await until(() => statusOf(restarted, "agent-1") === "down", "agent-1 marked down after the grace");
   });
 
+  it("keeps a held-down host down through its heartbeats, still recording its health, and up at the one that meets the hold-down", async () => {
+    const clock = new FakeClock();
+    const manager = await startManager(defer, { clock, downAfterMs: DOWN_AFTER, flapCount: 1, holdDownMs: 5_000 });
+    const heartbeat = heartbeatClient(defer, manager.address);
+    await heartbeat({ host: "agent-1" });
+    await manager.store.mutate((state) => [{ kind: "put-host", host: { ...state.hosts.get("agent-1")!, packages: [{ type: "cc", port: 7611, priority: 0, state: "enabled", health: "healthy" }] } }], { cause: "test" });
+    clock.advance(DOWN_AFTER + 500);
+    await until(() => statusOf(manager, "agent-1") === "down", "agent-1 marked down, and held (flap count 1)");
+    expect(manager.liveness()?.damping.isHeld("agent-1")).toBe(true);
+
+    const before = manager.store.position.revision;
+    await heartbeat({ host: "agent-1", packages: [{ type: "cc", health: "PACKAGE_HEALTH_UNHEALTHY" }] });
+    expect(statusOf(manager, "agent-1")).toBe("down");
+    expect(manager.store.index.registry.hosts.get("agent-1")?.packages[0]?.health).toBe("unhealthy");
+    for (let second = 1; second < 5; second++) {
+      clock.advance(1_000);
+      await heartbeat({ host: "agent-1", packages: [{ type: "cc", health: "PACKAGE_HEALTH_UNHEALTHY" }] });
+      expect(statusOf(manager, "agent-1")).toBe("down");
+    }
+    // The health report was one change; the held heartbeats after it none.
+    expect(manager.store.position.revision).toBe(before + 1);
+    clock.advance(1_000);
+    await heartbeat({ host: "agent-1", packages: [{ type: "cc", health: "PACKAGE_HEALTH_UNHEALTHY" }] });
+    expect(statusOf(manager, "agent-1")).toBe("up");
+    expect(manager.store.position.revision).toBe(before + 2);
+  });
+
   it("records package health from heartbeats", async () => {
     const manager = await startManager(defer, { clock: new FakeClock(), downAfterMs: DOWN_AFTER });
     const heartbeat = heartbeatClient(defer, manager.address);
