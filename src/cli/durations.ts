@@ -1,14 +1,13 @@
 import { InvalidArgumentError } from "commander";
+import { DURATION_EXAMPLES, parseDurationMs } from "../registry/durations.js";
 
 /** Parsers for command-line option values. */
 
-/** "1500", "1500ms", "3s", "2m" → milliseconds. */
+/** "1500", "1500ms", "3s", "2m" → milliseconds (the syntax of src/registry/durations.ts, which fixtures share). */
 export function parseDuration(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-  if (!match) throw new InvalidArgumentError(`"${value}" is not a duration (e.g. 500ms, 3s, 1m)`);
-  const amount = Number(match[1]);
-  const unit = match[2] ?? "ms";
-  return Math.round(amount * (unit === "m" ? 60_000 : unit === "s" ? 1_000 : 1));
+  const ms = parseDurationMs(value);
+  if (ms === undefined) throw new InvalidArgumentError(`"${value}" is not a duration (${DURATION_EXAMPLES})`);
+  return ms;
 }
 
 export function parseCount(value: string): number {

@@ -2,7 +2,8 @@ import { Argument, InvalidArgumentError, type Command } from "commander";
 import type { HostRecord } from "../registry/model.js";
 import { formatFields, formatJson, formatTable, type Output } from "./output.js";
 import { managerAction, managerCommand, mutationAction, mutationCommand, type ManagerOptions } from "./manager-session.js";
-import { formatLabels, formatPackage, formatPackages, hostJson } from "./registry-format.js";
+import { hostFromWire } from "../wire/convert.js";
+import { formatCheck, formatLabels, formatPackage, formatPackages, hostJson, notableCheck } from "./registry-format.js";
 
 interface HostListOptions extends ManagerOptions {
   domain?: string;
@@ -64,8 +65,8 @@ export function registerHostCommands(program: Command, output: Output): void {
   managerCommand(host, "show <id>", "a host's domain, address, liveness, labels and packages").action(
     managerAction<ManagerOptions, [string]>(output, async ({ client, options }, id) => {
       const reply = await client.call("GetHost", { id });
-      const record = hostJson(reply.host!);
-      if (options.json) output.out(formatJson({ revision: reply.revision, epoch: reply.epoch, host: record }));
+      const record = hostFromWire(reply.host!);
+      if (options.json) output.out(formatJson({ revision: reply.revision, epoch: reply.epoch, host: hostJson(record) }));
       else output.out(formatHost(record));
     }),
   );
@@ -76,9 +77,9 @@ export function registerHostCommands(program: Command, output: Output): void {
     .action(
       managerAction<HostListOptions, []>(output, async ({ client, options }) => {
         const reply = await client.call("ListHosts", { domain: options.domain ?? "", recursive: options.recursive === true });
-        const hosts = reply.hosts.map(hostJson);
+        const hosts = reply.hosts.map((h) => hostFromWire(h));
         if (options.json) {
-          output.out(formatJson({ revision: reply.revision, epoch: reply.epoch, hosts }));
+          output.out(formatJson({ revision: reply.revision, epoch: reply.epoch, hosts: hosts.map(hostJson) }));
           return;
         }
         const rows = hosts.map((h) => [h.id, h.domain, h.address, h.status, h.maintenance ? "on" : "", formatPackages(h)]);
@@ -102,7 +103,11 @@ function formatHost(host: HostRecord): string {
       "  ",
     ),
   ];
-  for (const pkg of host.packages) lines.push(`    ${formatPackage(pkg)}`);
+  for (const pkg of host.packages) {
+    lines.push(`    ${formatPackage(pkg)}`);
+    const check = notableCheck(pkg);
+    if (check !== undefined) lines.push(`      check ${formatCheck(check)}`);
+  }
   return lines.join("\n");
 }
 

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import type { GetTreeReply__Output } from "../generated/cairn/v1/GetTreeReply.js";
 import { ROOT_PATH, comparePaths, parentPath, type HostRecord } from "../registry/model.js";
-import { policyFromWire } from "../wire/convert.js";
+import { hostFromWire, typeFromWire } from "../wire/convert.js";
 import { colourEnabled, formatJson, palette, type Output, type Palette } from "./output.js";
 import { managerAction, managerCommand, type ManagerOptions } from "./manager-session.js";
-import { formatLiveness, formatPackages, hostJson } from "./registry-format.js";
+import { formatLiveness, formatPackages, formatType, hostJson, typeJson } from "./registry-format.js";
 
 interface TreeOptions extends ManagerOptions {
   root?: string;
@@ -28,9 +28,9 @@ function treeJson(reply: GetTreeReply__Output): unknown {
     revision: reply.revision,
     epoch: reply.epoch,
     digest: reply.digest.toString("hex"),
-    types: reply.types.map((t) => ({ name: t.name, policy: policyFromWire(t.policy) })),
+    types: reply.types.map((t) => typeJson(typeFromWire(t))),
     domains: reply.domains.map((d) => d.path),
-    hosts: reply.hosts.map(hostJson),
+    hosts: reply.hosts.map((h) => hostJson(hostFromWire(h))),
   };
 }
 
@@ -51,7 +51,7 @@ export function drawTree(reply: GetTreeReply__Output, root: string, colour: Pale
     if (path !== root && parent !== undefined) children.set(parent, [...(children.get(parent) ?? []), path]);
   }
   const hostsIn = new Map<string, HostRecord[]>();
-  for (const host of reply.hosts.map(hostJson)) hostsIn.set(host.domain, [...(hostsIn.get(host.domain) ?? []), host]);
+  for (const host of reply.hosts.map((h) => hostFromWire(h))) hostsIn.set(host.domain, [...(hostsIn.get(host.domain) ?? []), host]);
 
   const lines: string[] = [colour.bold(colour.blue(root))];
   const walk = (path: string, prefix: string) => {
@@ -71,7 +71,7 @@ export function drawTree(reply: GetTreeReply__Output, root: string, colour: Pale
   };
   walk(root, "");
 
-  const types = reply.types.map((t) => `${t.name} ${policyFromWire(t.policy)}`);
+  const types = reply.types.map((t) => formatType(typeFromWire(t)));
   lines.push(colour.dim(`revision ${reply.revision}, epoch ${reply.epoch}${types.length > 0 ? `; types: ${types.join(", ")}` : ""}`));
   return lines.join("\n");
 }

@@ -5,7 +5,7 @@ import { changeFromWire } from "../wire/convert.js";
 import { managerAction, managerCommand, type ManagerOptions } from "./manager-session.js";
 import { parseCount } from "./durations.js";
 import type { Output } from "./output.js";
-import { formatOps } from "./registry-format.js";
+import { formatOps, opJson } from "./registry-format.js";
 import { untilSignal } from "./signals.js";
 
 interface WatchOptions extends ManagerOptions {
@@ -85,6 +85,6 @@ function changeJson(change: ChangeRecord): string {
     time_unix_ms: change.timeUnixMs,
     cause: change.cause,
     digest: Buffer.from(change.digest).toString("hex"),
-    ops: change.ops,
+    ops: change.ops.map(opJson),
   });
 }

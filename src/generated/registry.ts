@@ -28,6 +28,7 @@ import type { MoveHostRequest as _cairn_v1_MoveHostRequest, MoveHostRequest__Out
 import type { MutationReply as _cairn_v1_MutationReply, MutationReply__Output as _cairn_v1_MutationReply__Output } from './cairn/v1/MutationReply.js';
 import type { Op as _cairn_v1_Op, Op__Output as _cairn_v1_Op__Output } from './cairn/v1/Op.js';
 import type { Package as _cairn_v1_Package, Package__Output as _cairn_v1_Package__Output } from './cairn/v1/Package.js';
+import type { PackageCheck as _cairn_v1_PackageCheck, PackageCheck__Output as _cairn_v1_PackageCheck__Output } from './cairn/v1/PackageCheck.js';
 import type { Position as _cairn_v1_Position, Position__Output as _cairn_v1_Position__Output } from './cairn/v1/Position.js';
 import type { PromoteManagerReply as _cairn_v1_PromoteManagerReply, PromoteManagerReply__Output as _cairn_v1_PromoteManagerReply__Output } from './cairn/v1/PromoteManagerReply.js';
 import type { PromoteManagerRequest as _cairn_v1_PromoteManagerRequest, PromoteManagerRequest__Output as _cairn_v1_PromoteManagerRequest__Output } from './cairn/v1/PromoteManagerRequest.js';
@@ -43,8 +44,10 @@ import type { SetMaintenanceRequest as _cairn_v1_SetMaintenanceRequest, SetMaint
 import type { SetTypePolicyRequest as _cairn_v1_SetTypePolicyRequest, SetTypePolicyRequest__Output as _cairn_v1_SetTypePolicyRequest__Output } from './cairn/v1/SetTypePolicyRequest.js';
 import type { Skipped as _cairn_v1_Skipped, Skipped__Output as _cairn_v1_Skipped__Output } from './cairn/v1/Skipped.js';
 import type { SnapshotChunk as _cairn_v1_SnapshotChunk, SnapshotChunk__Output as _cairn_v1_SnapshotChunk__Output } from './cairn/v1/SnapshotChunk.js';
+import type { Spill as _cairn_v1_Spill, Spill__Output as _cairn_v1_Spill__Output } from './cairn/v1/Spill.js';
 import type { TypeSpec as _cairn_v1_TypeSpec, TypeSpec__Output as _cairn_v1_TypeSpec__Output } from './cairn/v1/TypeSpec.js';
 import type { WithdrawPackageRequest as _cairn_v1_WithdrawPackageRequest, WithdrawPackageRequest__Output as _cairn_v1_WithdrawPackageRequest__Output } from './cairn/v1/WithdrawPackageRequest.js';
+import type { YieldedTier as _cairn_v1_YieldedTier, YieldedTier__Output as _cairn_v1_YieldedTier__Output } from './cairn/v1/YieldedTier.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -56,6 +59,7 @@ export interface ProtoGrpcType {
       BackupStatus: MessageTypeDefinition<_cairn_v1_BackupStatus, _cairn_v1_BackupStatus__Output>
       Candidate: MessageTypeDefinition<_cairn_v1_Candidate, _cairn_v1_Candidate__Output>
       Change: MessageTypeDefinition<_cairn_v1_Change, _cairn_v1_Change__Output>
+      CheckKind: EnumTypeDefinition
       CoordinatorStatus: MessageTypeDefinition<_cairn_v1_CoordinatorStatus, _cairn_v1_CoordinatorStatus__Output>
       CreateDomainRequest: MessageTypeDefinition<_cairn_v1_CreateDomainRequest, _cairn_v1_CreateDomainRequest__Output>
       DeleteDomainRequest: MessageTypeDefinition<_cairn_v1_DeleteDomainRequest, _cairn_v1_DeleteDomainRequest__Output>
@@ -82,6 +86,7 @@ export interface ProtoGrpcType {
       MutationReply: MessageTypeDefinition<_cairn_v1_MutationReply, _cairn_v1_MutationReply__Output>
       Op: MessageTypeDefinition<_cairn_v1_Op, _cairn_v1_Op__Output>
       Package: MessageTypeDefinition<_cairn_v1_Package, _cairn_v1_Package__Output>
+      PackageCheck: MessageTypeDefinition<_cairn_v1_PackageCheck, _cairn_v1_PackageCheck__Output>
       PackageHealth: EnumTypeDefinition
       PackageState: EnumTypeDefinition
       Policy: EnumTypeDefinition
@@ -100,8 +105,10 @@ export interface ProtoGrpcType {
       SetTypePolicyRequest: MessageTypeDefinition<_cairn_v1_SetTypePolicyRequest, _cairn_v1_SetTypePolicyRequest__Output>
       Skipped: MessageTypeDefinition<_cairn_v1_Skipped, _cairn_v1_Skipped__Output>
       SnapshotChunk: MessageTypeDefinition<_cairn_v1_SnapshotChunk, _cairn_v1_SnapshotChunk__Output>
+      Spill: MessageTypeDefinition<_cairn_v1_Spill, _cairn_v1_Spill__Output>
       TypeSpec: MessageTypeDefinition<_cairn_v1_TypeSpec, _cairn_v1_TypeSpec__Output>
       WithdrawPackageRequest: MessageTypeDefinition<_cairn_v1_WithdrawPackageRequest, _cairn_v1_WithdrawPackageRequest__Output>
+      YieldedTier: MessageTypeDefinition<_cairn_v1_YieldedTier, _cairn_v1_YieldedTier__Output>
     }
   }
 }

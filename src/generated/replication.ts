@@ -14,6 +14,7 @@ import type { HeartbeatRequest as _cairn_v1_HeartbeatRequest, HeartbeatRequest__
 import type { Host as _cairn_v1_Host, Host__Output as _cairn_v1_Host__Output } from './cairn/v1/Host.js';
 import type { Op as _cairn_v1_Op, Op__Output as _cairn_v1_Op__Output } from './cairn/v1/Op.js';
 import type { Package as _cairn_v1_Package, Package__Output as _cairn_v1_Package__Output } from './cairn/v1/Package.js';
+import type { PackageCheck as _cairn_v1_PackageCheck, PackageCheck__Output as _cairn_v1_PackageCheck__Output } from './cairn/v1/PackageCheck.js';
 import type { PackageHealthReport as _cairn_v1_PackageHealthReport, PackageHealthReport__Output as _cairn_v1_PackageHealthReport__Output } from './cairn/v1/PackageHealthReport.js';
 import type { Position as _cairn_v1_Position, Position__Output as _cairn_v1_Position__Output } from './cairn/v1/Position.js';
 import type { Progress as _cairn_v1_Progress, Progress__Output as _cairn_v1_Progress__Output } from './cairn/v1/Progress.js';
@@ -22,9 +23,11 @@ import type { ResolveRequest as _cairn_v1_ResolveRequest, ResolveRequest__Output
 import type { Route as _cairn_v1_Route, Route__Output as _cairn_v1_Route__Output } from './cairn/v1/Route.js';
 import type { Skipped as _cairn_v1_Skipped, Skipped__Output as _cairn_v1_Skipped__Output } from './cairn/v1/Skipped.js';
 import type { SnapshotChunk as _cairn_v1_SnapshotChunk, SnapshotChunk__Output as _cairn_v1_SnapshotChunk__Output } from './cairn/v1/SnapshotChunk.js';
+import type { Spill as _cairn_v1_Spill, Spill__Output as _cairn_v1_Spill__Output } from './cairn/v1/Spill.js';
 import type { TypeSpec as _cairn_v1_TypeSpec, TypeSpec__Output as _cairn_v1_TypeSpec__Output } from './cairn/v1/TypeSpec.js';
 import type { WatchEvent as _cairn_v1_WatchEvent, WatchEvent__Output as _cairn_v1_WatchEvent__Output } from './cairn/v1/WatchEvent.js';
 import type { WatchRequest as _cairn_v1_WatchRequest, WatchRequest__Output as _cairn_v1_WatchRequest__Output } from './cairn/v1/WatchRequest.js';
+import type { YieldedTier as _cairn_v1_YieldedTier, YieldedTier__Output as _cairn_v1_YieldedTier__Output } from './cairn/v1/YieldedTier.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -38,6 +41,7 @@ export interface ProtoGrpcType {
       AnnounceReply: MessageTypeDefinition<_cairn_v1_AnnounceReply, _cairn_v1_AnnounceReply__Output>
       Candidate: MessageTypeDefinition<_cairn_v1_Candidate, _cairn_v1_Candidate__Output>
       Change: MessageTypeDefinition<_cairn_v1_Change, _cairn_v1_Change__Output>
+      CheckKind: EnumTypeDefinition
       Domain: MessageTypeDefinition<_cairn_v1_Domain, _cairn_v1_Domain__Output>
       EpochNotice: MessageTypeDefinition<_cairn_v1_EpochNotice, _cairn_v1_EpochNotice__Output>
       GetPositionRequest: MessageTypeDefinition<_cairn_v1_GetPositionRequest, _cairn_v1_GetPositionRequest__Output>
@@ -48,6 +52,7 @@ export interface ProtoGrpcType {
       ManagerRole: EnumTypeDefinition
       Op: MessageTypeDefinition<_cairn_v1_Op, _cairn_v1_Op__Output>
       Package: MessageTypeDefinition<_cairn_v1_Package, _cairn_v1_Package__Output>
+      PackageCheck: MessageTypeDefinition<_cairn_v1_PackageCheck, _cairn_v1_PackageCheck__Output>
       PackageHealth: EnumTypeDefinition
       PackageHealthReport: MessageTypeDefinition<_cairn_v1_PackageHealthReport, _cairn_v1_PackageHealthReport__Output>
       PackageState: EnumTypeDefinition
@@ -59,9 +64,11 @@ export interface ProtoGrpcType {
       Route: MessageTypeDefinition<_cairn_v1_Route, _cairn_v1_Route__Output>
       Skipped: MessageTypeDefinition<_cairn_v1_Skipped, _cairn_v1_Skipped__Output>
       SnapshotChunk: MessageTypeDefinition<_cairn_v1_SnapshotChunk, _cairn_v1_SnapshotChunk__Output>
+      Spill: MessageTypeDefinition<_cairn_v1_Spill, _cairn_v1_Spill__Output>
       TypeSpec: MessageTypeDefinition<_cairn_v1_TypeSpec, _cairn_v1_TypeSpec__Output>
       WatchEvent: MessageTypeDefinition<_cairn_v1_WatchEvent, _cairn_v1_WatchEvent__Output>
       WatchRequest: MessageTypeDefinition<_cairn_v1_WatchRequest, _cairn_v1_WatchRequest__Output>
+      YieldedTier: MessageTypeDefinition<_cairn_v1_YieldedTier, _cairn_v1_YieldedTier__Output>
     }
   }
 }

@@ -22,6 +22,7 @@ import {
 } from "../registry/model.js";
 import type { HostRecord, Registry } from "../registry/model.js";
 import { domainPathProblem } from "../registry/names.js";
+import { checkFromWire } from "../wire/check-convert.js";
 import {
   domainToWire,
   hostToWire,
@@ -39,7 +40,7 @@ import { createDomain, deleteDomain, moveDomain } from "./mutations/domains.js";
 import { deployPackage, removePackage, restorePackage, withdrawPackage } from "./mutations/packages.js";
 import { importRegistry } from "./mutations/import.js";
 import { moveHost, registerHost, removeHost, setLabels, setMaintenance } from "./mutations/hosts.js";
-import { setTypePolicy } from "./mutations/type-policies.js";
+import { setType } from "./mutations/type-policies.js";
 import { type Mutation } from "./mutations/mutation.js";
 import { snapshotChunks } from "../wire/snapshot.js";
 import { leavingManagersTheirOwn } from "./mutations/manager-records.js";
@@ -160,7 +161,11 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
 
     // ---- packages ----
     DeployPackage: mutation((r) => ({
-      mutation: deployPackage(r.host, r.type, r.port, { priority: r.priority, role: managerRoleFromWire(r.role) }),
+      mutation: deployPackage(r.host, r.type, r.port, {
+        priority: r.priority,
+        role: managerRoleFromWire(r.role),
+        check: r.check ? checkFromWire(r.check, `package "${r.type}" check`) : undefined,
+      }),
       cause: `package deploy ${r.host} ${r.type}`,
     })),
     WithdrawPackage: mutation((r) => ({ mutation: withdrawPackage(r.host, r.type), cause: `package withdraw ${r.host} ${r.type}` })),
@@ -169,10 +174,14 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
 
     // ---- types ----
     SetTypePolicy: mutation((r) => {
-      // UNSPECIFIED would read as `ordered`; a request that sets a policy must name one.
-      if (r.policy === "POLICY_UNSPECIFIED") throw invalidArgument(`type "${r.type}": policy is required (ordered or spread)`);
-      const policy = policyFromWire(r.policy, `type "${r.type}" policy`);
-      return { mutation: setTypePolicy(r.type, policy), cause: `type set ${r.type} ${policy}` };
+      // UNSPECIFIED would read as `ordered`: it means "keep the policy", allowed only beside a min_healthy to set.
+      const minHealthy = r.min_healthy ?? undefined;
+      if (r.policy === "POLICY_UNSPECIFIED" && minHealthy === undefined) {
+        throw invalidArgument(`type "${r.type}": policy is required (ordered or spread) unless min_healthy is given`);
+      }
+      const policy = r.policy === "POLICY_UNSPECIFIED" ? undefined : policyFromWire(r.policy, `type "${r.type}" policy`);
+      const said = [policy, minHealthy === undefined ? undefined : `min_healthy ${minHealthy}`].filter((w) => w !== undefined);
+      return { mutation: setType(r.type, { policy, minHealthy }), cause: `type set ${r.type} ${said.join(" ")}` };
     }),
 
     // ---- reads ----

@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import type { DomainRecord, HostRecord, Op, Registry, TypeRecord } from "./model.js";
+import type { DomainRecord, HostRecord, Op, PackageCheck, PackageRecord, Registry, TypeRecord } from "./model.js";
 
 export const DIGEST_BYTES = 32;
 
@@ -109,7 +109,10 @@ export class StateDigest {
 }
 
 // The encodings are positional arrays: field order is fixed here, not by
-// however a record's object happened to be built.
+// however a record's object happened to be built. Fields added after the
+// first release (a type's minHealthy, a package's check) are appended only
+// when set, so every registry without them keeps the digest it always had
+// (replicas and stores written before them still verify).
 
 function sha256(text: string): Buffer {
   return hash("sha256", text, "buffer");
@@ -120,14 +123,27 @@ function domainHash(domain: DomainRecord): Buffer {
 }
 
 function typeHash(type: TypeRecord): Buffer {
-  return sha256(JSON.stringify(["type", type.name, type.policy]));
+  const fields: unknown[] = ["type", type.name, type.policy];
+  if (type.minHealthy !== undefined) fields.push(type.minHealthy);
+  return sha256(JSON.stringify(fields));
+}
+
+function packageFields(p: PackageRecord): unknown[] {
+  const fields: unknown[] = [p.type, p.port, p.priority, p.state, p.health, p.role ?? ""];
+  if (p.check !== undefined) fields.push(checkFields(p.check));
+  return fields;
+}
+
+/** Absent optional fields as null, which no set value encodes to (an empty path or service is ""). */
+function checkFields(c: PackageCheck): unknown[] {
+  return [c.kind, c.intervalMs, c.timeoutMs, c.rise, c.fall, c.path ?? null, c.service ?? null, c.command ?? null];
 }
 
 function hostHash(host: HostRecord): Buffer {
   const labels = Object.keys(host.labels)
     .sort()
     .map((k) => [k, host.labels[k]]);
-  const packages = host.packages.map((p) => [p.type, p.port, p.priority, p.state, p.health, p.role ?? ""]);
+  const packages = host.packages.map(packageFields);
   return sha256(
     JSON.stringify(["host", host.id, host.domain, host.address, labels, host.maintenance, host.status, packages]),
   );

@@ -56,6 +56,13 @@ export function priorityProblem(priority: number): string | undefined {
     : `priority ${priority} must be a 32-bit integer`;
 }
 
+/** A type's health threshold (SPEC 13): a share of its packages, 0 to 1. */
+export function minHealthyProblem(minHealthy: number): string | undefined {
+  return Number.isFinite(minHealthy) && minHealthy >= 0 && minHealthy <= 1
+    ? undefined
+    : `min_healthy ${minHealthy} must be a number from 0 to 1`;
+}
+
 export function addressProblem(address: string): string | undefined {
   if (address.length === 0 || address.length > MAX_ADDRESS_LENGTH || /[\s/]/.test(address)) {
     return `address "${address}" must be a host name or IP address`;

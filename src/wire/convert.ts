@@ -12,6 +12,8 @@
  */
 import { invalidArgument } from "../errors.js";
 import { DIGEST_BYTES } from "../registry/digest.js";
+import { checkFromWire, checkToWire } from "./check-convert.js";
+import { decodeEnum } from "./decode-enum.js";
 import type {
   ChangeRecord,
   DomainRecord,
@@ -38,8 +40,20 @@ import type { PackageState__Output as WirePackageState } from "../generated/cair
 import type { Policy__Output as WirePolicy } from "../generated/cairn/v1/Policy.js";
 import type { Route__Output as WireRoute } from "../generated/cairn/v1/Route.js";
 import type { Skipped__Output as WireSkipped } from "../generated/cairn/v1/Skipped.js";
+import type { Spill__Output as WireSpill } from "../generated/cairn/v1/Spill.js";
 import type { TypeSpec__Output as WireTypeSpec } from "../generated/cairn/v1/TypeSpec.js";
-import { SKIP_REASONS, TIERS, type Route, type RouteCandidate, type RoutePosition, type SkippedPackage, type SkipReason, type Tier } from "../router/route.js";
+import {
+  SKIP_REASONS,
+  TIERS,
+  type Route,
+  type RouteCandidate,
+  type RoutePosition,
+  type SkippedPackage,
+  type SkipReason,
+  type Spill,
+  type Tier,
+  type YieldedTier,
+} from "../router/route.js";
 
 // ---- enum tables ----
 // `satisfies Record<Wire…, …>` makes a regenerated enum with a new value a
@@ -103,16 +117,6 @@ export const MANAGER_ROLE_FROM_WIRE = {
   MANAGER_ROLE_BACKUP: "backup",
 } as const satisfies Record<WireManagerRole, ManagerRole | undefined>;
 
-/**
- * Looks `value` up in a from-wire table. An enum value unknown to this
- * build arrives as a number (protobufjs keeps it) and is rejected, like any
- * other string.
- */
-function decodeEnum<W extends string, M>(table: Readonly<Record<W, M>>, value: unknown, what: string): M {
-  if (typeof value === "string" && Object.hasOwn(table, value)) return table[value as W];
-  throw invalidArgument(`${what}: unknown value ${JSON.stringify(value)}`);
-}
-
 export const livenessToWire = (value: Liveness): WireLiveness => LIVENESS_TO_WIRE[value];
 export const livenessFromWire = (value: WireLiveness, what = "liveness"): Liveness =>
   decodeEnum(LIVENESS_FROM_WIRE, value, what);
@@ -167,13 +171,18 @@ export function domainFromWire(wire: WireDomain, what = "domain"): DomainRecord 
   return { path: requiredKey(wire.path, `${what} path`) };
 }
 
+/** `min_healthy` travels only when the type has one: its absence means 0 and keeps the record as it was. */
 export function typeToWire(type: TypeRecord): WireTypeSpec {
-  return { name: type.name, policy: policyToWire(type.policy) };
+  const wire: WireTypeSpec = { name: type.name, policy: policyToWire(type.policy) };
+  if (type.minHealthy !== undefined) wire.min_healthy = type.minHealthy;
+  return wire;
 }
 
 export function typeFromWire(wire: WireTypeSpec, what = "type"): TypeRecord {
   const name = requiredKey(wire.name, `${what} name`);
-  return { name, policy: policyFromWire(wire.policy, `type ${name} policy`) };
+  const type: TypeRecord = { name, policy: policyFromWire(wire.policy, `type ${name} policy`) };
+  if (wire.min_healthy !== undefined && wire.min_healthy !== null) type.minHealthy = wire.min_healthy;
+  return type;
 }
 
 export function packageToWire(pkg: PackageRecord): WirePackage {
@@ -184,10 +193,14 @@ export function packageToWire(pkg: PackageRecord): WirePackage {
     state: packageStateToWire(pkg.state),
     health: packageHealthToWire(pkg.health),
     role: managerRoleToWire(pkg.role),
+    check: pkg.check ? checkToWire(pkg.check) : null,
   };
 }
 
-/** `role` is set only when the wire names one, so records compare equal to ones built by `newPackage`. */
+/**
+ * `role` and `check` are set only when the wire names them, so records
+ * compare equal to ones built by `newPackage`.
+ */
 export function packageFromWire(wire: WirePackage, what = "package"): PackageRecord {
   const type = requiredKey(wire.type, `${what} type`);
   const where = `${what} ${type}`;
@@ -200,6 +213,7 @@ export function packageFromWire(wire: WirePackage, what = "package"): PackageRec
   };
   const role = managerRoleFromWire(wire.role, `${where} role`);
   if (role !== undefined) pkg.role = role;
+  if (wire.check) pkg.check = checkFromWire(wire.check, `${where} check`);
   return pkg;
 }
 
@@ -325,7 +339,27 @@ export function routeToWire(route: Route, at: RoutePosition = { revision: 0, epo
     revision: at.revision,
     epoch: at.epoch,
     explained: route.skipped !== undefined,
+    spill: route.spill ? spillToWire(route.spill) : null,
   };
+}
+
+function spillToWire(spill: Spill): WireSpill {
+  return {
+    min_healthy: spill.minHealthy,
+    yielded: spill.yielded.map((y) => ({ tier: y.tier, available: y.available, of: y.of, reason: y.reason })),
+    panic: spill.panic,
+    reason: spill.reason ?? "",
+  };
+}
+
+function spillFromWire(wire: WireSpill): Spill {
+  const spill: Spill = {
+    minHealthy: wire.min_healthy,
+    yielded: wire.yielded.map((y): YieldedTier => ({ tier: y.tier, available: y.available, of: y.of, reason: y.reason })),
+    panic: wire.panic,
+  };
+  if (wire.reason) spill.reason = wire.reason;
+  return spill;
 }
 
 /** For clients of Resolve and WatchRoute (the CLI, routed calls). */
@@ -356,5 +390,6 @@ export function routeFromWire(wire: WireRoute): Route & RoutePosition {
       return skipped;
     });
   }
+  if (wire.spill) route.spill = spillFromWire(wire.spill);
   return route;
 }

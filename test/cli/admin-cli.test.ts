@@ -152,6 +152,81 @@ describe("cairn admin commands against a live manager", () => {
     expect((await cairnJson<{ types: unknown[] }>("tree")).types).toEqual([{ name: "command-control", policy: "spread" }]);
   });
 
+  it("package deploy --check …: the check is recorded, shown when not the default, and taken away by a deploy without one", async () => {
+    await cairn("host", "add", "node-3", "--domain", "/");
+    const deploy = (...args: string[]) => cairn("package", "deploy", "node-3", ...args);
+    await deploy("command-control", "--port", "7631", "--check", "grpc", "--check-interval", "200ms", "--check-timeout", "1s", "--fall", "2");
+    await deploy("web", "--port", "8080", "--check", "http", "--check-path", "/ready", "--rise", "1");
+    await deploy("db", "--port", "5432", "--check", "exec", "--check-command", " /usr/local/bin/db-ok  --port 5432 ");
+    await deploy("plain", "--port", "7000");
+    // A timing without --check is a tcp check.
+    await deploy("slow", "--port", "7001", "--check-interval", "5s");
+    // The default check, written out: recorded, not shown.
+    await deploy("spelled", "--port", "7002", "--check", "tcp");
+
+    const { host } = await cairnJson<{ host: { packages: Record<string, unknown>[] } }>("host", "show", "node-3");
+    const byType = Object.fromEntries(host.packages.map((p) => [p.type, p.check]));
+    expect(byType).toStrictEqual({
+      "command-control": { kind: "grpc", interval_ms: 200, timeout_ms: 1000, rise: 2, fall: 2 },
+      db: { kind: "exec", interval_ms: 1000, timeout_ms: 1000, rise: 2, fall: 3, command: ["/usr/local/bin/db-ok", "--port", "5432"] },
+      plain: undefined,
+      slow: { kind: "tcp", interval_ms: 5000, timeout_ms: 1000, rise: 2, fall: 3 },
+      spelled: { kind: "tcp", interval_ms: 1000, timeout_ms: 1000, rise: 2, fall: 3 },
+      web: { kind: "http", interval_ms: 1000, timeout_ms: 1000, rise: 1, fall: 3, path: "/ready" },
+    });
+    expect(host.packages.find((p) => p.type === "plain")).toStrictEqual({ type: "plain", port: 7000, priority: 0, state: "enabled", health: "healthy" });
+
+    const [shown, tree] = await Promise.all([cairn("host", "show", "node-3"), cairn("tree")]);
+    expect(shown).toMatch(/^ {4}command-control:7631 \(grpc check\)\n {6}check grpc every 200ms timeout 1s rise 2 fall 2\n {4}db:5432 \(exec check\)\n {6}check exec every 1s timeout 1s rise 2 fall 3 command \/usr\/local\/bin\/db-ok --port 5432\n {4}plain:7000\n {4}slow:7001 \(tcp check\)\n {6}check tcp every 5s timeout 1s rise 2 fall 3\n {4}spelled:7002\n {4}web:8080 \(http check\)\n {6}check http every 1s timeout 1s rise 1 fall 3 path \/ready\n?$/m);
+    expect(tree).toMatch(/^├─ node-3\s+unknown\s+command-control:7631 \(grpc check\), db:5432 \(exec check\), plain:7000, slow:7001 \(tcp check\), spelled:7002, web:8080 \(http check\)$/m);
+
+    // Without check options a deploy goes back to the default check.
+    await deploy("command-control", "--port", "7631");
+    expect(await cairn("host", "show", "node-3")).toMatch(/^ {4}command-control:7631\n {4}db:5432/m);
+    await cairn("host", "rm", "node-3");
+  });
+
+  it("type set --min-healthy, alone or with --policy, shown by tree", async () => {
+    await cairn("type", "set", "dns", "--min-healthy", "0.5");
+    await cairn("type", "set", "dns", "--policy", "spread");
+    await cairn("type", "set", "web", "--policy", "ordered", "--min-healthy", "1");
+    const { types } = await cairnJson<{ types: unknown[] }>("tree");
+    expect(types).toEqual(expect.arrayContaining([
+      { name: "dns", policy: "spread", min_healthy: 0.5 },
+      { name: "web", policy: "ordered", min_healthy: 1 },
+    ]));
+    expect(await cairn("tree")).toMatch(/; types: .*dns spread \(min healthy 0\.5\).*web ordered \(min healthy 1\)/);
+    expect(await cairn("type", "set", "dns", "--min-healthy", "0.5")).toMatch(/^unchanged at revision \d+\n$/);
+  });
+
+  it("says what is wrong with check and min_healthy options in one error line, exit 2, before dialling", async () => {
+    const deploy = ["package", "deploy", "x", "command-control", "--port", "1"];
+    const cases: [string[], string][] = [
+      [[...deploy, "--check", "grpc", "--check-path", "/x"], "error: --check-path is only for --check http, not grpc"],
+      [[...deploy, "--check-path", "/x"], "error: --check-path is only for --check http (without --check the check is tcp)"],
+      [[...deploy, "--check", "http", "--check-service", "s"], "error: --check-service is only for --check grpc, not http"],
+      [[...deploy, "--check", "tcp", "--check-command", "true"], "error: --check-command is only for --check exec, not tcp"],
+      [[...deploy, "--check", "exec"], "error: --check exec needs --check-command"],
+      [[...deploy, "--check", "exec", "--check-command", "   "], "error: check command must name a program to run (argv, no shell)"],
+      [[...deploy, "--check", "icmp"], "error: option '--check <kind>' argument 'icmp' is invalid. Allowed choices are tcp, grpc, http, exec."],
+      [[...deploy, "--check-interval", "soon"], `error: option '--check-interval <duration>' argument 'soon' is invalid. "soon" is not a duration (e.g. 500ms, 3s, 1m)`],
+      [[...deploy, "--check-interval", "0"], "error: check interval 0ms must be from 1ms to 60m"],
+      [[...deploy, "--check-timeout", "61m"], "error: check timeout 61m must be from 1ms to 60m"],
+      [[...deploy, "--rise", "0"], "error: check rise 0 must be an integer from 1 to 1000"],
+      [[...deploy, "--fall", "-1"], `error: option '--fall <n>' argument '-1' is invalid. "-1" is not a whole number`],
+      [[...deploy, "--check", "http", "--check-path", "healthz"], 'error: check path "healthz" must start with "/" and hold no spaces or control characters (at most 1024 characters)'],
+      [["type", "set", "t", "--min-healthy", "1.5"], "error: option '--min-healthy <share>' argument '1.5' is invalid. min_healthy 1.5 must be a number from 0 to 1"],
+      [["type", "set", "t", "--min-healthy", "half"], `error: option '--min-healthy <share>' argument 'half' is invalid. "half" is not a number from 0 to 1`],
+      [["type", "set", "t"], "error: give --policy, --min-healthy or both"],
+    ];
+    // No manager: a usage error is found before any is dialled.
+    const results = await Promise.all(cases.map(([args]) => runCli(args, { CAIRN_MANAGER: "127.0.0.1:1" })));
+    results.forEach((result, i) => {
+      const [args, line] = cases[i]!;
+      expect({ args, code: result.code, stdout: result.stdout, first: result.stderr.split("\n")[0] }).toEqual({ args, code: 2, stdout: "", first: line });
+    });
+  });
+
   it("draws the tree with hosts, liveness and packages, in colour only when asked", async () => {
     await cairn("domain", "add", "/tree-test/inner");
     await cairn("host", "add", "tree-host", "--domain", "/tree-test/inner", "--maintenance");

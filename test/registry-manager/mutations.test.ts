@@ -9,7 +9,7 @@ import { ensureRegistryPackage } from "../../src/registry-manager/mutations/mana
 import { firstContact, reportHealth, setHostStatus } from "../../src/registry-manager/mutations/heartbeat.js";
 import { importRegistry } from "../../src/registry-manager/mutations/import.js";
 import { moveHost, registerHost, removeHost, setLabels, setMaintenance } from "../../src/registry-manager/mutations/hosts.js";
-import { setTypePolicy } from "../../src/registry-manager/mutations/type-policies.js";
+import { setType, setTypePolicy } from "../../src/registry-manager/mutations/type-policies.js";
 import type { Mutation } from "../../src/registry-manager/mutations/mutation.js";
 import { parseFixture } from "../../src/fixture/parse.js";
 import {
@@ -22,7 +22,7 @@ import {
   packageOf,
   parentPath,
 } from "../../src/registry/model.js";
-import type { HostRecord, Op, Registry } from "../../src/registry/model.js";
+import type { HostRecord, Op, PackageCheck, Registry } from "../../src/registry/model.js";
 import { MAX_LABELS, MAX_PACKAGES_PER_HOST, domainPathProblem } from "../../src/registry/names.js";
 import { RouteIndex } from "../../src/router/route-index.js";
 
@@ -62,6 +62,19 @@ function bootstrapped(id = "framework-manager", domain = ROOT_PATH): Registry {
   const registry = emptyRegistry();
   for (let p: string | undefined = domain; p !== undefined; p = parentPath(p)) registry.domains.set(p, { path: p });
   registry.hosts.set(id, newHost(id, domain, { packages: [newPackage(REGISTRY_TYPE, 7400, { role: "primary" })] }));
+  return registry;
+}
+
+const GRPC_CHECK: PackageCheck = { kind: "grpc", intervalMs: 200, timeoutMs: 200, rise: 2, fall: 2 };
+const HTTP_CHECK: PackageCheck = { kind: "http", intervalMs: 1000, timeoutMs: 500, rise: 1, fall: 3, path: "/healthz" };
+const EXEC_CHECK: PackageCheck = { kind: "exec", intervalMs: 5000, timeoutMs: 1000, rise: 2, fall: 3, command: ["/usr/bin/true", "-x"] };
+
+/** The base registry with a check on agent-3's package and a min_healthy on command-control. */
+function withChecks(): Registry {
+  const registry = base();
+  const agent3 = registry.hosts.get("agent-3")!;
+  registry.hosts.set("agent-3", { ...agent3, packages: agent3.packages.map((p) => ({ ...p, check: GRPC_CHECK })) });
+  registry.types.set("command-control", { name: "command-control", policy: "ordered", minHealthy: 0.5 });
   return registry;
 }
 
@@ -891,7 +904,11 @@ describe("random sequences of mutations", () => {
     fc.constantFrom("1", "2"),
     { maxKeys: 3 },
   );
-  const FILES = [base, emptyRegistry, () => bootstrapped("h1", "/x/y")];
+  const FILES = [base, emptyRegistry, () => bootstrapped("h1", "/x/y"), withChecks];
+  // A few checks, one of them refused (an exec check without a command).
+  const arbCheck = fc.option(fc.constantFrom<PackageCheck>(GRPC_CHECK, HTTP_CHECK, EXEC_CHECK, { ...EXEC_CHECK, command: undefined as never }), {
+    nil: undefined,
+  });
 
   // Descriptions, not closures, so that a counterexample prints readably.
   const arbStep = fc.oneof(
@@ -909,9 +926,15 @@ describe("random sequences of mutations", () => {
       fc.array(fc.constantFrom("rack", "zone", "team"), { maxLength: 2 }),
       fc.constantFrom(false, false, true),
     ),
-    fc.tuple(fc.constant("deployPackage" as const), arbId, arbType, arbPort, fc.option(fc.integer({ min: -2, max: 2 }), { nil: undefined }), arbRole),
+    fc.tuple(fc.constant("deployPackage" as const), arbId, arbType, arbPort, fc.option(fc.integer({ min: -2, max: 2 }), { nil: undefined }), arbRole, arbCheck),
     fc.tuple(fc.constantFrom("withdrawPackage" as const, "restorePackage" as const, "removePackage" as const), arbId, arbType),
     fc.tuple(fc.constant("setTypePolicy" as const), arbType, fc.constantFrom("ordered" as const, "spread" as const)),
+    fc.tuple(
+      fc.constant("setType" as const),
+      arbType,
+      fc.option(fc.constantFrom("ordered" as const, "spread" as const), { nil: undefined }),
+      fc.option(fc.constantFrom(0, 0.5, 1, 1.5), { nil: undefined }),
+    ),
     fc.tuple(fc.constant("setHostStatus" as const), arbId, fc.constantFrom("up" as const, "down" as const, "unknown" as const)),
     fc.tuple(fc.constant("reportHealth" as const), arbId, arbType, fc.constantFrom("healthy" as const, "unhealthy" as const)),
     fc.tuple(fc.constant("firstContact" as const), arbId, arbPath),
@@ -947,7 +970,7 @@ describe("random sequences of mutations", () => {
       case "setLabels":
         return setLabels(id(step[1]), { set: step[2], remove: step[3], replace: step[4] });
       case "deployPackage":
-        return deployPackage(id(step[1]), step[2], step[3], { priority: step[4], role: step[5] });
+        return deployPackage(id(step[1]), step[2], step[3], { priority: step[4], role: step[5], check: step[6] });
       case "withdrawPackage":
         return withdrawPackage(id(step[1]), step[2]);
       case "restorePackage":
@@ -956,6 +979,8 @@ describe("random sequences of mutations", () => {
         return removePackage(id(step[1]), step[2]);
       case "setTypePolicy":
         return setTypePolicy(step[1], step[2]);
+      case "setType":
+        return setType(step[1], { policy: step[2], minHealthy: step[3] });
       case "setHostStatus":
         return setHostStatus(id(step[1]), step[2]);
       case "reportHealth":
@@ -1012,5 +1037,113 @@ describe("random sequences of mutations", () => {
     // Both paths were exercised, or the property proves little.
     expect(applied).toBeGreaterThan(1000);
     expect(rejected).toBeGreaterThan(1000);
+  });
+});
+
+// ---- package checks and min_healthy (SPEC 13) ----
+
+describe("deployPackage with a check", () => {
+  it("records the check as given, in its own copy", () => {
+    const given: PackageCheck = { ...EXEC_CHECK, command: [...EXEC_CHECK.command!] };
+    const result = after(base(), deployPackage("agent-2", "command-control", 7621, { check: given }));
+    given.command!.push("--edited");
+    expect(host(result, "agent-2").packages).toStrictEqual([newPackage("command-control", 7621, { check: EXEC_CHECK })]);
+  });
+
+  it("changes the check, keeps the same one as a no-op, and takes it away when none is given", () => {
+    const grpc = after(base(), deployPackage("agent-3", "command-control", 7631, { check: GRPC_CHECK }));
+    expect(packageOf(host(grpc, "agent-3"), "command-control")).toStrictEqual(newPackage("command-control", 7631, { priority: 2, check: GRPC_CHECK }));
+    expectNoop(grpc, deployPackage("agent-3", "command-control", 7631, { check: { ...GRPC_CHECK } }));
+    const slower = after(grpc, deployPackage("agent-3", "command-control", 7631, { check: { ...GRPC_CHECK, intervalMs: 300 } }));
+    expect(packageOf(host(slower, "agent-3"), "command-control")?.check?.intervalMs).toBe(300);
+    // An explicit default check is a check: it is not the same record as none.
+    const explicit = after(grpc, deployPackage("agent-3", "command-control", 7631, { check: { kind: "tcp", intervalMs: 1000, timeoutMs: 1000, rise: 2, fall: 3 } }));
+    expect(packageOf(host(explicit, "agent-3"), "command-control")?.check?.kind).toBe("tcp");
+    const cleared = after(slower, deployPackage("agent-3", "command-control", 7631));
+    expect(packageOf(host(cleared, "agent-3"), "command-control")).toStrictEqual(packageOf(host(base(), "agent-3"), "command-control"));
+  });
+
+  it("keeps the check through withdraw, restore and health reports", () => {
+    let registry = after(base(), deployPackage("agent-3", "command-control", 7631, { check: HTTP_CHECK }));
+    registry = after(registry, withdrawPackage("agent-3", "command-control"));
+    registry = after(registry, reportHealth("agent-3", [{ type: "command-control", health: "unhealthy" }]));
+    registry = after(registry, restorePackage("agent-3", "command-control"));
+    expect(packageOf(host(registry, "agent-3"), "command-control")?.check).toStrictEqual(HTTP_CHECK);
+  });
+
+  it.each<[string, PackageCheck, string]>([
+    ["a zero interval", { ...GRPC_CHECK, intervalMs: 0 }, 'package "t": check interval 0ms must be from 1ms to 60m'],
+    ["a timeout over the limit", { ...GRPC_CHECK, timeoutMs: 3_600_001 }, "check timeout 3600001ms"],
+    ["a fractional interval", { ...GRPC_CHECK, intervalMs: 1.5 }, "check interval"],
+    ["rise 0", { ...GRPC_CHECK, rise: 0 }, "check rise 0 must be an integer from 1 to 1000"],
+    ["fall 1.5", { ...GRPC_CHECK, fall: 1.5 }, "check fall 1.5"],
+    ["an unknown kind", { ...GRPC_CHECK, kind: "icmp" as never }, 'check kind "icmp" is not one of tcp, grpc, http, exec'],
+    ["a path on a grpc check", { ...GRPC_CHECK, path: "/healthz" }, "check path is only for http checks, not grpc"],
+    ["a service on an http check", { ...HTTP_CHECK, service: "x" }, "check service is only for grpc checks, not http"],
+    ["a command on a tcp check", { ...GRPC_CHECK, kind: "tcp", command: ["true"] }, "check command is only for exec checks, not tcp"],
+    ["an exec check without a command", { ...EXEC_CHECK, command: undefined as never }, "an exec check needs a command"],
+    ["an empty argv", { ...EXEC_CHECK, command: [] }, "check command must name a program"],
+    ["a NUL in an argument", { ...EXEC_CHECK, command: ["true", "a\0b"] }, "without NUL"],
+    ["a relative path", { ...HTTP_CHECK, path: "healthz" }, 'check path "healthz" must start with "/"'],
+    ["a space in the path", { ...HTTP_CHECK, path: "/a b" }, "check path"],
+  ])("rejects %s with INVALID_ARGUMENT", (_, check, message) => {
+    const { command, ...rest } = check;
+    const given = command === undefined ? rest : check;
+    expectRejected(base(), deployPackage("agent-1", "t", 1, { check: given }), Code.INVALID_ARGUMENT, message);
+  });
+
+  it("reports every problem of a check at once", () => {
+    const error = expectRejected(base(), deployPackage("agent-1", "t", 1, { check: { ...GRPC_CHECK, intervalMs: 0, rise: 0, path: "/x" } }), Code.INVALID_ARGUMENT);
+    expect(error.details).toHaveLength(3);
+  });
+
+  it("registerHost carries and checks the packages' checks", () => {
+    const result = after(base(), registerHost({ id: "agent-9", domain: "/a", packages: [{ type: "command-control", port: 7691, check: HTTP_CHECK }] }));
+    expect(host(result, "agent-9").packages).toStrictEqual([newPackage("command-control", 7691, { check: HTTP_CHECK })]);
+    expectRejected(
+      base(),
+      registerHost({ id: "agent-9", domain: "/a", packages: [{ type: "command-control", port: 7691, check: { ...HTTP_CHECK, rise: 0 } }] }),
+      Code.INVALID_ARGUMENT,
+      "check rise 0",
+    );
+  });
+});
+
+describe("setType (policy and min_healthy)", () => {
+  it("sets min_healthy, keeping the policy, and the policy, keeping min_healthy", () => {
+    const spread = after(base(), setTypePolicy("command-control", "spread"));
+    const half = after(spread, setType("command-control", { minHealthy: 0.5 }));
+    expect(half.types.get("command-control")).toStrictEqual({ name: "command-control", policy: "spread", minHealthy: 0.5 });
+    const ordered = after(half, setTypePolicy("command-control", "ordered"));
+    expect(ordered.types.get("command-control")).toStrictEqual({ name: "command-control", policy: "ordered", minHealthy: 0.5 });
+    expectNoop(ordered, setType("command-control", { minHealthy: 0.5 }));
+    expectNoop(ordered, setType("command-control", { policy: "ordered", minHealthy: 0.5 }));
+    const zero = after(ordered, setType("command-control", { minHealthy: 0 }));
+    expect(zero.types.get("command-control")?.minHealthy).toBe(0);
+  });
+
+  it("writes a record, ordered, for a type without one", () => {
+    const { ops } = run(base(), setType("dns", { minHealthy: 1 }));
+    expect(ops).toStrictEqual([{ kind: "put-type", type: { name: "dns", policy: "ordered", minHealthy: 1 } }]);
+  });
+
+  it("rejects a min_healthy outside 0..1, and an edit that sets nothing", () => {
+    for (const bad of [1.5, -0.1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expectRejected(base(), setType("command-control", { minHealthy: bad }), Code.INVALID_ARGUMENT, "must be a number from 0 to 1");
+    }
+    expectRejected(base(), setType("command-control", {}), Code.INVALID_ARGUMENT, "nothing to set");
+  });
+});
+
+describe("importRegistry with checks and min_healthy", () => {
+  it("carries them from the file, and a file that differs only in them is a change", () => {
+    const result = after(emptyRegistry(), importRegistry(withChecks()));
+    expect(result).toStrictEqual(withChecks());
+    expectNoop(withChecks(), importRegistry(withChecks(), { replace: true }));
+    const { ops } = run(withChecks(), importRegistry(base(), { replace: true }));
+    expect(ops).toStrictEqual([
+      { kind: "put-type", type: { name: "command-control", policy: "ordered" } },
+      { kind: "put-host", host: host(base(), "agent-3") },
+    ]);
   });
 });

@@ -155,6 +155,17 @@ describe("cairn.v1.Registry admin writes", () => {
         client.rejection("DeployPackage", { host: "agent-1", type: "dns", port: 53, role: "MANAGER_ROLE_PRIMARY" })],
       ["a policy left unspecified", Code.INVALID_ARGUMENT, () =>
         client.rejection("SetTypePolicy", { type: "command-control", policy: "POLICY_UNSPECIFIED" }), /policy is required/],
+      ["a min_healthy above 1", Code.INVALID_ARGUMENT, () =>
+        client.rejection("SetTypePolicy", { type: "command-control", min_healthy: 1.5 }), /min_healthy 1\.5 must be a number from 0 to 1/],
+      ["a check with a zero interval", Code.INVALID_ARGUMENT, () =>
+        client.rejection("DeployPackage", { host: "agent-1", type: "dns", port: 53, check: { kind: "CHECK_KIND_GRPC", timeout_ms: 100, rise: 1, fall: 1 } }),
+        /package "dns": check interval 0ms/],
+      ["an exec check without a command", Code.INVALID_ARGUMENT, () =>
+        client.rejection("DeployPackage", { host: "agent-1", type: "dns", port: 53, check: { kind: "CHECK_KIND_EXEC", interval_ms: 100, timeout_ms: 100, rise: 1, fall: 1 } }),
+        /an exec check needs a command/],
+      ["an unknown check kind", Code.INVALID_ARGUMENT, () =>
+        client.rejection("DeployPackage", { host: "agent-1", type: "dns", port: 53, check: { kind: 9 as never, interval_ms: 100, timeout_ms: 100, rise: 1, fall: 1 } }),
+        /check kind: unknown value 9/],
       ["a move under itself", Code.INVALID_ARGUMENT, () => client.rejection("MoveDomain", { path: "/emea", new_parent: "/emea" })],
       ["a move under a descendant (cycle)", Code.INVALID_ARGUMENT, () =>
         client.rejection("MoveDomain", { path: "/emea", new_parent: "/emea/paris" }), /inside it/],
@@ -290,7 +301,13 @@ describe("cairn.v1.Registry import and export", () => {
     await client.import(SEED_TEXT, { file_name: "seed.yaml" });
     await client.call("SetLabels", { id: "agent-2", set: { rack: "r2" } });
     await client.call("SetTypePolicy", { type: "dns", policy: "POLICY_SPREAD" });
+    // Checks and min_healthy travel through the export too, and count in the digest.
+    await client.call("SetTypePolicy", { type: "command-control", min_healthy: 0.5 });
+    const check = { kind: "CHECK_KIND_HTTP" as const, interval_ms: 250, timeout_ms: 100, rise: 1, fall: 4, path: "/ready" };
+    await client.call("DeployPackage", { host: "agent-1", type: "command-control", port: 7611, check });
     const exported = registryOf(await client.export());
+    expect(exported.types.get("command-control")).toStrictEqual({ name: "command-control", policy: "ordered", minHealthy: 0.5 });
+    expect(exported.hosts.get("agent-1")?.packages[0]?.check).toStrictEqual({ kind: "http", intervalMs: 250, timeoutMs: 100, rise: 1, fall: 4, path: "/ready" });
     const digest = (await position(client)).digest;
     client.close();
     await first.stop();

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CairnError, Code } from "../../src/errors.js";
-import type { HostRecord, Op, PackageRecord } from "../../src/registry/model.js";
+import type { HostRecord, Op, PackageCheck, PackageRecord, TypeRecord } from "../../src/registry/model.js";
 import { newHost, newPackage } from "../../src/registry/model.js";
 import type { Change__Output } from "../../src/generated/cairn/v1/Change.js";
 import type { Host__Output } from "../../src/generated/cairn/v1/Host.js";
@@ -21,7 +21,9 @@ import {
   packageToWire,
   routeFromWire,
   routeToWire,
+  typeToWire,
 } from "../../src/wire/convert.js";
+import { checkFromWire, checkToWire } from "../../src/wire/check-convert.js";
 import { registryService, replicationService } from "../../src/wire/proto-loader.js";
 
 // Every round trip goes through real protobuf bytes, with the loader's options.
@@ -89,6 +91,7 @@ describe("hosts and packages", () => {
       state: "PACKAGE_STATE_WITHDRAWN",
       health: "PACKAGE_HEALTH_HEALTHY",
       role: "MANAGER_ROLE_PRIMARY",
+      check: null,
     });
     expect(hostToWire(newHost("h", "/")).status).toBe("LIVENESS_UNKNOWN");
   });
@@ -101,9 +104,11 @@ describe("hosts and packages", () => {
       state: "PACKAGE_STATE_UNSPECIFIED",
       health: "PACKAGE_HEALTH_UNSPECIFIED",
       role: "MANAGER_ROLE_UNSPECIFIED",
+      check: null,
     });
     expect(pkg).toStrictEqual(newPackage("command-control", 1));
     expect("role" in pkg).toBe(false);
+    expect("check" in pkg).toBe(false);
     expect(hostFromWire(wireHost({ status: "LIVENESS_UNSPECIFIED" })).status).toBe("unknown");
     expect(LIVENESS_FROM_WIRE.LIVENESS_DOWN).toBe("down");
   });
@@ -147,8 +152,13 @@ describe("hosts and packages", () => {
         state: fc.constantFrom("enabled" as const, "withdrawn" as const),
         health: fc.constantFrom("healthy" as const, "unhealthy" as const),
         role: fc.constantFrom(undefined, "primary" as const, "backup" as const),
+        check: fc.option(checkArb, { nil: undefined }),
       })
-      .map(({ role, ...rest }): PackageRecord => (role === undefined ? rest : { ...rest, role }));
+      .map(({ role, check, ...rest }): PackageRecord => {
+        const pkg: PackageRecord = role === undefined ? rest : { ...rest, role };
+        if (check !== undefined) pkg.check = check;
+        return pkg;
+      });
     const host: fc.Arbitrary<HostRecord> = fc.record({
       id: name,
       domain: fc.constantFrom("/", "/a", "/a/b-c"),
@@ -163,6 +173,91 @@ describe("hosts and packages", () => {
         expect(hostThroughWire(h)).toStrictEqual(h);
       }),
     );
+  });
+});
+
+/** Any check the wire can carry: every field, set or not (validity is the registry's business, not the wire's). */
+const checkArb: fc.Arbitrary<PackageCheck> = fc
+  .record({
+    kind: fc.constantFrom("tcp" as const, "grpc" as const, "http" as const, "exec" as const),
+    intervalMs: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+    timeoutMs: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+    rise: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+    fall: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+    path: fc.option(fc.string({ maxLength: 10 }), { nil: undefined }),
+    service: fc.option(fc.string({ maxLength: 10 }), { nil: undefined }),
+    command: fc.option(fc.array(fc.string({ maxLength: 6 }), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+  })
+  .map(({ path, service, command, ...check }) => {
+    const out: PackageCheck = check;
+    if (path !== undefined) out.path = path;
+    if (service !== undefined) out.service = service;
+    if (command !== undefined) out.command = command;
+    return out;
+  });
+
+describe("package checks and min_healthy", () => {
+  const grpc: PackageCheck = { kind: "grpc", intervalMs: 200, timeoutMs: 200, rise: 2, fall: 2 };
+
+  it("round-trip through protobuf bytes, an empty path or service apart from none", () => {
+    const host = newHost("h", "/", {
+      packages: [
+        newPackage("a", 1, { check: grpc }),
+        newPackage("b", 2, { check: { ...grpc, service: "" } }),
+        newPackage("c", 3, { check: { ...grpc, kind: "http", path: "/healthz" } }),
+        newPackage("d", 4, { check: { ...grpc, kind: "exec", command: ["/bin/ok", "", "-q"] } }),
+        newPackage("e", 5),
+      ],
+    });
+    const back = hostThroughWire(host);
+    expect(back).toStrictEqual(host);
+    expect("check" in back.packages[4]!).toBe(false);
+    expect("service" in back.packages[0]!.check!).toBe(false);
+    expect(back.packages[1]!.check!.service).toBe("");
+  });
+
+  it("send the kind as an enum name, an absent check as null", () => {
+    expect(packageToWire(newPackage("a", 1, { check: { ...grpc, kind: "exec", command: ["x"] } })).check).toStrictEqual({
+      kind: "CHECK_KIND_EXEC",
+      interval_ms: 200,
+      timeout_ms: 200,
+      rise: 2,
+      fall: 2,
+      command: ["x"],
+    });
+    expect(packageToWire(newPackage("a", 1)).check).toBeNull();
+    expect(checkFromWire({ ...checkToWire(grpc), kind: "CHECK_KIND_UNSPECIFIED" }).kind).toBe("tcp");
+  });
+
+  it("reject an unknown check kind, naming the package", () => {
+    expectInvalid(
+      () => packageFromWire({ ...packageToWire(newPackage("t", 1, { check: grpc })), check: { ...checkToWire(grpc), kind: "CHECK_KIND_ICMP" as never } }),
+      /package t check kind: unknown value "CHECK_KIND_ICMP"/,
+    );
+  });
+
+  it("carry min_healthy only when the type has one, 0 included", () => {
+    const through = (type: TypeRecord) => {
+      const wire = typeToWire(type);
+      const op = opFromWire(watch.responseDeserialize(watch.responseSerialize({ change: changeToWire({ epoch: 1, revision: 1, digest: digest(0), ops: [{ kind: "put-type", type }], timeUnixMs: 0, cause: "" }) })).change!.ops[0]!);
+      return { wire, back: op.kind === "put-type" ? op.type : undefined };
+    };
+    const none = through({ name: "t", policy: "spread" });
+    expect("min_healthy" in none.wire).toBe(false);
+    expect(none.back).toStrictEqual({ name: "t", policy: "spread" });
+    for (const minHealthy of [0, 0.5, 1, 1 / 3]) {
+      expect(through({ name: "t", policy: "ordered", minHealthy }).back).toStrictEqual({ name: "t", policy: "ordered", minHealthy });
+    }
+  });
+
+  it("ride DeployPackage and SetTypePolicy, their absence detectable", () => {
+    const deploy = registryService.DeployPackage;
+    const sent = deploy.requestDeserialize(deploy.requestSerialize({ host: "h", type: "t", port: 1, check: checkToWire({ ...grpc, service: "" }) }));
+    expect(checkFromWire(sent.check!)).toStrictEqual({ ...grpc, service: "" });
+    expect(deploy.requestDeserialize(deploy.requestSerialize({ host: "h", type: "t", port: 1 })).check).toBeNull();
+    const setType = registryService.SetTypePolicy;
+    expect(setType.requestDeserialize(setType.requestSerialize({ type: "t", min_healthy: 0 })).min_healthy).toBe(0);
+    expect(setType.requestDeserialize(setType.requestSerialize({ type: "t", policy: "POLICY_SPREAD" })).min_healthy).toBeUndefined();
   });
 });
 

@@ -6,7 +6,7 @@ import type { HostRecord, Op, PackageRecord, Registry } from "../../registry/mod
 import { domainPathProblem } from "../../registry/names.js";
 import { type Mutation } from "./mutation.js";
 import { Problems } from "./problems.js";
-import { canonicalHost, sameHost, withPackage } from "./records.js";
+import { canonicalHost, canonicalType, sameHost, sameType, withPackage } from "./records.js";
 import { count, joinWords, listNames, sortedKeys } from "./words.js";
 
 export interface ImportOptions {
@@ -25,7 +25,7 @@ export interface ImportOptions {
  *   created when the file lacks it);
  * and its `registry` package is forced to the running one's port and role
  * (the file's priority, state and health are kept when it has the package).
- * Type policies come from the file.
+ * Type policies and min_healthy come from the file.
  *
  * Ops: delete the hosts that go away, put new domains parents first, put new
  * and changed types and hosts, delete the types and domains that go away
@@ -67,8 +67,8 @@ export function importRegistry(imported: Readonly<Registry>, options: ImportOpti
       if (!state.domains.has(path)) ops.push({ kind: "put-domain", domain: { path } });
     }
     for (const name of sortedKeys(imported.types)) {
-      const type = imported.types.get(name)!;
-      if (state.types.get(name)?.policy !== type.policy) ops.push({ kind: "put-type", type: { name, policy: type.policy } });
+      const type = canonicalType({ ...imported.types.get(name)!, name });
+      if (!sameType(state.types.get(name), type)) ops.push({ kind: "put-type", type });
     }
     for (const id of [...hosts.keys()].sort(compareStrings)) {
       const host = hosts.get(id)!;

@@ -2,7 +2,8 @@
 
 import { failedPrecondition } from "../../errors.js";
 import { newPackage, packageOf } from "../../registry/model.js";
-import type { ManagerRole, PackageRecord, PackageState } from "../../registry/model.js";
+import type { ManagerRole, PackageCheck, PackageRecord, PackageState } from "../../registry/model.js";
+import { canonicalCheck } from "../../registry/checks.js";
 import { MAX_PACKAGES_PER_HOST, hostIdProblem } from "../../registry/names.js";
 import { type Mutation } from "./mutation.js";
 import { Problems, packageSpecProblems, requireHost, requirePackage } from "./problems.js";
@@ -13,18 +14,24 @@ export interface DeployOptions {
   priority?: number;
   /** Only for type `registry`. Undefined: none for a new package, unchanged for an existing one. */
   role?: ManagerRole;
+  /**
+   * Undefined: the default check, whatever the package had. A deploy says
+   * how the package is to be checked, as it says its port; it does not
+   * patch the check it had (a partial check could not say which fields to keep).
+   */
+  check?: PackageCheck;
 }
 
 /**
  * Deploys a package of `type` on `hostId` (enabled and healthy), or updates
- * the port, priority and role of the one it has (its state and health are
- * kept).
+ * the port, priority, role and check of the one it has (its state and
+ * health are kept).
  */
 export function deployPackage(hostId: string, type: string, port: number, options: DeployOptions = {}): Mutation {
   return (state) => {
-    const { priority, role } = options;
+    const { priority, role, check } = options;
     const problems = new Problems();
-    problems.add(hostIdProblem(hostId), ...packageSpecProblems({ type, port, priority, role }));
+    problems.add(hostIdProblem(hostId), ...packageSpecProblems({ type, port, priority, role, check }));
     problems.throwIfAny();
     const host = requireHost(state, hostId);
     const existing = packageOf(host, type);
@@ -37,6 +44,8 @@ export function deployPackage(hostId: string, type: string, port: number, option
       ? { ...existing, port, priority: priority ?? existing.priority }
       : newPackage(type, port, { priority: priority ?? 0 });
     if (role !== undefined) pkg.role = role;
+    if (check !== undefined) pkg.check = canonicalCheck(check);
+    else delete pkg.check;
     if (existing && samePackage(existing, pkg)) return [];
     return [{ kind: "put-host", host: withPackage(host, pkg) }];
   };

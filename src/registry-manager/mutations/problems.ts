@@ -11,6 +11,7 @@ import {
   priorityProblem,
   typeNameProblem,
 } from "../../registry/names.js";
+import { checkProblems } from "../../registry/checks.js";
 import { count } from "./words.js";
 
 export function requireValid(...problems: (string | undefined)[]): void {
@@ -85,6 +86,7 @@ export function packageSpecProblems(spec: PackageSpec): (string | undefined)[] {
       : spec.type !== REGISTRY_TYPE
         ? `${what}: role is only for packages of type "${REGISTRY_TYPE}"`
         : oneOfProblem(spec.role, MANAGER_ROLES, `role of ${what}`),
+    ...(spec.check === undefined ? [] : checkProblems(spec.check).map((p) => prefixed(what, p))),
   ];
 }
 

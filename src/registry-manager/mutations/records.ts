@@ -1,7 +1,8 @@
 /** Records as mutations write them: always new objects, packages sorted by type, labels by key. */
 
+import { canonicalCheck, sameCheck } from "../../registry/checks.js";
 import { compareStrings, newPackage } from "../../registry/model.js";
-import type { HostRecord, PackageRecord, PackageSpec } from "../../registry/model.js";
+import type { HostRecord, PackageRecord, PackageSpec, TypeRecord } from "../../registry/model.js";
 
 export function packageFromSpec(spec: PackageSpec): PackageRecord {
   const pkg = newPackage(spec.type, spec.port, {
@@ -10,6 +11,7 @@ export function packageFromSpec(spec: PackageSpec): PackageRecord {
     health: spec.health ?? "healthy",
   });
   if (spec.role !== undefined) pkg.role = spec.role;
+  if (spec.check !== undefined) pkg.check = canonicalCheck(spec.check);
   return pkg;
 }
 
@@ -32,6 +34,7 @@ export function canonicalHost(host: HostRecord): HostRecord {
   const packages = host.packages.map((p) => {
     const pkg: PackageRecord = { type: p.type, port: p.port, priority: p.priority, state: p.state, health: p.health };
     if (p.role !== undefined) pkg.role = p.role;
+    if (p.check !== undefined) pkg.check = canonicalCheck(p.check);
     return pkg;
   });
   return { ...host, labels: sortedLabels(host.labels), packages: sortPackages(packages) };
@@ -49,8 +52,20 @@ export function samePackage(a: PackageRecord, b: PackageRecord): boolean {
     a.priority === b.priority &&
     a.state === b.state &&
     a.health === b.health &&
-    a.role === b.role
+    a.role === b.role &&
+    sameCheck(a.check, b.check)
   );
+}
+
+/** A type record in the form mutations write: no `minHealthy: undefined`. */
+export function canonicalType(type: TypeRecord): TypeRecord {
+  const out: TypeRecord = { name: type.name, policy: type.policy };
+  if (type.minHealthy !== undefined) out.minHealthy = type.minHealthy;
+  return out;
+}
+
+export function sameType(a: TypeRecord | undefined, b: TypeRecord): boolean {
+  return a !== undefined && a.name === b.name && a.policy === b.policy && a.minHealthy === b.minHealthy;
 }
 
 export function sameHost(a: HostRecord, b: HostRecord): boolean {

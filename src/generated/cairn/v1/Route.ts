@@ -2,6 +2,7 @@
 
 import type { Candidate as _cairn_v1_Candidate, Candidate__Output as _cairn_v1_Candidate__Output } from '../../cairn/v1/Candidate.js';
 import type { Skipped as _cairn_v1_Skipped, Skipped__Output as _cairn_v1_Skipped__Output } from '../../cairn/v1/Skipped.js';
+import type { Spill as _cairn_v1_Spill, Spill__Output as _cairn_v1_Spill__Output } from '../../cairn/v1/Spill.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -29,6 +30,11 @@ export interface Route {
    * skipped", not "not asked").
    */
   'explained'?: (boolean);
+  /**
+   * How the type's health-threshold spill (SPEC 13) shaped the route.
+   * Filled only when explain was asked and the type's min_healthy is above 0.
+   */
+  'spill'?: (_cairn_v1_Spill | null);
 }
 
 /**
@@ -56,4 +62,9 @@ export interface Route__Output {
    * skipped", not "not asked").
    */
   'explained': (boolean);
+  /**
+   * How the type's health-threshold spill (SPEC 13) shaped the route.
+   * Filled only when explain was asked and the type's min_healthy is above 0.
+   */
+  'spill': (_cairn_v1_Spill__Output | null);
 }

@@ -8,6 +8,12 @@ export interface TypeSpec {
    */
   'name'?: (string);
   'policy'?: (_cairn_v1_Policy);
+  /**
+   * Health-threshold spill (SPEC 13), 0 to 1: a tier whose available share
+   * is below it yields to the next tier that meets it. Absent: 0 (never).
+   */
+  'min_healthy'?: (number | string);
+  '_min_healthy'?: "min_healthy";
 }
 
 export interface TypeSpec__Output {
@@ -16,4 +22,10 @@ export interface TypeSpec__Output {
    */
   'name': (string);
   'policy': (_cairn_v1_Policy__Output);
+  /**
+   * Health-threshold spill (SPEC 13), 0 to 1: a tier whose available share
+   * is below it yields to the next tier that meets it. Absent: 0 (never).
+   */
+  'min_healthy'?: (number);
+  '_min_healthy'?: "min_healthy";
 }
