@@ -3,7 +3,10 @@
  * the first candidate of a route (budget: p50 under 5 µs in process) and the
  * re-index after one change (budget: under 20 ms, judged on p99 and max);
  * full routes, explained routes, the index's build time and heap size are
- * reported without a budget.
+ * reported without a budget. The first(), route() and route({explain}) rows
+ * are repeated with a health-threshold spill on (SPEC 13: min_healthy 0.5 on
+ * every routed type), on the very same calls, each beside its plain row;
+ * spill first() carries first()'s budget.
  *
  * Every call is timed alone with process.hrtime.bigint(), so the figures
  * include the timer's own cost (reported as "timer overhead"). Results are
@@ -13,7 +16,7 @@
 import { RouteIndex } from "../src/router/route-index.js";
 import { cloneRegistry, type HostRecord, type Op, type Registry } from "../src/registry/model.js";
 import type { Route, RouteCandidate, Tier } from "../src/router/route.js";
-import { referenceRoute } from "../test/router/reference-route.js";
+import { referenceRoute, referenceSpill } from "../test/router/reference-route.js";
 import { DEFAULT_MANAGER_TYPES, describeRegistry, generateRegistry, SPEC_SIZE, type GenerateOptions } from "./lib/generate.js";
 import { Rng } from "./lib/rng.js";
 import { fullGc, GcWatch, report, summarize, timeMs, type PartReport, type Row } from "./lib/stats.js";
@@ -29,6 +32,9 @@ export interface RouterBenchOptions {
 }
 
 const MB = 2 ** 20;
+/** The min_healthy of the spill rows. */
+const SPILL_F = 0.5;
+const SPILL = `spill F=${SPILL_F}`;
 
 export async function benchRouter(options: RouterBenchOptions = {}): Promise<PartReport> {
   const seed = options.seed ?? 20_251_122;
@@ -146,21 +152,24 @@ export async function benchRouter(options: RouterBenchOptions = {}): Promise<Par
   for (let i = 0; i < warm.n; i++) sink += index.first(warm.from[i]!, warm.type[i]!)?.host.length ?? 0;
 
   const firstPairs = pairs(firstCalls);
-  const firstNs = new Float64Array(firstCalls);
-  const firstTier: (Tier | "none")[] = new Array(firstCalls);
-  g0 = gcWatch.now();
-  for (let i = 0; i < firstCalls; i++) {
-    const from = firstPairs.from[i]!;
-    const type = firstPairs.type[i]!;
-    const t0 = process.hrtime.bigint();
-    const c = index.first(from, type);
-    const t1 = process.hrtime.bigint();
-    firstNs[i] = Number(t1 - t0);
-    firstTier[i] = c ? c.tier : "none";
-    if (c) sink += c.host.length + c.endpoint.length;
-  }
+  const timeFirst = async () => {
+    const ns = new Float64Array(firstCalls);
+    const tiers: (Tier | "none")[] = new Array(firstCalls);
+    const t = gcWatch.now();
+    for (let i = 0; i < firstCalls; i++) {
+      const from = firstPairs.from[i]!;
+      const type = firstPairs.type[i]!;
+      const t0 = process.hrtime.bigint();
+      const c = index.first(from, type);
+      const t1 = process.hrtime.bigint();
+      ns[i] = Number(t1 - t0);
+      tiers[i] = c ? c.tier : "none";
+      if (c) sink += c.host.length + c.endpoint.length;
+    }
+    return { ns, tiers, gc: await gcWatch.between(t, gcWatch.now()) };
+  };
+  const { ns: firstNs, tiers: firstTier, gc: firstGc } = await timeFirst();
   const budgetFirst = { text: "p50 < 5 µs", checks: [{ metric: "p50" as const, below: 5 }] };
-  const firstGc = await gcWatch.between(g0, gcWatch.now());
   rows.push({ name: "first()", unit: "µs", summary: summarize(firstNs, 1e3), budget: budgetFirst, gc: firstGc });
   for (const type of types) {
     const policy = registry.types.get(type)?.policy ?? "ordered";
@@ -175,11 +184,13 @@ export async function benchRouter(options: RouterBenchOptions = {}): Promise<Par
     if (subset.length > 0) rows.push({ name: `  first() → ${tier}`, unit: "µs", summary: summarize(subset, 1e3) });
   }
   // The same calls in one timed loop: the mean without the timer's cost.
-  const batch = timeMs(() => {
-    let s = 0;
-    for (let i = 0; i < firstCalls; i++) s += index.first(firstPairs.from[i]!, firstPairs.type[i]!)?.host.length ?? 0;
-    return s;
-  });
+  const timeFirstBatch = () =>
+    timeMs(() => {
+      let s = 0;
+      for (let i = 0; i < firstCalls; i++) s += index.first(firstPairs.from[i]!, firstPairs.type[i]!)?.host.length ?? 0;
+      return s;
+    });
+  const batch = timeFirstBatch();
   sink += batch.result;
   rows.push({
     name: "first() batch mean",
@@ -187,12 +198,15 @@ export async function benchRouter(options: RouterBenchOptions = {}): Promise<Par
     value: (batch.ms * 1e3) / firstCalls,
     note: `${firstCalls} calls in one timed loop, total / count (no per-call timer)`,
   });
+  const firstRowsEnd = rows.length;
 
   // ---- route() and route({ explain }) ----
-  const timeRoutes = async (n: number, warmUp: number, explain: boolean) => {
-    const w = pairs(warmUp);
+  type Pairs = ReturnType<typeof pairs>;
+  /** With `again`, the very calls (warm-up and timed) of an earlier run. */
+  const timeRoutes = async (n: number, warmUp: number, explain: boolean, again?: { w: Pairs; p: Pairs }) => {
+    const w = again?.w ?? pairs(warmUp);
     for (let i = 0; i < w.n; i++) sink += index.route(w.from[i]!, w.type[i]!, { explain }).candidates.length;
-    const p = pairs(n);
+    const p = again?.p ?? pairs(n);
     const ns = new Float64Array(n);
     const t = gcWatch.now();
     for (let i = 0; i < n; i++) {
@@ -204,7 +218,7 @@ export async function benchRouter(options: RouterBenchOptions = {}): Promise<Par
       ns[i] = Number(t1 - t0);
       sink += r.candidates.length + (r.skipped?.length ?? 0);
     }
-    return { ns, p, gc: await gcWatch.between(t, gcWatch.now()) };
+    return { ns, w, p, gc: await gcWatch.between(t, gcWatch.now()) };
   };
   const routes = await timeRoutes(routeCalls, 2_000, false);
   rows.push({ name: "route()", unit: "µs", summary: summarize(routes.ns, 1e3), gc: routes.gc, note: "all candidates, no budget" });
@@ -215,6 +229,7 @@ export async function benchRouter(options: RouterBenchOptions = {}): Promise<Par
       summary: summarize(select(routes.ns, (i) => routes.p.type[i] === type), 1e3),
     });
   }
+  const routeRowsEnd = rows.length;
   const explained = await timeRoutes(explainCalls, 1_000, true);
   rows.push({
     name: "route({explain})",
@@ -223,6 +238,85 @@ export async function benchRouter(options: RouterBenchOptions = {}): Promise<Par
     gc: explained.gc,
     note: "all candidates and the skipped packages, no budget",
   });
+  const explainRowsEnd = rows.length;
+
+  // ---- the same calls with a spill on (min_healthy SPILL_F on every routed type) ----
+  const plainTypes = types.map((t) => index.registry.types.get(t)!);
+  const spillTypes = plainTypes.map((t) => ({ ...t, minHealthy: SPILL_F }));
+  const plainFirst = pairs(2_000);
+  const plainHeads = plainFirst.from.map((from, i) => index.first(from, plainFirst.type[i]!));
+  index.apply(spillTypes.map((type): Op => ({ kind: "put-type", type })));
+  // Sanity before timing: first() = route()[0], route() = SPEC 13 written the slow way.
+  let firstSpilled = 0;
+  for (let i = 0; i < plainFirst.n; i++) {
+    const first = index.first(plainFirst.from[i]!, plainFirst.type[i]!);
+    const full = index.route(plainFirst.from[i]!, plainFirst.type[i]!).candidates[0];
+    if (!sameCandidate(first, full)) {
+      failures.push(`${SPILL}: first(${plainFirst.from[i]}, ${plainFirst.type[i]}) = ${JSON.stringify(first)} but route()[0] = ${JSON.stringify(full)}`);
+      break;
+    }
+    if (!sameCandidate(first, plainHeads[i])) firstSpilled++;
+  }
+  // How much the spill has to do here: routes where a tier yielded (one with available managers among them), and panics.
+  const spillShape = { explained: 200, yielded: 0, yieldedWithAvailable: 0, panic: 0 };
+  for (let i = 0; i < spillShape.explained; i++) {
+    const spill = index.route(plainFirst.from[i]!, plainFirst.type[i]!, { explain: true }).spill;
+    if (spill?.panic) spillShape.panic++;
+    else if (spill && spill.yielded.length > 0) spillShape.yielded++;
+    if (spill && !spill.panic && spill.yielded.some((y) => y.available > 0)) spillShape.yieldedWithAvailable++;
+  }
+  const spillReferenceChecks = pairs(24);
+  for (let i = 0; i < spillReferenceChecks.n; i++) {
+    const from = spillReferenceChecks.from[i]!;
+    const type = spillReferenceChecks.type[i]!;
+    const got = JSON.stringify(index.route(from, type).candidates);
+    const want = JSON.stringify(referenceSpill(index.registry as Registry, from, type).candidates);
+    if (got !== want) {
+      failures.push(`${SPILL}: route(${from}, ${type}) differs from the reference spill`);
+      break;
+    }
+  }
+  for (let i = 0; i < warm.n; i++) sink += index.first(warm.from[i]!, warm.type[i]!)?.host.length ?? 0;
+  const spillFirst = await timeFirst();
+  const spillFirstRows: Row[] = [
+    { name: `first() ${SPILL}`, unit: "µs", summary: summarize(spillFirst.ns, 1e3), budget: budgetFirst, gc: spillFirst.gc, note: "first()'s calls again" },
+  ];
+  for (const type of types) {
+    spillFirstRows.push({
+      name: `  first() ${SPILL} ${type}`,
+      unit: "µs",
+      summary: summarize(select(spillFirst.ns, (i) => firstPairs.type[i] === type), 1e3),
+    });
+  }
+  const spillBatch = timeFirstBatch();
+  sink += spillBatch.result;
+  spillFirstRows.push({ name: `first() ${SPILL} batch mean`, unit: "µs", value: (spillBatch.ms * 1e3) / firstCalls });
+  const spillRoutes = await timeRoutes(routeCalls, 2_000, false, routes);
+  const spillRouteRows: Row[] = [
+    { name: `route() ${SPILL}`, unit: "µs", summary: summarize(spillRoutes.ns, 1e3), gc: spillRoutes.gc, note: "route()'s calls again, no budget" },
+  ];
+  for (const type of types) {
+    spillRouteRows.push({
+      name: `  route() ${SPILL} ${type}`,
+      unit: "µs",
+      summary: summarize(select(spillRoutes.ns, (i) => spillRoutes.p.type[i] === type), 1e3),
+    });
+  }
+  const spillExplained = await timeRoutes(explainCalls, 1_000, true, explained);
+  const spillExplainRows: Row[] = [
+    {
+      name: `route({explain}) ${SPILL}`,
+      unit: "µs",
+      summary: summarize(spillExplained.ns, 1e3),
+      gc: spillExplained.gc,
+      note: "route({explain})'s calls again, with the yielded tiers, no budget",
+    },
+  ];
+  index.apply(plainTypes.map((type): Op => ({ kind: "put-type", type })));
+  // From the back, so the earlier places stay where they were.
+  rows.splice(explainRowsEnd, 0, ...spillExplainRows);
+  rows.splice(routeRowsEnd, 0, ...spillRouteRows);
+  rows.splice(firstRowsEnd, 0, ...spillFirstRows);
 
   // ---- re-index after one change ----
   const changer = new Changer(index.registry as Registry, new Rng(seed ^ 0xc4a9e));
@@ -293,10 +387,12 @@ export async function benchRouter(options: RouterBenchOptions = {}): Promise<Par
     registry: shape,
     gcExposed,
     calls: { first: firstCalls, route: routeCalls, explain: explainCalls, changes, changeWarmUp: 200 },
+    spill: { minHealthy: SPILL_F, types, firstMovedBySpill: `${firstSpilled} of ${plainFirst.n}`, routes: spillShape },
     changeKinds: countKinds(changeKind),
     sanity: {
       firstEqualsRouteHead: check.n,
       againstReference: referenceChecks.n + 6,
+      spillAgainstReference: spillReferenceChecks.n,
       afterChangesAgainstFreshBuild: compared,
       failures,
     },

@@ -17,3 +17,13 @@ export function unavailableReason(host: HostRecord, pkg: PackageRecord): SkipRea
 export function isAvailable(host: HostRecord, pkg: PackageRecord): boolean {
   return unavailableReason(host, pkg) === undefined;
 }
+
+/**
+ * True when the package counts in its tier's share of a health-threshold
+ * spill (SPEC 13): enabled, on a host not in maintenance. A down host or an
+ * unhealthy package counts (it is what the share measures); a withdrawn
+ * package or a host in maintenance is an operator's decision and does not.
+ */
+export function countsInShare(host: HostRecord, pkg: PackageRecord): boolean {
+  return pkg.state === "enabled" && !host.maintenance;
+}

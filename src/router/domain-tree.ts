@@ -3,10 +3,17 @@ import { compareSegments, parentPath, pathSegments, ROOT_PATH } from "../registr
 
 /**
  * The available packages of one type in one domain, sorted by
- * `(priority, host id)`, and the best occupied domain of the subtree.
+ * `(priority, host id)`, how many of the domain's packages of the type count
+ * in a spill share, and the best occupied domain of the subtree.
  */
 export interface TypeSlot {
   entries: Entry[];
+  /**
+   * The domain's packages of the type that are enabled on hosts not in
+   * maintenance, available or not (countsInShare): the denominator of a
+   * tier's share (SPEC 13). Never below `entries.length`.
+   */
+  enabled: number;
   /**
    * The occupied domain (non-empty `entries`) in this node's subtree,
    * itself included, that is shallowest, then first by path. The search for
@@ -42,7 +49,7 @@ export class DomainNode {
   slot(type: string): TypeSlot {
     let slot = this.slots.get(type);
     if (!slot) {
-      slot = { entries: [], best: undefined };
+      slot = { entries: [], enabled: 0, best: undefined };
       this.slots.set(type, slot);
     }
     return slot;

@@ -1,12 +1,14 @@
 import { notFound } from "../errors.js";
-import { unavailableReason } from "./availability.js";
-import { compareDepthThenPath, DomainNode, DomainTree, inconsistent, type Entry } from "./domain-tree.js";
+import { countsInShare, unavailableReason } from "./availability.js";
+import { DomainNode, DomainTree, inconsistent, type Entry } from "./domain-tree.js";
+import { bestOfChildren, domainOrder, nearestElsewhere } from "./domain-order.js";
 import {
   applyOps,
   cloneRegistry,
   compareSegments,
   compareStrings,
   endpointOf,
+  minHealthyOf,
   packageOf,
   policyOf,
   sortedDomainPaths,
@@ -18,9 +20,13 @@ import {
 } from "../registry/model.js";
 import { rendezvousScore } from "./rendezvous.js";
 import type { Route, RouteCandidate, SkippedPackage, Tier } from "./route.js";
+import { meets, spillRoute, type WeighedTier } from "./spill.js";
 
 export interface RouteOptions {
-  /** List the unavailable packages of the type, with their reasons. */
+  /**
+   * List the unavailable packages of the type, with their reasons, and,
+   * when the type's min_healthy is above 0, which tiers yielded and why.
+   */
   explain?: boolean;
 }
 
@@ -32,6 +38,11 @@ export interface RouteOptions {
  * touches plus a walk up their chains. `apply` keeps it current under a
  * stream of changes; a route after any sequence of `apply` equals the route
  * of an index built from scratch on the same registry.
+ *
+ * A type with min_healthy F > 0 spills (SPEC 13): each domain's slot also
+ * counts the packages that weigh in a tier's share, and `totals` sums both
+ * counts per type, so a tier's share costs the walk up the origin's chain
+ * (the `elsewhere` tier is the type's totals minus the chain's counts).
  */
 export class RouteIndex {
   private readonly state: Registry;
@@ -40,6 +51,12 @@ export class RouteIndex {
   private readonly carriers = new Map<string, Set<string>>();
   /** Domains holding at least one available package of each type. */
   private readonly occupied = new Map<string, Set<DomainNode>>();
+  /**
+   * Per type, over the whole registry: the packages that count in a spill
+   * share (countsInShare) and the available ones; the sums of the slots'
+   * `enabled` and `entries.length`. A type with neither has no entry.
+   */
+  private readonly totals = new Map<string, { enabled: number; available: number }>();
 
   private constructor(registry: Registry) {
     this.state = registry;
@@ -102,6 +119,12 @@ export class RouteIndex {
   /** The first candidate of `route(from, type)`, without building the rest. */
   first(from: string, type: string): RouteCandidate | undefined {
     const { host, node } = this.origin(from);
+    const minHealthy = this.state.types.get(type)?.minHealthy;
+    if (minHealthy !== undefined && minHealthy > 0) {
+      // Undefined on panic, where the route is the one of min_healthy 0, below.
+      const head = this.firstMeeting(host, node, type, minHealthy);
+      if (head) return head;
+    }
     const own = packageOf(host, type);
     if (own && unavailableReason(host, own) === undefined) return localCandidate(host, own);
 
@@ -120,6 +143,8 @@ export class RouteIndex {
     const { host, node } = this.origin(from);
     if (!this.knowsType(type)) throw notFound(`unknown type "${type}": no host carries it and no policy names it`);
     const policy = policyOf(this.state, type);
+    const minHealthy = minHealthyOf(this.state, type);
+    if (minHealthy > 0) return this.spilledRoute(host, node, type, policy, minHealthy, options);
     const candidates: RouteCandidate[] = [];
 
     const own = packageOf(host, type);
@@ -138,6 +163,79 @@ export class RouteIndex {
 
     const route: Route = { from, type, candidates };
     if (options.explain) route.skipped = this.skipped(host, node, type);
+    return route;
+  }
+
+  /**
+   * The head of the spilled route: the first candidate of the first tier
+   * that meets `minHealthy`, every tier before it having yielded; undefined
+   * when no tier meets it (panic).
+   */
+  private firstMeeting(host: HostRecord, node: DomainNode, type: string, minHealthy: number): RouteCandidate | undefined {
+    const own = packageOf(host, type);
+    const ownOf = own && countsInShare(host, own) ? 1 : 0;
+    const ownAvailable = own && unavailableReason(host, own) === undefined ? 1 : 0;
+    // An available own package is a share of 1, which meets any min_healthy
+    // of 0 to 1: past this line, unless nothing can meet it, the origin is in
+    // no slot's entries.
+    if (ownOf > 0 && meets(ownAvailable, ownOf, minHealthy)) return localCandidate(host, own!);
+
+    const policy = policyOf(this.state, type);
+    let chainEnabled = 0;
+    let chainAvailable = 0;
+    for (let n: DomainNode | undefined = node; n; n = n.parent) {
+      const slot = n.slots.get(type);
+      if (!slot) continue;
+      chainEnabled += slot.enabled;
+      chainAvailable += slot.entries.length;
+      const of = n === node ? slot.enabled - ownOf : slot.enabled;
+      const available = n === node ? slot.entries.length - ownAvailable : slot.entries.length;
+      if (of > 0 && meets(available, of, minHealthy)) {
+        return toCandidate(firstEntry(slot.entries, host.id, policy), n === node ? "domain" : "ancestor");
+      }
+    }
+    const total = this.totals.get(type);
+    const of = (total?.enabled ?? 0) - chainEnabled;
+    const available = (total?.available ?? 0) - chainAvailable;
+    if (of > 0 && meets(available, of, minHealthy)) {
+      const nearest = nearestElsewhere(node, type);
+      return nearest && toCandidate(firstEntry(nearest.slot(type).entries, host.id, policy), "elsewhere");
+    }
+    return undefined;
+  }
+
+  /** `route` for a type with min_healthy above 0: the section-4 route cut into tiers, then spilled. */
+  private spilledRoute(host: HostRecord, node: DomainNode, type: string, policy: Policy, minHealthy: number, options: RouteOptions): Route {
+    const from = host.id;
+    const tiers: WeighedTier<RouteCandidate>[] = [];
+    const own = packageOf(host, type);
+    const ownOf = own && countsInShare(host, own) ? 1 : 0;
+    const local = own && unavailableReason(host, own) === undefined ? [localCandidate(host, own)] : [];
+    tiers.push({ name: "local", members: local, of: ownOf });
+    let chainEnabled = 0;
+    for (let n: DomainNode | undefined = node; n; n = n.parent) {
+      const slot = n.slots.get(type);
+      if (!slot) continue;
+      chainEnabled += slot.enabled;
+      const tier: Tier = n === node ? "domain" : "ancestor";
+      const members: RouteCandidate[] = [];
+      for (const entry of ordered(slot.entries, from, policy)) {
+        if (entry.host !== from) members.push(toCandidate(entry, tier));
+      }
+      tiers.push({ name: n.path, members, of: n === node ? slot.enabled - ownOf : slot.enabled });
+    }
+    const elsewhere: RouteCandidate[] = [];
+    for (const x of this.elsewhereDomains(node, type)) {
+      for (const entry of ordered(x.slot(type).entries, from, policy)) elsewhere.push(toCandidate(entry, "elsewhere"));
+    }
+    tiers.push({ name: "elsewhere", members: elsewhere, of: (this.totals.get(type)?.enabled ?? 0) - chainEnabled });
+
+    const { order, spill } = spillRoute(tiers, minHealthy);
+    const route: Route = { from, type, candidates: order };
+    if (options.explain) {
+      route.skipped = this.skipped(host, node, type);
+      route.spill = spill;
+    }
     return route;
   }
 
@@ -186,8 +284,14 @@ export class RouteIndex {
       let carriers = this.carriers.get(pkg.type);
       if (!carriers) this.carriers.set(pkg.type, (carriers = new Set()));
       carriers.add(host.id);
-      if (unavailableReason(host, pkg) !== undefined) continue;
+      // Withdrawn or in maintenance: in no share, and unavailable too.
+      if (!countsInShare(host, pkg)) continue;
       const slot = node.slot(pkg.type);
+      slot.enabled++;
+      const total = this.total(pkg.type);
+      total.enabled++;
+      if (unavailableReason(host, pkg) !== undefined) continue;
+      total.available++;
       const entry: Entry = {
         host: host.id,
         domain: host.domain,
@@ -206,12 +310,25 @@ export class RouteIndex {
       const carriers = this.carriers.get(pkg.type)!;
       carriers.delete(host.id);
       if (carriers.size === 0) this.carriers.delete(pkg.type);
-      const slot = node.slots.get(pkg.type);
-      const at = slot ? slot.entries.findIndex((e) => e.host === host.id) : -1;
-      if (!slot || at < 0) continue;
+      if (!countsInShare(host, pkg)) continue;
+      // indexHost gave this very record a slot and a total.
+      const slot = node.slots.get(pkg.type)!;
+      const total = this.totals.get(pkg.type)!;
+      slot.enabled--;
+      total.enabled--;
+      const at = slot.entries.findIndex((e) => e.host === host.id);
+      if (at >= 0) total.available--;
+      if (total.enabled === 0) this.totals.delete(pkg.type);
+      if (at < 0) continue;
       slot.entries.splice(at, 1);
       if (slot.entries.length === 0) this.occupancyChanged(node, pkg.type);
     }
+  }
+
+  private total(type: string): { enabled: number; available: number } {
+    let total = this.totals.get(type);
+    if (!total) this.totals.set(type, (total = { enabled: 0, available: 0 }));
+    return total;
   }
 
   /** `node` gained its first or lost its last available package of `type`. */
@@ -283,59 +400,3 @@ function firstEntry(entries: readonly Entry[], origin: string, policy: Policy): 
   }
   return winner;
 }
-
-/** The best of `node`'s children's subtree bests, leaving out `excluded`. */
-function bestOfChildren(node: DomainNode, type: string, excluded: DomainNode | undefined): DomainNode | undefined {
-  let best: DomainNode | undefined;
-  for (const child of node.children.values()) {
-    if (child === excluded) continue;
-    const candidate = child.slots.get(type)?.best;
-    if (candidate && (!best || compareDepthThenPath(candidate, best) < 0)) best = candidate;
-  }
-  return best;
-}
-
-/**
- * The first domain of the `elsewhere` tier from `origin`. For each lowest
- * common ancestor L on the chain, the nearest domain through L is the best
- * of L's other children's subtrees; the chain is climbed only while a
- * nearer one can still exist.
- */
-function nearestElsewhere(origin: DomainNode, type: string): DomainNode | undefined {
-  let found: DomainNode | undefined;
-  let foundDistance = Infinity;
-  let excluded: DomainNode | undefined;
-  for (let lca: DomainNode | undefined = origin; lca; excluded = lca, lca = lca.parent) {
-    const up = origin.depth - lca.depth;
-    // The nearest possible domain through lca is one of its children; at equal
-    // distance a deeper lca, met earlier, wins.
-    if (up + 1 >= foundDistance) break;
-    const best = bestOfChildren(lca, type, excluded);
-    if (!best) continue;
-    const distance = up + best.depth - lca.depth;
-    if (distance < foundDistance) {
-      found = best;
-      foundDistance = distance;
-    }
-  }
-  return found;
-}
-
-/** Orders `elsewhere` domains: tree distance, then deeper common ancestor, then path. */
-function elsewhereOrder(origin: DomainNode): (a: DomainNode, b: DomainNode) => number {
-  return (a, b) => {
-    const la = origin.commonDepth(a);
-    const lb = origin.commonDepth(b);
-    const da = a.depth - 2 * la;
-    const db = b.depth - 2 * lb;
-    return da - db || lb - la || compareSegments(a.segments, b.segments);
-  };
-}
-
-/** Orders any domains as a route from `origin` visits them: own, ancestors nearest first, then elsewhere. */
-function domainOrder(origin: DomainNode): (a: DomainNode, b: DomainNode) => number {
-  const rest = elsewhereOrder(origin);
-  const rank = (x: DomainNode) => (x.isAncestorOrSelfOf(origin) ? origin.depth - x.depth : origin.depth + 1);
-  return (a, b) => rank(a) - rank(b) || (rank(a) > origin.depth ? rest(a, b) : 0);
-}
-

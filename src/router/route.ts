@@ -7,7 +7,12 @@
 export const TIERS = ["local", "domain", "ancestor", "elsewhere"] as const;
 export type Tier = (typeof TIERS)[number];
 
-/** Tiers in route order; a route's tiers never decrease along this order. */
+/**
+ * Tiers in route order. With min_healthy 0 (the default) a route's tiers
+ * never decrease along this order; a health-threshold spill (SPEC 13) is the
+ * one thing that breaks it, by moving a yielding tier's managers (with their
+ * own tier names) behind a later tier.
+ */
 export const TIER_ORDER: Readonly<Record<Tier, number>> = { local: 0, domain: 1, ancestor: 2, elsewhere: 3 };
 
 export interface RouteCandidate {
@@ -45,6 +50,40 @@ export interface Route {
   candidates: RouteCandidate[];
   /** Present when the route was asked for with an explanation. */
   skipped?: SkippedPackage[];
+  /** Present when the route was asked for with an explanation and its type's min_healthy is above 0. */
+  spill?: Spill;
+}
+
+/**
+ * How a health-threshold spill (SPEC 13) shaped a route. A tier is `local`
+ * (the origin itself), the origin's domain, each of its ancestors, or
+ * `elsewhere` (all other domains together); a tier with no enabled package of
+ * the type outside maintenance is no tier.
+ */
+export interface Spill {
+  /** The type's min_healthy, above 0 and at most 1. */
+  minHealthy: number;
+  /**
+   * Every tier whose share is below `minHealthy`, in section-4 order. Those
+   * before the last tier that meets it moved behind the next one that does;
+   * those after it stayed where they were; on panic, all tiers.
+   */
+  yielded: YieldedTier[];
+  /** No tier met `minHealthy`: the route is the one of min_healthy 0. */
+  panic: boolean;
+  /** On panic only: `no tier has 50% available: routed as with min_healthy 0`. */
+  reason?: string;
+}
+
+export interface YieldedTier {
+  /** "local", a domain path ("/subdomain-1"), or "elsewhere". */
+  tier: string;
+  /** Available packages of the type on the tier's hosts. */
+  available: number;
+  /** Enabled packages of the type on the tier's hosts that are not in maintenance (down or unhealthy count). */
+  of: number;
+  /** For people: `tier /subdomain-1: 1 of 3 available, below 50%`. */
+  reason: string;
 }
 
 /** The registry position a route was computed at. */

@@ -57,6 +57,78 @@ describe("cairn route --file, offline", () => {
     expect(lines.slice(4).join("\n")).toMatch(/skipped\n\s+host\s+reason\n\s+agent-3\s+host down/);
   });
 
+  /** A domain with 1 of its 3 managers available (agent-1 goes down with --down), under the root's one. */
+  const spillFixture = (minHealthy: string) => {
+    const file = join(tempDir(), "spill.yaml");
+    writeFileSync(
+      file,
+      [
+        "types:",
+        `  command-control: { policy: ordered, min_healthy: ${minHealthy} }`,
+        "root:",
+        "  hosts:",
+        "    - id: framework-manager",
+        "      packages: [{ type: command-control, port: 7601 }]",
+        "  subdomains:",
+        "    subdomain-1:",
+        "      hosts:",
+        "        - id: agent-1",
+        "          packages: [{ type: command-control, port: 7611 }]",
+        "        - id: agent-2",
+        "          packages: [{ type: command-control, port: 7612, health: unhealthy }]",
+        "        - id: agent-4",
+        "        - id: agent-5",
+        "          packages: [{ type: command-control, port: 7615 }]",
+        "",
+      ].join("\n"),
+    );
+    return file;
+  };
+  const spillRoute = (file: string, ...extra: string[]) =>
+    runCli(["route", "--file", file, "--from", "agent-4", "--type", "command-control", "--down", "agent-1", ...extra]);
+
+  it("honours the fixture's min_healthy: a domain below it yields to its parent, and the JSON says why", async () => {
+    const result = await spillRoute(spillFixture("0.5"), "--json");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      from: "agent-4",
+      type: "command-control",
+      candidates: [
+        { host: "framework-manager", domain: "/", tier: "ancestor", endpoint: "127.0.0.1:7601" },
+        { host: "agent-5", domain: "/subdomain-1", tier: "domain", endpoint: "127.0.0.1:7615" },
+      ],
+      skipped: [
+        { host: "agent-1", reason: "host down" },
+        { host: "agent-2", reason: "package unhealthy" },
+      ],
+      spill: {
+        min_healthy: 0.5,
+        yielded: [{ tier: "/subdomain-1", available: 1, of: 3, reason: "tier /subdomain-1: 1 of 3 available, below 50%" }],
+        panic: false,
+      },
+    });
+  });
+
+  it("prints the yielded tier under the candidates for people", async () => {
+    const result = await spillRoute(spillFixture("0.5"));
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines[2]).toMatch(/^\s+1\s+framework-manager\s+\/\s+ancestor\s+127\.0\.0\.1:7601$/);
+    expect(lines[3]).toMatch(/^\s+2\s+agent-5\s+\/subdomain-1\s+domain\s+127\.0\.0\.1:7615$/);
+    expect(lines[4]).toBe("yielded: tier /subdomain-1: 1 of 3 available, below 50%");
+    expect(lines[5]).toBe("skipped");
+  });
+
+  it("does not yield a tier whose share equals min_healthy, and prints no spill when min_healthy is 0", async () => {
+    const equal = JSON.parse((await spillRoute(spillFixture(String(1 / 3)), "--json")).stdout);
+    expect(equal.candidates.map((c: { host: string }) => c.host)).toEqual(["agent-5", "framework-manager"]);
+    expect(equal.spill).toEqual({ min_healthy: 1 / 3, yielded: [], panic: false });
+    const off = JSON.parse((await spillRoute(spillFixture("0"), "--json")).stdout);
+    expect(off.candidates.map((c: { host: string }) => c.host)).toEqual(["agent-5", "framework-manager"]);
+    expect(Object.keys(off)).toEqual(["from", "type", "candidates", "skipped"]);
+  });
+
   const route = (...extra: string[]) => runCli(["route", "--file", SEED_FILE, "--type", "command-control", ...extra]);
 
   it.each([

@@ -8,6 +8,7 @@ import {
   comparePaths,
   endpointOf,
   packageOf,
+  parentPath,
   pathSegments,
   policyOf,
   type Registry,
@@ -47,4 +48,65 @@ export function referenceRoute(registry: Registry, from: string, type: string): 
     tier: r.tier,
     endpoint: endpointOf(r.host.address, r.pkg.port),
   }));
+}
+
+/** One tier of SPEC 13 as the reference sees it: its name and its share's counts. */
+export interface ReferenceTier {
+  name: string;
+  available: number;
+  of: number;
+}
+
+/**
+ * SPEC 13's spill written the slow way. Every package of the type is put in
+ * its tier by path (the origin itself, its domain, each ancestor, or
+ * elsewhere) and counted; each tier gets a target, its own place when it
+ * meets F or when no later tier does, else the next tier that meets F; the
+ * section-4 route is then sorted stably by (target, yielding after meeting).
+ */
+export function referenceSpill(
+  registry: Registry,
+  from: string,
+  type: string,
+): {
+  candidates: RouteCandidate[];
+  /** The tiers that are tiers (some package counts), in section-4 order. */
+  tiers: ReferenceTier[];
+  /** The names of the tiers that meet F (all of them when F = 0). */
+  meeting: Set<string>;
+  /** The spill tier name of a candidate: "local", a domain path or "elsewhere". */
+  tierOf: (c: RouteCandidate) => string;
+  minHealthy: number;
+} {
+  const minHealthy = registry.types.get(type)?.minHealthy ?? 0;
+  const origin = registry.hosts.get(from)!;
+  const chain: string[] = [];
+  for (let p: string | undefined = origin.domain; p !== undefined; p = parentPath(p)) chain.push(p);
+  const names = ["local", ...chain, "elsewhere"];
+  const tierOf = (hostId: string, domain: string) => (hostId === from ? "local" : chain.includes(domain) ? domain : "elsewhere");
+  const counts = new Map(names.map((n) => [n, { available: 0, of: 0 }]));
+  for (const host of registry.hosts.values()) {
+    const pkg = packageOf(host, type);
+    if (!pkg || pkg.state !== "enabled" || host.maintenance) continue;
+    const c = counts.get(tierOf(host.id, host.domain))!;
+    c.of++;
+    if (isAvailable(host, pkg)) c.available++;
+  }
+  const tiers = names.filter((n) => counts.get(n)!.of > 0).map((n) => ({ name: n, ...counts.get(n)! }));
+  const meeting = new Set(minHealthy > 0 ? tiers.filter((t) => t.available / t.of >= minHealthy).map((t) => t.name) : tiers.map((t) => t.name));
+  const target = new Map(
+    tiers.map((t, i) => {
+      if (meeting.has(t.name)) return [t.name, i];
+      const next = tiers.findIndex((u, j) => j > i && meeting.has(u.name));
+      return [t.name, next < 0 ? i : next];
+    }),
+  );
+  const base = referenceRoute(registry, from, type).map((c, i) => ({ c, i, tier: tierOf(c.host, c.domain) }));
+  base.sort(
+    (a, b) =>
+      target.get(a.tier)! - target.get(b.tier)! ||
+      Number(!meeting.has(a.tier)) - Number(!meeting.has(b.tier)) ||
+      a.i - b.i,
+  );
+  return { candidates: base.map((b) => b.c), tiers, meeting, tierOf: (c) => tierOf(c.host, c.domain), minHealthy };
 }

@@ -13,10 +13,14 @@ export interface HostSpec extends Partial<Omit<HostRecord, "packages">> {
   packages?: (Partial<PackageRecord> & { type: string; port?: number })[];
 }
 
-/** A registry from a compact description; every parent domain is created. */
+/**
+ * A registry from a compact description; every parent domain is created. A
+ * type named in `minHealthy` only is `ordered`.
+ */
 export function buildRegistry(
   hosts: Record<string, HostSpec & { domain: string }>,
   policies: Record<string, Policy> = {},
+  minHealthy: Record<string, number> = {},
 ): Registry {
   const registry = emptyRegistry();
   for (const [id, spec] of Object.entries(hosts)) {
@@ -29,6 +33,9 @@ export function buildRegistry(
     registry.hosts.set(id, newHost(id, spec.domain, { ...spec, packages }));
   }
   for (const [name, policy] of Object.entries(policies)) registry.types.set(name, { name, policy });
+  for (const [name, f] of Object.entries(minHealthy)) {
+    registry.types.set(name, { name, policy: policies[name] ?? "ordered", minHealthy: f });
+  }
   return registry;
 }
 
