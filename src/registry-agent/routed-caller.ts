@@ -197,7 +197,7 @@ export class RoutedCaller<C extends ClosableClient> {
     const ejection = { host, endpoint, until: this.options.clock.now() + ms, count, timer: undefined as Timer | undefined };
     ejection.timer = this.options.clock.setTimeout(() => void this.probe(candidate), ms);
     this.ejections.set(host, ejection);
-    this.log.info({ host, endpoint, ms, count, why }, "manager ejected");
+    this.log.info({ manager: host, endpoint, ms, count, why }, "manager ejected");
     this.ejectionsChanged();
   }
 
@@ -211,7 +211,7 @@ export class RoutedCaller<C extends ClosableClient> {
     if (this.ejections.get(candidate.host) !== ejection) return; // brought back meanwhile
     this.ejections.delete(candidate.host);
     if (answered) {
-      this.log.info({ host: candidate.host }, "manager back: its health check answered");
+      this.log.info({ manager: candidate.host }, "manager back: its health check answered");
       this.ejectionsChanged();
     } else {
       this.eject(candidate, "its health check did not answer");
@@ -240,7 +240,7 @@ export class RoutedCaller<C extends ClosableClient> {
     this.ejections.delete(host);
     // The old channel may sit in its reconnect backoff; a fresh one connects at once.
     if (freshChannel) this.dropClient(host, ejection.endpoint);
-    this.log.info({ host, why }, "manager back");
+    this.log.info({ manager: host, why }, "manager back");
     this.ejectionsChanged();
   }
 
