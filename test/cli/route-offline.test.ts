@@ -1,4 +1,5 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatFixture } from "../../src/fixture/format.js";
@@ -86,6 +87,15 @@ describe("cairn route --file, offline", () => {
   };
   const spillRoute = (file: string, ...extra: string[]) =>
     runCli(["route", "--file", file, "--from", "agent-4", "--type", "command-control", "--down", "agent-1", ...extra]);
+
+  it("prints the README's spill example (fixtures/spill-example.yaml) as the README shows it", async () => {
+    const example = fileURLToPath(new URL("../../fixtures/spill-example.yaml", import.meta.url));
+    const result = await runCli(["route", "--file", example, "--from", "agent-4", "--type", "command-control", "--down", "agent-1"]);
+    expect(result.code).toBe(0);
+    const readme = readFileSync(fileURLToPath(new URL("../../README.md", import.meta.url)), "utf8");
+    expect(readme).toContain(result.stdout);
+    expect(result.stdout).toContain("yielded: tier /subdomain-1: 1 of 3 available, below 50%");
+  });
 
   it("honours the fixture's min_healthy: a domain below it yields to its parent, and the JSON says why", async () => {
     const result = await spillRoute(spillFixture("0.5"), "--json");
