@@ -3,11 +3,13 @@ import { AgentClient } from "../client/agent-client.js";
 import type { AgentStatus__Output } from "../generated/cairn/v1/AgentStatus.js";
 import { DEFAULT_TIMEOUT_MS } from "../client/manager-client.js";
 import { parseDuration } from "./durations.js";
-import { formatDuration, formatFields, formatJson, formatTable, indent, type Output } from "./output.js";
+import { formatDuration, formatFields, formatTable, indent, type Output } from "./output.js";
+import { printFormatted, withOutputFormat, type FormatOptions } from "./output-format.js";
 import { clientTransport, withClientTls, type TlsFlags } from "./tls-options.js";
+import { agentAddresses, checkedAddresses } from "./manager-session.js";
 
-interface AgentStatusOptions extends TlsFlags {
-  agent: string;
+interface AgentStatusOptions extends TlsFlags, FormatOptions {
+  agent?: string;
   timeout: number;
   json?: boolean;
 }
@@ -17,14 +19,15 @@ export function registerAgentStatusCommand(agent: Command, output: Output): void
   const status = agent
     .command("status")
     .description("a registry agent's replica, the manager it watches, and the managers its calls pass over for now")
-    .requiredOption("--agent <addr>", "the registry agent to ask")
+    .option("--agent <addrs>", "the registry agent to ask; several, comma-separated, are tried in turn (default: the current context's agents)")
     .option("--timeout <duration>", "how long to wait for the agent", parseDuration, DEFAULT_TIMEOUT_MS)
     .option("--json", "print JSON");
-  withClientTls(status).action(async (options: AgentStatusOptions) => {
-    const client = new AgentClient(options.agent, options.timeout, undefined, clientTransport(options));
+  withOutputFormat(withClientTls(status)).action(async function (this: Command, options: AgentStatusOptions) {
+    const addresses = checkedAddresses(this, () => agentAddresses(options));
+    const client = new AgentClient(addresses, options.timeout, undefined, clientTransport(options));
     try {
       const reply = await client.status();
-      output.out(options.json ? formatJson(statusJson(reply)) : formatStatus(reply));
+      await printFormatted(output, options, { json: () => statusJson(reply), table: () => formatStatus(reply) });
     } finally {
       client.close();
     }

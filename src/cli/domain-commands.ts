@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { formatJson, formatTable, type Output } from "./output.js";
+import { formatTable, type Output } from "./output.js";
+import { printFormatted, withOutputFormat, type FormatOptions } from "./output-format.js";
 import { managerAction, managerCommand, mutationAction, mutationCommand, type ManagerOptions } from "./manager-session.js";
 
 /** `cairn domain add|rm|mv|ls` (SPEC 9). */
@@ -20,15 +21,13 @@ export function registerDomainCommands(program: Command, output: Output): void {
     mutationAction(output, "MoveDomain", (_options, path: string, newParent: string) => ({ path, new_parent: newParent })),
   );
 
-  managerCommand(domain, "ls", "list the domains, with how many hosts and subdomains each holds").action(
-    managerAction<ManagerOptions, []>(output, async ({ client, options }) => {
+  withOutputFormat(managerCommand(domain, "ls", "list the domains, with how many hosts and subdomains each holds")).action(
+    managerAction<ManagerOptions & FormatOptions, []>(output, async ({ client, options }) => {
       const reply = await client.call("ListDomains", {});
-      if (options.json) {
-        output.out(formatJson({ revision: reply.revision, epoch: reply.epoch, domains: reply.domains }));
-        return;
-      }
-      const rows = reply.domains.map((d) => [d.path, String(d.host_count), String(d.subdomain_count)]);
-      output.out(formatTable(["domain", "hosts", "subdomains"], rows));
+      await printFormatted(output, options, {
+        json: () => ({ revision: reply.revision, epoch: reply.epoch, domains: reply.domains }),
+        table: () => formatTable(["domain", "hosts", "subdomains"], reply.domains.map((d) => [d.path, String(d.host_count), String(d.subdomain_count)])),
+      });
     }),
   );
 }

@@ -1,14 +1,19 @@
-import { Argument, InvalidArgumentError, type Command } from "commander";
+import { Argument, InvalidArgumentError, Option, type Command } from "commander";
 import type { HostRecord } from "../registry/model.js";
-import { formatFields, formatJson, formatTable, type Output } from "./output.js";
+import { formatFields, formatTable, type Output } from "./output.js";
+import { printFormatted, withOutputFormat, type FormatOptions } from "./output-format.js";
 import { managerAction, managerCommand, mutationAction, mutationCommand, type ManagerOptions } from "./manager-session.js";
 import { hostFromWire } from "../wire/convert.js";
 import { formatCheck, formatLabels, formatPackage, formatPackages, hostJson, notableCheck } from "./registry-format.js";
 
-interface HostListOptions extends ManagerOptions {
+interface HostListOptions extends ManagerOptions, FormatOptions {
   domain?: string;
   recursive?: boolean;
+  status?: HostRecord["status"];
+  label?: Record<string, string>;
 }
+
+const HOST_STATUSES = ["up", "down", "unknown"] as const satisfies readonly HostRecord["status"][];
 
 /** `cairn host add|rm|mv|maintenance|show|ls|label` (SPEC 9). */
 export function registerHostCommands(program: Command, output: Output): void {
@@ -62,28 +67,41 @@ export function registerHostCommands(program: Command, output: Output): void {
       })),
     );
 
-  managerCommand(host, "show <id>", "a host's domain, address, liveness, labels and packages").action(
-    managerAction<ManagerOptions, [string]>(output, async ({ client, options }, id) => {
+  withOutputFormat(managerCommand(host, "show <id>", "a host's domain, address, liveness, labels and packages")).action(
+    managerAction<ManagerOptions & FormatOptions, [string]>(output, async ({ client, options }, id) => {
       const reply = await client.call("GetHost", { id });
       const record = hostFromWire(reply.host!);
-      if (options.json) output.out(formatJson({ revision: reply.revision, epoch: reply.epoch, host: hostJson(record) }));
-      else output.out(formatHost(record));
+      await printFormatted(output, options, {
+        json: () => ({ revision: reply.revision, epoch: reply.epoch, host: hostJson(record) }),
+        table: () => formatHost(record),
+      });
     }),
   );
 
-  managerCommand(host, "ls", "list hosts, by id")
-    .option("--domain <path>", "only the hosts of this domain")
+  withOutputFormat(managerCommand(host, "ls", "list hosts, by id"))
+    .option("--domain <path>", "only the hosts directly in this domain")
     .option("--recursive", "with --domain: also the hosts of its subdomains")
+    .addOption(new Option("--status <status>", "only the hosts with this liveness").choices(HOST_STATUSES))
+    .option("--label <key=value>", "only the hosts with this label (repeat: all of them)", (pair: string, labels?: Record<string, string>) => collectLabel(pair, labels ?? {}))
     .action(
       managerAction<HostListOptions, []>(output, async ({ client, options }) => {
         const reply = await client.call("ListHosts", { domain: options.domain ?? "", recursive: options.recursive === true });
-        const hosts = reply.hosts.map((h) => hostFromWire(h));
-        if (options.json) {
-          output.out(formatJson({ revision: reply.revision, epoch: reply.epoch, hosts: hosts.map(hostJson) }));
-          return;
-        }
-        const rows = hosts.map((h) => [h.id, h.domain, h.address, h.status, h.maintenance ? "on" : "", formatPackages(h)]);
-        output.out(formatTable(["host", "domain", "address", "status", "maintenance", "packages"], rows));
+        const wanted = Object.entries(options.label ?? {});
+        const hosts = reply.hosts
+          .map((h) => hostFromWire(h))
+          .filter((h) => (options.status === undefined || h.status === options.status) && wanted.every(([k, v]) => h.labels[k] === v));
+        await printFormatted(output, options, {
+          json: () => ({ revision: reply.revision, epoch: reply.epoch, hosts: hosts.map(hostJson) }),
+          table: () => {
+            const rows = hosts.map((h) => [h.id, h.domain, h.address, h.status, h.maintenance ? "on" : "", formatPackages(h)]);
+            return formatTable(["host", "domain", "address", "status", "maintenance", "packages"], rows);
+          },
+          wide: () => {
+            const packages = (h: HostRecord) => h.packages.map((p) => `${p.type}:${p.port}/${p.priority}/${p.state}/${p.health}${p.role ? `/${p.role}` : ""}`).join(", ");
+            const rows = hosts.map((h) => [h.id, h.domain, h.address, h.status, h.maintenance ? "on" : "", formatLabels(h.labels), packages(h)]);
+            return formatTable(["host", "domain", "address", "status", "maintenance", "labels", "packages (type:port/priority/state/health/role)"], rows);
+          },
+        });
       }),
     );
 }

@@ -3,7 +3,10 @@ import { stat } from "node:fs/promises";
 import type { Command } from "commander";
 import { CairnError, Code } from "../errors.js";
 import { registryFromSnapshot } from "../wire/snapshot.js";
-import { formatBytes, type Output } from "./output.js";
+import type { ManagerClient } from "../client/manager-client.js";
+import { formatBytes, formatJson, type Output } from "./output.js";
+import { changeCount, formatImportDiff, importDiff, importDiffJson } from "./import-diff.js";
+import { withOutputFormat, type FormatOptions } from "./output-format.js";
 import {
   managerAction,
   managerCommand,
@@ -15,23 +18,25 @@ import {
 
 /** Import chunk size: well under the manager's 4 MiB message bound. */
 export const IMPORT_CHUNK_BYTES = 1024 * 1024;
-/** Files smaller than this import too fast for a progress bar to help. */
-const PROGRESS_MIN_BYTES = 4 * 1024 * 1024;
 const PROGRESS_WIDTH = 30;
 
 interface ImportOptions extends MutationOptions {
   replace?: boolean;
+  dryRun?: boolean;
 }
 
 /** `cairn import FILE [--replace]` and `cairn export [--json]` (SPEC 3, 9). */
 export function registerImportExportCommands(program: Command, output: Output): void {
   mutationCommand(program, "import <file>", "load a fixture (YAML or JSON) into the registry as one change")
     .option("--replace", "swap the whole registry (the running managers' own hosts survive)")
+    .option("--dry-run", "print what the import would change (domains, hosts, types) and write nothing")
     .action(
       managerAction<ImportOptions, [string]>(output, async ({ client, options }, file) => {
         const size = await fileSize(file);
+        if (options.dryRun) return dryRun(client, output, file, options);
         await client.probe();
-        const progress = process.stderr.isTTY && size > PROGRESS_MIN_BYTES ? new ProgressBar(size) : undefined;
+        // Progress only for a person watching: on a terminal, on stderr, never in a pipe or a log.
+        const progress = process.stderr.isTTY ? new ProgressBar(size) : undefined;
         try {
           const reply = await client.importStream(async (write) => {
             const header = {
@@ -47,6 +52,7 @@ export function registerImportExportCommands(program: Command, output: Output): 
               progress?.show(sent);
             }
             if (sent === 0) await write({ ...header, data: Buffer.alloc(0) });
+            progress?.show(sent, "applying");
           });
           progress?.clear();
           printMutation(output, reply, options.json);
@@ -57,14 +63,46 @@ export function registerImportExportCommands(program: Command, output: Output): 
       }),
     );
 
-  managerCommand(program, "export", "write the whole registry as a fixture (YAML, or JSON with --json) to stdout").action(
-    managerAction<ManagerOptions, []>(output, async ({ client, options }) => {
+  withOutputFormat(managerCommand(program, "export", "write the whole registry as a fixture (YAML, or JSON with --json) to stdout"), ["yaml", "json"]).action(
+    managerAction<ManagerOptions & FormatOptions, []>(output, async ({ client, options }) => {
       await client.probe();
       const registry = registryFromSnapshot(await client.exportChunks());
       const { formatFixture } = await import("../fixture/format.js"); // the YAML writer, only where it is used
-      output.out(formatFixture(registry, options.json ? "json" : "yaml"));
+      output.out(formatFixture(registry, (options.output ?? (options.json ? "json" : "yaml")) === "json" ? "json" : "yaml"));
     }),
   );
+}
+
+/**
+ * `import FILE --dry-run`: the file parsed here as the manager parses it, and
+ * the manager's own import mutation run on an export of the registry, so the
+ * lines are the ops the import would commit; nothing is written.
+ */
+async function dryRun(client: ManagerClient, output: Output, file: string, options: ImportOptions & FormatOptions): Promise<void> {
+  const [{ loadFixtureFile }, { importRegistry }, { checkExpectedRevision }] = await Promise.all([
+    import("./fixture-file.js"),
+    import("../registry-manager/mutations/import.js"),
+    import("../registry-manager/mutations/mutation.js"),
+  ]);
+  const imported = await loadFixtureFile(file);
+  await client.probe();
+  const chunks = await client.exportChunks();
+  const revision = Number(chunks.at(-1)?.revision ?? 0);
+  checkExpectedRevision(options.expectedRevision, revision);
+  const current = registryFromSnapshot(chunks);
+  const diff = importDiff(current, importRegistry(imported, { replace: options.replace === true })(current));
+  if (options.json) {
+    output.out(formatJson({ dry_run: true, revision, changes: changeCount(diff), ...(importDiffJson(diff) as object) }));
+    return;
+  }
+  const count = changeCount(diff);
+  const lines = formatImportDiff(diff);
+  lines.push(
+    count === 0
+      ? `dry run: importing ${file} would change nothing at revision ${revision}`
+      : `dry run: ${count} change${count === 1 ? "" : "s"} at revision ${revision}; nothing written`,
+  );
+  output.out(lines.join("\n"));
 }
 
 async function fileSize(file: string): Promise<number> {
@@ -83,10 +121,10 @@ async function fileSize(file: string): Promise<number> {
 class ProgressBar {
   constructor(private readonly total: number) {}
 
-  show(sent: number): void {
-    const filled = Math.round((PROGRESS_WIDTH * sent) / this.total);
+  show(sent: number, note?: string): void {
+    const filled = this.total === 0 ? PROGRESS_WIDTH : Math.round((PROGRESS_WIDTH * sent) / this.total);
     const bar = "#".repeat(filled) + ".".repeat(PROGRESS_WIDTH - filled);
-    process.stderr.write(`\rimport [${bar}]  ${formatBytes(sent)} / ${formatBytes(this.total)}`);
+    process.stderr.write(`\rimport [${bar}]  ${formatBytes(sent)} / ${formatBytes(this.total)}${note ? `, ${note}` : ""}`);
   }
 
   clear(): void {

@@ -17,6 +17,10 @@ import { registerStatusCommand } from "./status-command.js";
 import { registerTreeCommand } from "./tree-command.js";
 import { registerTypeCommands } from "./type-commands.js";
 import { registerWatchCommand } from "./watch-command.js";
+import { registerContextCommands } from "./context-command.js";
+import { registerVersionCommand } from "./version-command.js";
+import { registerCompletionCommand } from "./completion.js";
+import { decorateHelp } from "./help-text.js";
 
 /** Exit codes of SPEC section 9. */
 export const EXIT_OK = 0;
@@ -27,8 +31,8 @@ export function buildProgram(output: Output): Command {
   const program = new Command("cairn")
     .description("A hierarchical registry of hosts and manager services with routed failover")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => output.out(s), writeErr: (s) => output.err(s) })
-    .showHelpAfterError("(run with --help for usage)");
+    // A usage error is one line (SPEC 15): commander's suggestion ("(Did you mean host?)") joins its line.
+    .configureOutput({ writeOut: (s) => output.out(s), writeErr: (s) => output.err(s), outputError: (s, write) => write(oneLine(s)) });
   registerRouteCommand(program, output);
   registerManagerCommands(program, output);
   registerAgentCommands(program, output);
@@ -44,6 +48,11 @@ export function buildProgram(output: Output): Command {
   registerPromoteCommand(program, output);
   registerCertsCommands(program, output);
   registerDemoCommand(program, output);
+  registerContextCommands(program, output);
+  registerVersionCommand(program, output);
+  registerCompletionCommand(program, output);
+  // Last: it walks every command above (examples, required options, durations in units).
+  decorateHelp(program);
   return program;
 }
 
@@ -64,6 +73,15 @@ export async function main(argv: readonly string[], output: Output = processOutp
     reportError(error, output);
     return EXIT_ERROR;
   }
+}
+
+/** Commander's message, its lines joined: `error: unknown command 'hots' (did you mean host?)`. */
+export function oneLine(message: string): string {
+  return message
+    .trim()
+    .split(/\s*\n\s*/)
+    .map((line, i) => (i > 0 ? line.replace(/^\(Did you/, "(did you") : line))
+    .join(" ");
 }
 
 /** One line per problem on stderr, `error: …`; a stack only for a bug. */

@@ -12,7 +12,9 @@ import {
   type MutationMethod,
   type RegistryRequest,
 } from "../client/manager-client.js";
+import { currentContext } from "./cli-config.js";
 import { parseCount, parseDuration } from "./durations.js";
+import { EndpointError, parseEndpoints } from "./endpoints.js";
 import type { Output } from "./output.js";
 import { clientTransport, withClientTls, type TlsFlags } from "./tls-options.js";
 
@@ -30,11 +32,36 @@ export interface MutationOptions extends ManagerOptions {
   expectedRevision?: number;
 }
 
-/** The address to reach: `--manager`, else CAIRN_MANAGER, else an error (exit 1). */
-export function managerAddress(options: { manager?: string }): string {
-  const address = options.manager || process.env[MANAGER_ENV];
-  if (!address) throw new CairnError(Code.FAILED_PRECONDITION, `no registry manager: pass --manager ADDR or set ${MANAGER_ENV}`);
-  return address;
+/**
+ * The managers to try, in order: `--manager A,B`, else CAIRN_MANAGER, else
+ * the current context's, else an error (exit 1). A bad address is an
+ * EndpointError (a usage error, exit 2) naming the flag or the variable.
+ */
+export function managerAddresses(options: { manager?: string }, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (options.manager !== undefined) return parseEndpoints(options.manager, "--manager");
+  const fromEnv = env[MANAGER_ENV];
+  if (fromEnv) return parseEndpoints(fromEnv, `$${MANAGER_ENV}`);
+  const current = currentContext(env);
+  if (current && current.context.managers.length > 0) return current.context.managers;
+  throw new CairnError(Code.FAILED_PRECONDITION, `no registry manager: pass --manager ADDR or set ${MANAGER_ENV}`);
+}
+
+/** The agents to try for `--agent A,B`, else the current context's `agents`. */
+export function agentAddresses(options: { agent?: string }, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (options.agent !== undefined) return parseEndpoints(options.agent, "--agent");
+  const current = currentContext(env);
+  if (current?.context.agents && current.context.agents.length > 0) return current.context.agents;
+  throw new CairnError(Code.FAILED_PRECONDITION, `no registry agent: pass --agent ADDR or pick a context with agents (cairn context use NAME)`);
+}
+
+/** Runs `resolve` (an address lookup); a bad address becomes commander's usage error, exit 2, one line. */
+export function checkedAddresses<T>(command: Command, resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error) {
+    if (error instanceof EndpointError) command.error(`error: ${error.message}`, { exitCode: 2, code: "cairn.badAddress" });
+    throw error;
+  }
 }
 
 /** A subcommand that talks to a manager: `--manager`, `--timeout`, `--json`. */
@@ -42,7 +69,7 @@ export function managerCommand(parent: Command, nameAndArgs: string, description
   const command = parent
     .command(nameAndArgs)
     .description(description)
-    .option("--manager <addr>", `the registry manager to ask (default: $${MANAGER_ENV})`)
+    .option("--manager <addrs>", `the registry managers to ask, HOST:PORT, comma-separated: the next is tried when one does not answer (default: $${MANAGER_ENV}, else the current context's)`)
     .option("--timeout <duration>", "how long to wait for the manager (e.g. 500ms, 5s)", parseDuration, DEFAULT_TIMEOUT_MS)
     .option("--json", "print JSON");
   return withClientTls(command);
@@ -74,7 +101,8 @@ export function managerAction<O extends ManagerOptions, A extends unknown[]>(
 ): (this: Command) => Promise<void> {
   return async function (this: Command) {
     const options = this.opts<O>();
-    const client = new ManagerClient(managerAddress(options), options.timeout, undefined, clientTransport(options));
+    const addresses = checkedAddresses(this, () => managerAddresses(options));
+    const client = new ManagerClient(addresses, options.timeout, undefined, clientTransport(options));
     try {
       await run({ client, options, output }, ...(this.processedArgs as A));
     } finally {

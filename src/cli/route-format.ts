@@ -29,10 +29,19 @@ export function routeToJson(route: Route): unknown {
   };
 }
 
-export function formatRoute(route: Route): string {
+/**
+ * The route as a table; `-o wide` (given each candidate's package priority,
+ * by host, where the registry is at hand) adds a priority column: "-" where
+ * it is not known.
+ */
+export function formatRoute(route: Route, priorities?: ReadonlyMap<string, number>): string {
   const lines = [`route from ${route.from} to ${route.type}`];
   if (route.candidates.length === 0) {
     lines.push("  no available manager");
+  } else if (priorities) {
+    const priority = (host: string) => String(priorities.get(host) ?? "-");
+    const rows = route.candidates.map((c, i) => [String(i + 1), c.host, c.domain, c.tier, priority(c.host), c.endpoint]);
+    lines.push(indent(formatTable(["rank", "host", "domain", "tier", "priority", "endpoint"], rows)));
   } else {
     const rows = route.candidates.map((c, i) => [String(i + 1), c.host, c.domain, c.tier, c.endpoint]);
     lines.push(indent(formatTable(["rank", "host", "domain", "tier", "endpoint"], rows)));

@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import type { SecurityOptions } from "../security/server-security.js";
+import { currentContext, type CliContext } from "./cli-config.js";
 import { checkTlsFiles, FLAG_NAMES, tlsFilesFrom } from "../security/tls-files.js";
 import { insecureTransport, tlsTransport, type Transport } from "../security/transport.js";
 
@@ -35,13 +36,27 @@ export function withServerTls(command: Command): Command {
     .option("--insecure", "without TLS files, listen on a non-loopback address anyway");
 }
 
-/** A client command's transport: mTLS when the files are given (flags, else environment), insecure otherwise. */
+/**
+ * A client command's transport: mTLS when the files are given (each from its
+ * flag, else the environment, else the current context), insecure otherwise.
+ */
 export function clientTransport(flags: TlsFlags, env: NodeJS.ProcessEnv = process.env): Transport {
-  // A problem names what the user set: the flag, or the variable it came from; both, for one not set.
-  const name = (which: keyof typeof TLS_ENV) =>
-    flags[which] !== undefined ? FLAG_NAMES[which] : env[TLS_ENV[which]] !== undefined ? `$${TLS_ENV[which]}` : `${FLAG_NAMES[which]} (or $${TLS_ENV[which]})`;
+  const which = ["ca", "cert", "key"] as const;
+  // The config file is read only when the flags and the environment leave a file out.
+  const current = which.every((w) => (flags[w] ?? env[TLS_ENV[w]]) !== undefined) ? undefined : currentContext(env);
+  const fromContext = (w: keyof CliContext & keyof typeof TLS_ENV) => current?.context[w];
+  // A problem names what the user set: the flag, the variable or the context it came from; both flag and variable, for one not set.
+  const name = (w: keyof typeof TLS_ENV) =>
+    flags[w] !== undefined
+      ? FLAG_NAMES[w]
+      : env[TLS_ENV[w]] !== undefined
+        ? `$${TLS_ENV[w]}`
+        : fromContext(w) !== undefined
+          ? `context "${current!.name}" ${w}`
+          : `${FLAG_NAMES[w]} (or $${TLS_ENV[w]})`;
   const names = { ca: name("ca"), cert: name("cert"), key: name("key") };
-  const files = tlsFilesFrom({ ca: flags.ca ?? env[TLS_ENV.ca], cert: flags.cert ?? env[TLS_ENV.cert], key: flags.key ?? env[TLS_ENV.key] }, names);
+  const file = (w: keyof typeof TLS_ENV) => flags[w] ?? env[TLS_ENV[w]] ?? fromContext(w);
+  const files = tlsFilesFrom({ ca: file("ca"), cert: file("cert"), key: file("key") }, names);
   return files ? tlsTransport(checkTlsFiles(files, undefined, new Date(), names)) : insecureTransport;
 }
 

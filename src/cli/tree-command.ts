@@ -2,25 +2,40 @@ import type { Command } from "commander";
 import type { GetTreeReply__Output } from "../generated/cairn/v1/GetTreeReply.js";
 import { ROOT_PATH, comparePaths, parentPath, type HostRecord } from "../registry/model.js";
 import { hostFromWire, typeFromWire } from "../wire/convert.js";
-import { colourEnabled, formatJson, palette, type Output, type Palette } from "./output.js";
+import { colourEnabled, palette, type Output, type Palette } from "./output.js";
+import { parseCount } from "./durations.js";
+import { printFormatted, withOutputFormat, type FormatOptions } from "./output-format.js";
 import { managerAction, managerCommand, type ManagerOptions } from "./manager-session.js";
 import { formatLiveness, formatPackages, formatType, hostJson, typeJson } from "./registry-format.js";
 
-interface TreeOptions extends ManagerOptions {
+interface TreeOptions extends ManagerOptions, FormatOptions {
   root?: string;
+  depth?: number;
 }
 
 /** `cairn tree`: the domain tree, drawn, with every host's liveness and packages. */
 export function registerTreeCommand(program: Command, output: Output): void {
-  managerCommand(program, "tree", "draw the domain tree with hosts, their liveness and packages")
+  withOutputFormat(managerCommand(program, "tree", "draw the domain tree with hosts, their liveness and packages"))
     .option("--root <path>", "only this domain and what is below it", ROOT_PATH)
+    .option("--depth <n>", "only this many levels of subdomains below the root (0: the root's own hosts)", parseCount)
     .action(
       managerAction<TreeOptions, []>(output, async ({ client, options }) => {
-        const reply = await client.call("GetTree", { root: options.root ?? ROOT_PATH });
-        if (options.json) output.out(formatJson(treeJson(reply)));
-        else output.out(drawTree(reply, options.root ?? ROOT_PATH, palette(colourEnabled(process.stdout))));
+        const root = options.root ?? ROOT_PATH;
+        const reply = withinDepth(await client.call("GetTree", { root }), root, options.depth);
+        await printFormatted(output, options, {
+          json: () => treeJson(reply),
+          table: () => drawTree(reply, root, palette(colourEnabled(process.stdout))),
+        });
       }),
     );
+}
+
+/** The tree without the domains (and their hosts) more than `depth` levels below `root`. */
+export function withinDepth(reply: GetTreeReply__Output, root: string, depth: number | undefined): GetTreeReply__Output {
+  if (depth === undefined) return reply;
+  const levels = (path: string) => (path === ROOT_PATH ? 0 : path.split("/").length - 1);
+  const keep = (path: string) => levels(path) - levels(root) <= depth;
+  return { ...reply, domains: reply.domains.filter((d) => keep(d.path)), hosts: reply.hosts.filter((h) => keep(h.domain)) };
 }
 
 function treeJson(reply: GetTreeReply__Output): unknown {

@@ -2,24 +2,26 @@
 import * as grpc from "@grpc/grpc-js";
 import type { MethodDefinition } from "@grpc/proto-loader";
 import { systemClock, type Clock } from "../clock.js";
-import { CairnError, Code } from "../errors.js";
 import type { AgentAuthorizeReply__Output } from "../generated/cairn/v1/AgentAuthorizeReply.js";
 import type { AgentStatus__Output } from "../generated/cairn/v1/AgentStatus.js";
 import type { Route__Output } from "../generated/cairn/v1/Route.js";
 import { agentService, type AgentDefinition } from "../wire/proto-loader.js";
 import { insecureTransport, type Transport } from "../security/transport.js";
-import { fromServiceError, isRetryable } from "../wire/status.js";
 import { connectionReason } from "./connection-reason.js";
+import { EndpointList } from "./endpoint-list.js";
 import { callUnary, type MethodName, type ReplyOf, type RequestOf } from "./methods.js";
+import { isUnimplemented, wrongServer } from "./wrong-server.js";
 
 type AgentMethod = Exclude<MethodName<AgentDefinition>, "WatchRoute">;
 
+/** A registry agent, or the first of several that answers (`--agent A,B`; see EndpointList). */
 export class AgentClient {
-  private readonly client: grpc.Client;
+  private readonly endpoints: EndpointList;
   private readonly secure: boolean;
 
   constructor(
-    readonly address: string,
+    /** One address, or several tried in order. */
+    addresses: string | readonly string[],
     readonly timeoutMs: number,
     private readonly clock: Clock = systemClock,
     /** How the channel is secured; the server must prove a host/* identity (an agent's). */
@@ -27,11 +29,20 @@ export class AgentClient {
   ) {
     this.secure = transport.identity !== undefined;
     const { credentials, options } = transport.channel({ kind: "host" });
-    this.client = new grpc.Client(address, credentials, options);
+    this.endpoints = new EndpointList(typeof addresses === "string" ? [addresses] : addresses, (address) => new grpc.Client(address, credentials, options));
+  }
+
+  /** The agent calls go to first: the one that answered last. */
+  get address(): string {
+    return this.endpoints.current;
+  }
+
+  private get client(): grpc.Client {
+    return this.endpoints.channel();
   }
 
   close(): void {
-    this.client.close();
+    this.endpoints.close();
   }
 
   resolve(from: string, type: string): Promise<Route__Output> {
@@ -55,16 +66,13 @@ export class AgentClient {
   private call<K extends AgentMethod>(method: K, request: RequestOf<AgentDefinition, K>): Promise<ReplyOf<AgentDefinition, K>> {
     // The definition of `method` has exactly these types; TypeScript cannot narrow the union by K.
     const definition = agentService[method] as unknown as MethodDefinition<RequestOf<AgentDefinition, K>, unknown, unknown, ReplyOf<AgentDefinition, K>>;
-    return callUnary(this.client, definition, request, { deadline: this.clock.now() + this.timeoutMs }).catch((error: unknown) => {
-      throw this.failure(error as grpc.ServiceError);
-    });
-  }
-
-  private failure(error: grpc.ServiceError): CairnError {
-    const connected = this.client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
-    if (!connected && isRetryable(error)) {
-      return new CairnError(Code.UNAVAILABLE, `no registry agent answers at ${this.address}: ${connectionReason(error.details ?? "unavailable", this.secure)}`);
-    }
-    return fromServiceError(error);
+    return this.endpoints.call(
+      (channel, address) =>
+        callUnary(channel, definition, request, { deadline: this.clock.now() + this.timeoutMs }).catch(async (error: unknown) => {
+          throw isUnimplemented(error) ? await wrongServer(channel, address, "agent", this.clock.now()) : error;
+        }),
+      "registry agent",
+      (error) => connectionReason(error.details ?? "unavailable", this.secure),
+    );
   }
 }

@@ -11,13 +11,13 @@ import { CairnError, Code } from "../errors.js";
 import type { ImportChunk } from "../generated/cairn/v1/ImportChunk.js";
 import type { MutationReply__Output } from "../generated/cairn/v1/MutationReply.js";
 import type { SnapshotChunk__Output } from "../generated/cairn/v1/SnapshotChunk.js";
-import type { WatchEvent__Output } from "../generated/cairn/v1/WatchEvent.js";
-import type { WatchRequest } from "../generated/cairn/v1/WatchRequest.js";
-import { registryService, replicationService, type RegistryDefinition } from "../wire/proto-loader.js";
+import { registryService, type RegistryDefinition } from "../wire/proto-loader.js";
 import { insecureTransport, type Transport } from "../security/transport.js";
 import { failureKind, fromServiceError, isRetryable } from "../wire/status.js";
 import { connectionReason } from "./connection-reason.js";
+import { EndpointList } from "./endpoint-list.js";
 import { callUnary, type MethodName, type ReplyOf, type RequestOf } from "./methods.js";
+import { isUnimplemented, notServing, wrongServer } from "./wrong-server.js";
 
 /** Deadline of each unary call, and of the connection before a stream. */
 export const DEFAULT_TIMEOUT_MS = 5_000;
@@ -34,32 +34,53 @@ export type MutationMethod = {
 }[RegistryUnaryMethod];
 
 /**
- * One channel to one registry manager. Calls fail fast when nothing listens
- * (grpc-js does not wait for a connection unless asked), and every unary
- * call has the deadline `timeoutMs`; streams check the connection first with
- * `probe()` and then run without one.
+ * A channel to a registry manager, or to the first of several that answers
+ * (`--manager A,B,C`: a unary call moves on to the next address only when
+ * the manager was not reached, see EndpointList). Calls fail fast when
+ * nothing listens (grpc-js does not wait for a connection unless asked), and
+ * every unary call has the deadline `timeoutMs`; streams check the
+ * connection first with `probe()`, which also picks the manager they go to,
+ * and then run without one.
  */
 export class ManagerClient {
-  private readonly client: grpc.Client;
+  private readonly endpoints: EndpointList;
 
   constructor(
-    readonly address: string,
+    /** One address, or several tried in order. */
+    addresses: string | readonly string[],
     readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
     private readonly clock: Clock = systemClock,
     /** How the channel is secured; the server must prove a manager/* identity. */
     private readonly transport: Transport = insecureTransport,
   ) {
     const { credentials, options } = transport.channel({ kind: "manager" });
-    this.client = new grpc.Client(address, credentials, { ...options, "grpc.max_receive_message_length": MAX_REPLY_BYTES });
+    this.endpoints = new EndpointList(typeof addresses === "string" ? [addresses] : addresses, (address) =>
+      new grpc.Client(address, credentials, { ...options, "grpc.max_receive_message_length": MAX_REPLY_BYTES }),
+    );
+  }
+
+  /** The manager calls go to first: the one that answered last. */
+  get address(): string {
+    return this.endpoints.current;
+  }
+
+  /** Every address this client may try, in order. */
+  get addresses(): readonly string[] {
+    return this.endpoints.addresses;
+  }
+
+  /** The channel streams use: the current manager's. */
+  private get client(): grpc.Client {
+    return this.endpoints.channel();
   }
 
   close(): void {
-    this.client.close();
+    this.endpoints.close();
   }
 
-  /** The same manager, with a longer (or shorter) deadline per call. */
+  /** The same managers, with a longer (or shorter) deadline per call. */
   withTimeout(timeoutMs: number): ManagerClient {
-    return timeoutMs === this.timeoutMs ? this : new ManagerClient(this.address, timeoutMs, this.clock, this.transport);
+    return timeoutMs === this.timeoutMs ? this : new ManagerClient([this.address, ...this.addresses.filter((a) => a !== this.address)], timeoutMs, this.clock, this.transport);
   }
 
   /**
@@ -77,18 +98,41 @@ export class ManagerClient {
       const primary = new ManagerClient(redirect, this.timeoutMs, this.clock, this.transport);
       try {
         return await primary.callHere(method, request);
+      } catch (failure) {
+        throw (failure as CairnError).code === Code.UNAVAILABLE ? await this.deadPrimary(redirect, failure as CairnError) : failure;
       } finally {
         primary.close();
       }
     }
   }
 
+  /**
+   * The primary a backup named for a write was not reached: an address the
+   * user never typed, so the error says who named it and what to do (promote
+   * a backup, or wait for the election when a coordinator runs one).
+   */
+  private async deadPrimary(primaryAddress: string, failure: CairnError): Promise<CairnError> {
+    const status = await this.callHere("GetStatus", {}).catch(() => undefined);
+    const reason = failure.message.replace(/^no registry manager answers at \S+?: /, "");
+    const primary = status?.primary_host ? `${status.primary_host} at ${primaryAddress}` : primaryAddress;
+    const namer = status ? `${status.host} at ${this.address}` : this.address;
+    const next = status?.coordinator
+      ? `an election is under way (--coordinator ${status.coordinator.endpoints}): retry once a new primary holds the lease`
+      : `if it is down, promote a backup: cairn promote-manager ${status?.host || "HOST"} --manager ${this.address}`;
+    return new CairnError(Code.UNAVAILABLE, `the primary ${primary}, named by ${namer}, does not answer (${reason}); ${next}`);
+  }
+
   private callHere<K extends RegistryUnaryMethod>(method: K, request: RegistryRequest<K>): Promise<RegistryReply<K>> {
     // The definition of `method` has exactly these types; TypeScript cannot narrow the union by K.
     const definition = registryService[method] as unknown as MethodDefinition<RegistryRequest<K>, unknown, unknown, RegistryReply<K>>;
-    return callUnary(this.client, definition, request, { deadline: this.clock.now() + this.timeoutMs }).catch((error: unknown) => {
-      throw this.failure(error);
-    });
+    return this.endpoints.call(
+      (channel, address) =>
+        callUnary(channel, definition, request, { deadline: this.clock.now() + this.timeoutMs }).catch(async (error: unknown) => {
+          throw isUnimplemented(error) ? await wrongServer(channel, address, "manager", this.clock.now()) : error;
+        }),
+      "registry manager",
+      (error) => this.unreachedReason(error),
+    );
   }
 
   /** Checks that the manager answers (a GetStatus), before a stream that has no deadline. */
@@ -153,32 +197,6 @@ export class ManagerClient {
     });
   }
 
-  /** Replication.Watch: calls `onEvent` for each event until the stream ends or `stop` is called. */
-  watch(request: WatchRequest, onEvent: (event: WatchEvent__Output) => void): { done: Promise<void>; stop(): void } {
-    const definition = replicationService.Watch;
-    const stream = this.client.makeServerStreamRequest(
-      definition.path,
-      definition.requestSerialize,
-      definition.responseDeserialize,
-      request,
-    );
-    let stopped = false;
-    const done = new Promise<void>((resolve, reject) => {
-      stream.on("data", (event: WatchEvent__Output) => onEvent(event));
-      stream.on("end", () => resolve());
-      stream.on("error", (error: grpc.ServiceError) =>
-        stopped && error.code === grpc.status.CANCELLED ? resolve() : reject(this.failure(error)),
-      );
-    });
-    return {
-      done,
-      stop: () => {
-        stopped = true;
-        stream.cancel();
-      },
-    };
-  }
-
   /**
    * A failure to reach the manager at all (refused, unresolvable, no answer
    * before the deadline while still connecting) says so in one line; any
@@ -188,13 +206,17 @@ export class ManagerClient {
     const status = error as Partial<grpc.ServiceError>;
     const connected = this.client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
     if (!connected && isRetryable(status)) {
-      const reason =
-        status.code === Code.DEADLINE_EXCEEDED
-          ? `no answer within ${formatSeconds(this.timeoutMs)}`
-          : connectionReason(status.details ?? "unavailable", this.transport.identity !== undefined);
-      return new CairnError(Code.UNAVAILABLE, `no registry manager answers at ${this.address}: ${reason}`);
+      return new CairnError(Code.UNAVAILABLE, `no registry manager answers at ${this.address}: ${this.unreachedReason(status)}`);
     }
+    if (isUnimplemented(status)) return notServing(this.address, "manager");
     return fromServiceError(error);
+  }
+
+  /** Why a manager was not reached, in words. */
+  private unreachedReason(status: Partial<grpc.ServiceError>): string {
+    return status.code === Code.DEADLINE_EXCEEDED
+      ? `no answer within ${formatSeconds(this.timeoutMs)}`
+      : connectionReason(status.details ?? "unavailable", this.transport.identity !== undefined);
   }
 }
 

@@ -249,6 +249,8 @@ describe("cairn.v1.Registry admin writes", () => {
       primary_address: address,
       backups: [],
       sync_backups: 0,
+      // package.json's, for `cairn version --manager`.
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
     });
     expect(status.revision).toBeGreaterThan(0);
     expect(status.digest).toHaveLength(32);

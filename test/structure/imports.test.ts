@@ -18,8 +18,8 @@ import { findCycles, loadImportGraph, type ImportEdge, type ImportGraph } from "
  */
 const LAYERS: readonly Layer[] = [
   {
-    units: ["src/errors.ts", "src/clock.ts", "src/logger.ts", "src/generated/"],
-    why: "leaves: the one error class, the injected clock, the logger and the generated proto types need nothing of cairn",
+    units: ["src/errors.ts", "src/clock.ts", "src/logger.ts", "src/version.ts", "src/generated/"],
+    why: "leaves: the one error class, the injected clock, the logger, the release version and the generated proto types need nothing of cairn",
   },
   {
     units: ["src/registry/", "src/yaml/"],

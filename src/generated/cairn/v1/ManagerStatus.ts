@@ -44,6 +44,11 @@ export interface ManagerStatus {
    * With --coordinator: etcd, the lease, and who holds the primary key.
    */
   'coordinator'?: (_cairn_v1_CoordinatorStatus | null);
+  /**
+   * The cairn release this manager runs (package.json's version), for
+   * `cairn version --manager`. Empty from a manager older than the field.
+   */
+  'version'?: (string);
 }
 
 export interface ManagerStatus__Output {
@@ -85,4 +90,9 @@ export interface ManagerStatus__Output {
    * With --coordinator: etcd, the lease, and who holds the primary key.
    */
   'coordinator': (_cairn_v1_CoordinatorStatus__Output | null);
+  /**
+   * The cairn release this manager runs (package.json's version), for
+   * `cairn version --manager`. Empty from a manager older than the field.
+   */
+  'version': (string);
 }
