@@ -43,6 +43,20 @@ export class CairnError extends Error {
   }
 }
 
+/** How much of an input an error message echoes: enough to recognise it, never enough to overflow a status header. */
+export const MAX_QUOTED_CHARS = 64;
+
+/**
+ * `text` in double quotes for an error message, cut to its first
+ * MAX_QUOTED_CHARS characters (then `…` and its length) and with control
+ * characters escaped, so that a message stays one short line whatever it echoes.
+ */
+export function quote(text: string, max = MAX_QUOTED_CHARS): string {
+  const shown = text.length > max ? text.slice(0, max) : text;
+  const escaped = JSON.stringify(shown).slice(1, -1);
+  return text.length > max ? `"${escaped}…" (${text.length} characters)` : `"${escaped}"`;
+}
+
 export const invalidArgument = (message: string, details?: readonly string[]) =>
   new CairnError(Code.INVALID_ARGUMENT, message, details);
 export const notFound = (message: string) => new CairnError(Code.NOT_FOUND, message);

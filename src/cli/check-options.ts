@@ -10,7 +10,7 @@ import { Option, type Command } from "commander";
 import { KIND_OF_FIELD, checkProblems } from "../registry/checks.js";
 import { formatDurationMs } from "../registry/durations.js";
 import { CHECK_KINDS, DEFAULT_CHECK, DEFAULT_CHECK_PATH, type CheckKind, type PackageCheck } from "../registry/model.js";
-import { parseCount, parseDuration } from "./durations.js";
+import { parseDuration, parseUint32 } from "./durations.js";
 
 export interface CheckFlags {
   check?: CheckKind;
@@ -42,8 +42,8 @@ export function addCheckOptions(command: Command): Command {
     )
     .option("--check-interval <duration>", `time between checks (default ${formatDurationMs(d.intervalMs)})`, parseDuration)
     .option("--check-timeout <duration>", `how long one check may take (default ${formatDurationMs(d.timeoutMs)})`, parseDuration)
-    .option("--rise <n>", `successes in a row that make it healthy (default ${d.rise})`, parseCount)
-    .option("--fall <n>", `failures in a row that make it unhealthy (default ${d.fall})`, parseCount)
+    .option("--rise <n>", `successes in a row that make it healthy (default ${d.rise})`, parseUint32)
+    .option("--fall <n>", `failures in a row that make it unhealthy (default ${d.fall})`, parseUint32)
     .option("--check-path <path>", `http: the path asked (default ${DEFAULT_CHECK_PATH})`)
     .option("--check-service <name>", `grpc: the grpc.health.v1 service asked (default "", the whole server)`)
     .option("--check-command <argv>", "exec: the command, split on whitespace into argv (no shell, no quoting)");

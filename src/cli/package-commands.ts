@@ -1,6 +1,7 @@
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import { checkToWire } from "../wire/check-convert.js";
 import { addCheckOptions, checkFromFlags, type CheckFlags } from "./check-options.js";
+import { parsePort, parsePriority } from "./durations.js";
 import type { Output } from "./output.js";
 import { mutationAction, mutationCommand } from "./manager-session.js";
 
@@ -9,8 +10,8 @@ export function registerPackageCommands(program: Command, output: Output): void 
   const pkg = program.command("package").description("deploy, withdraw, restore and remove manager packages");
 
   const deploy = mutationCommand(pkg, "deploy <host> <type>", "deploy a package on a host, or change its port, priority and check")
-    .requiredOption("--port <port>", "the port it listens on", parseInteger)
-    .option("--priority <priority>", "lower is preferred (default 0 for a new package, unchanged otherwise)", parseInteger);
+    .requiredOption("--port <port>", "the port it listens on (1 to 65535)", parsePort)
+    .option("--priority <priority>", "lower is preferred, a 32-bit integer (default 0 for a new package, unchanged otherwise)", parsePriority);
   addCheckOptions(deploy)
     .addHelpText(
       "after",
@@ -53,11 +54,4 @@ export function registerPackageCommands(program: Command, output: Output): void 
       mutationAction(output, method, (_options, host: string, type: string) => ({ host, type })),
     );
   }
-}
-
-/** A whole number, possibly negative; anything else is a usage error (exit 2). */
-export function parseInteger(value: string): number {
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`"${value}" is not an integer`);
-  return n;
 }

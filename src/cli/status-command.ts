@@ -1,17 +1,45 @@
 import type { Command } from "commander";
+import { ManagerClient } from "../client/manager-client.js";
+import { Code, type CairnError } from "../errors.js";
 import type { ManagerStatus__Output } from "../generated/cairn/v1/ManagerStatus.js";
 import { managerRoleFromWire } from "../wire/convert.js";
-import { formatDuration, formatFields, formatJson, formatTable, indent, type Output } from "./output.js";
+import { formatDuration, formatFields, formatTable, indent, type Output } from "./output.js";
 import { managerAction, managerCommand, type ManagerOptions } from "./manager-session.js";
+import { printFormatted, withOutputFormat, type FormatOptions } from "./output-format.js";
+import { clientTransport } from "./tls-options.js";
 
 /** `cairn status`: the manager's role, position, cluster, primary and backups (SPEC 7). */
 export function registerStatusCommand(program: Command, output: Output): void {
-  managerCommand(program, "status", "a registry manager's role, epoch, revision, digest and backups").action(
-    managerAction<ManagerOptions, []>(output, async ({ client, options }) => {
+  withOutputFormat(managerCommand(program, "status", "a registry manager's role, epoch, revision, digest and backups")).action(
+    managerAction<ManagerOptions & FormatOptions, []>(output, async ({ client, options }) => {
       const status = await client.call("GetStatus", {});
-      output.out(options.json ? formatJson(statusJson(status)) : formatStatus(status));
+      const reachable = await primaryReachable(status, options);
+      await printFormatted(output, options, {
+        json: () => ({ ...(statusJson(status) as object), primary_reachable: reachable }),
+        table: () => formatStatus(status, reachable),
+      });
     }),
   );
+}
+
+/** How long `status` waits for the primary a backup names: it only adds a word to the answer. */
+const PRIMARY_PROBE_MS = 2_000;
+
+/**
+ * On a backup: whether the primary it names answers this client. A backup
+ * keeps naming a primary that died until one is promoted; `status` says so.
+ */
+async function primaryReachable(status: ManagerStatus__Output, options: ManagerOptions): Promise<boolean> {
+  if (!status.primary_address || status.primary_address === status.address) return true;
+  const primary = new ManagerClient(status.primary_address, Math.min(options.timeout, PRIMARY_PROBE_MS), undefined, clientTransport(options));
+  try {
+    await primary.call("GetStatus", {});
+    return true;
+  } catch (error) {
+    return (error as CairnError).code !== Code.UNAVAILABLE;
+  } finally {
+    primary.close();
+  }
 }
 
 function statusJson(status: ManagerStatus__Output): unknown {
@@ -47,8 +75,8 @@ function statusJson(status: ManagerStatus__Output): unknown {
   };
 }
 
-function formatStatus(status: ManagerStatus__Output): string {
-  const primary = status.primary_host ? `${status.primary_host} at ${status.primary_address}` : "unknown";
+function formatStatus(status: ManagerStatus__Output, primaryReachable: boolean): string {
+  const primary = status.primary_host ? `${status.primary_host} at ${status.primary_address}${primaryReachable ? "" : " (unreachable)"}` : "unknown";
   const fields: [string, string][] = [
     ["role", managerRoleFromWire(status.role) ?? "unknown"],
     ["host", `${status.host} at ${status.address}`],

@@ -4,8 +4,8 @@ import { seededRandom, systemClock, type Clock } from "../clock.js";
 import { invalidArgument } from "../errors.js";
 import { silentLogger } from "../logger.js";
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
-import { COMMAND_CONTROL_TYPE, endpointOf, REGISTRY_TYPE, ROOT_PATH, type ChangeRecord } from "../registry/model.js";
-import { checkHostId } from "../registry/names.js";
+import { COMMAND_CONTROL_TYPE, DEFAULT_ADDRESS, endpointOf, REGISTRY_TYPE, ROOT_PATH, type ChangeRecord } from "../registry/model.js";
+import { checkHostId, dialableAddress } from "../registry/names.js";
 import { serverSecurity, type SecurityOptions, type ServerSecurity } from "../security/server-security.js";
 import { DataDirGuard } from "../storage/data-dir.js";
 import { bindServer, listenHost, newServer, stopServer } from "../wire/server.js";
@@ -120,7 +120,7 @@ export class RegistryAgent {
       heartbeater = new Heartbeater({
         hostId: options.hostId,
         domain: options.domain ?? ROOT_PATH,
-        address: host,
+        address: dialableAddress(host, DEFAULT_ADDRESS),
         replica,
         fallbacks: () => [...(feed.status.manager ? [feed.status.manager] : []), ...options.managers],
         intervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,

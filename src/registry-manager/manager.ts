@@ -4,8 +4,8 @@ import { seededRandom, systemClock, type Clock } from "../clock.js";
 import { EtcdCoordinator } from "../coordination/etcd-coordinator.js";
 import { CairnError, Code, failedPrecondition, notPrimary } from "../errors.js";
 import { silentLogger } from "../logger.js";
-import { endpointOf, type ManagerRole } from "../registry/model.js";
-import { checkHostId } from "../registry/names.js";
+import { DEFAULT_ADDRESS, endpointOf, type ManagerRole } from "../registry/model.js";
+import { checkHostId, dialableAddress } from "../registry/names.js";
 import { type ServerSecurity } from "../security/server-security.js";
 import type { Identity } from "../security/identity.js";
 import { replicationServiceWithEncodedEvents, WatchServer } from "../replication/watch-server.js";
@@ -347,7 +347,7 @@ export class RegistryManager implements ManagerControl {
     // last primary counted of flapping hosts stayed in its memory (flap-damping.ts).
     this.livenessTracker = new LivenessTracker(this.options.downAfterMs, this.clock.now(), new FlapDamping(dampingOf(this.options)));
     await this.store.setMeta({ [ROLE_KEY]: "primary", [PRIMARY_KEY]: this.primaryAt });
-    const own = { port: this.port, domain: this.options.domain, address: listenHost(this.options.listen) };
+    const own = { port: this.port, domain: this.options.domain, address: dialableAddress(listenHost(this.options.listen), DEFAULT_ADDRESS) };
     // Durable is enough to go on: a new primary records itself before its backups are back (readers
     // see the record once they are).
     await this.store.mutate(primaryRecords(this.hostId, own, deposed), { cause, untilDurable: true });

@@ -1,7 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
-import { CairnError, Code, invalidArgument, notFound } from "../errors.js";
+import { CairnError, Code, invalidArgument, notFound, quote } from "../errors.js";
 import type { DomainSummary } from "../generated/cairn/v1/DomainSummary.js";
 import type { ExportRequest__Output } from "../generated/cairn/v1/ExportRequest.js";
 import type { ImportChunk__Output } from "../generated/cairn/v1/ImportChunk.js";
@@ -47,6 +47,7 @@ import { leavingManagersTheirOwn } from "./mutations/manager-records.js";
 import type { CoordinatorStatus } from "../generated/cairn/v1/CoordinatorStatus.js";
 import type { ElectionStatus, ManagerControl } from "./manager-control.js";
 import type { RegistryStore } from "./store.js";
+import { CAIRN_VERSION } from "../version.js";
 
 /**
  * The largest import accepted, summed over its chunks (each chunk is also
@@ -203,7 +204,7 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
     }),
     GetHost: read((r) => {
       const host = state().hosts.get(r.id);
-      if (!host) throw notFound(`host "${r.id}" not found`);
+      if (!host) throw notFound(`host ${quote(r.id)} not found`);
       return { host: hostToWire(host), ...at() };
     }),
     ListHosts: read((r) => {
@@ -254,6 +255,7 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
         sync_backups: ctx.manager.backups.required,
         coordinator: coordinatorStatus(ctx.manager.coordination()),
         uptime_ms: Math.max(0, ctx.clock.now() - startedAt),
+        version: CAIRN_VERSION,
       };
     }),
     PromoteManager: unary(async (request: PromoteManagerRequest__Output) => {
@@ -264,7 +266,7 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
       // Sent to another manager: the caller is sent on to HOST's own, to ask it as itself. A manager
       // passing the request on would ask as manager/ID, which may not promote (SPEC 11): only admin/* may.
       const endpoint = registryEndpoint(state(), request.host);
-      if (!endpoint) throw notFound(`host "${request.host}" runs no registry manager`);
+      if (!endpoint) throw notFound(`host ${quote(request.host)} runs no registry manager`);
       throw new CairnError(Code.FAILED_PRECONDITION, `promote-manager ${request.host} goes to ${request.host}'s own registry manager, at ${endpoint}`, undefined, endpoint);
     }, unexpected),
   };
@@ -396,7 +398,7 @@ function describeImport(options: ImportChunk__Output, data: Buffer): Write {
   } catch {
     throw invalidArgument(`${fileName}: not UTF-8 text`);
   }
-  const registry = parseFixture(text, fileName);
+  const registry = parseFixture(text, fileName, options.format === "" ? undefined : options.format);
   const name = fileName.length > MAX_CAUSE_NAME_LENGTH ? `${fileName.slice(0, MAX_CAUSE_NAME_LENGTH)}…` : fileName;
   return {
     mutation: importRegistry(registry, { replace: options.replace }),
@@ -413,7 +415,7 @@ function formatLimit(bytes: number): string {
 function requireDomain(registry: Readonly<Registry>, path: string): void {
   const problem = domainPathProblem(path);
   if (problem) throw invalidArgument(problem);
-  if (!registry.domains.has(path)) throw notFound(`domain "${path}" not found`);
+  if (!registry.domains.has(path)) throw notFound(`domain ${quote(path)} not found`);
 }
 
 /** Every domain, parents first, with how many hosts and subdomains it holds directly. */

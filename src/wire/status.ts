@@ -11,15 +11,41 @@ const DETAILS_KEY = "cairn-details-bin";
 /** The address a request should go to instead (a backup names its primary). */
 const REDIRECT_KEY = "cairn-redirect";
 
+/**
+ * A status travels in HTTP/2 headers, which the client refuses past its limit
+ * (16 KiB by default): a longer answer never arrives and the caller sees a
+ * deadline instead. Messages are cut to MAX_STATUS_MESSAGE_CHARS and the
+ * problem lines to MAX_DETAILS_CHARS in all, whatever they echo.
+ */
+export const MAX_STATUS_MESSAGE_CHARS = 1024;
+export const MAX_DETAILS_CHARS = 8 * 1024;
+
+function capMessage(message: string): string {
+  return message.length > MAX_STATUS_MESSAGE_CHARS ? `${message.slice(0, MAX_STATUS_MESSAGE_CHARS)}… (${message.length} characters)` : message;
+}
+
+/** The first problem lines that fit MAX_DETAILS_CHARS, then one line counting the others. */
+function capDetails(details: readonly string[]): string[] {
+  const kept: string[] = [];
+  let size = 0;
+  for (const line of details.map(capMessage)) {
+    if (size + line.length > MAX_DETAILS_CHARS) break;
+    kept.push(line);
+    size += line.length;
+  }
+  const left = details.length - kept.length;
+  return left === 0 ? kept : [...kept, `… and ${left} more problem${left === 1 ? "" : "s"}`];
+}
+
 export function toServiceError(error: unknown, onUnexpected?: (error: unknown) => void): Partial<grpc.StatusObject> {
   if (error instanceof CairnError) {
     const metadata = new grpc.Metadata();
-    if (error.details.length > 0) metadata.set(DETAILS_KEY, Buffer.from(JSON.stringify(error.details)));
+    if (error.details.length > 0) metadata.set(DETAILS_KEY, Buffer.from(JSON.stringify(capDetails(error.details))));
     if (error.redirect) metadata.set(REDIRECT_KEY, error.redirect);
-    return { code: error.code, details: error.message, metadata };
+    return { code: error.code, details: capMessage(error.message), metadata };
   }
   onUnexpected?.(error);
-  return { code: Code.INTERNAL, details: `internal error: ${(error as Error)?.message ?? String(error)}` };
+  return { code: Code.INTERNAL, details: capMessage(`internal error: ${(error as Error)?.message ?? String(error)}`) };
 }
 
 /** A client-side gRPC error as a CairnError, with the server's problem lines. */

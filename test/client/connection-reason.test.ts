@@ -4,8 +4,15 @@ import { connectionReason } from "../../src/client/connection-reason.js";
 const noConnection = (last: string) => `No connection established. Last error: Error: ${last}. Resolution note: `;
 
 describe("connectionReason", () => {
-  it("keeps grpc-js's last error, without its wrapping", () => {
-    expect(connectionReason(noConnection("connect ECONNREFUSED 127.0.0.1:1"), true)).toBe("connect ECONNREFUSED 127.0.0.1:1");
+  it("keeps grpc-js's last error, without its wrapping, in a person's words", () => {
+    expect(connectionReason(noConnection("connect ECONNREFUSED 127.0.0.1:1"), true)).toBe("connection refused");
+    expect(connectionReason(noConnection("read ECONNRESET"), false)).toBe("connection reset");
+    expect(connectionReason("Name resolution failed for target dns:nowhere.invalid:7400", false)).toBe('cannot resolve "nowhere.invalid"');
+    expect(connectionReason(noConnection("getaddrinfo ENOTFOUND nowhere.invalid"), false)).toBe('cannot resolve "nowhere.invalid"');
+    expect(connectionReason("No connection established. Last error: null. Resolution note: ", false)).toBe("null");
+    for (const details of ["Something odd. Resolution note: ", noConnection("something odd")]) {
+      expect(connectionReason(details, true)).not.toMatch(/Resolution note/);
+    }
   });
 
   it("says what a TLS failure means for the user", () => {

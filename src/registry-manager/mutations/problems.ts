@@ -1,6 +1,6 @@
 /** Checks shared by the mutations: lookups that throw NOT_FOUND, and problems collected into one INVALID_ARGUMENT. */
 
-import { invalidArgument, notFound } from "../../errors.js";
+import { invalidArgument, notFound, quote } from "../../errors.js";
 import { MANAGER_ROLES, PACKAGE_HEALTHS, PACKAGE_STATES, REGISTRY_TYPE, packageOf } from "../../registry/model.js";
 import type { DomainRecord, HostRecord, PackageRecord, PackageSpec, Registry } from "../../registry/model.js";
 import {
@@ -22,13 +22,13 @@ export function requireValid(...problems: (string | undefined)[]): void {
 
 export function requireDomain(state: Readonly<Registry>, path: string): DomainRecord {
   const domain = state.domains.get(path);
-  if (!domain) throw notFound(`domain "${path}" not found`);
+  if (!domain) throw notFound(`domain ${quote(path)} not found`);
   return domain;
 }
 
 export function requireHost(state: Readonly<Registry>, id: string): HostRecord {
   const host = state.hosts.get(id);
-  if (!host) throw notFound(`host "${id}" not found`);
+  if (!host) throw notFound(`host ${quote(id)} not found`);
   return host;
 }
 
@@ -36,7 +36,7 @@ export function requirePackage(state: Readonly<Registry>, hostId: string, type: 
   requireValid(hostIdProblem(hostId), typeNameProblem(type));
   const host = requireHost(state, hostId);
   const pkg = packageOf(host, type);
-  if (!pkg) throw notFound(`host "${hostId}" has no package of type "${type}"`);
+  if (!pkg) throw notFound(`host ${quote(hostId)} has no package of type ${quote(type)}`);
   return { host, pkg };
 }
 
