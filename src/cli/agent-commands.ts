@@ -6,10 +6,12 @@ import { DEFAULT_TIMEOUT_MS } from "../client/manager-client.js";
 import { formatJson, type Output } from "./output.js";
 import { checkHostOption } from "./server-options.js";
 import { clientTransport, serverTls, withClientTls, withServerTls, type TlsFlags } from "./tls-options.js";
-import { untilSignal } from "./signals.js";
+import { logSettings, withLogFormat, type LogFlags } from "./log-options.js";
+import { stopLogLine, untilStopRequested } from "./parent-watch.js";
 import { registerAgentStatusCommand } from "./agent-status-command.js";
+import { agentAddresses, checkedAddresses } from "./manager-session.js";
 
-interface AgentStartOptions extends TlsFlags {
+interface AgentStartOptions extends TlsFlags, LogFlags {
   host: string;
   data: string;
   listen: string;
@@ -19,7 +21,7 @@ interface AgentStartOptions extends TlsFlags {
 }
 
 interface AuthorizeOptions extends TlsFlags {
-  agent: string;
+  agent?: string;
   user: string;
   command: string;
   timeout: number;
@@ -37,10 +39,11 @@ export function registerAgentCommands(program: Command, output: Output): void {
     .option("--listen <addr>", "address of the Agent service (port 0: any free port)", "127.0.0.1:0")
     .option("--domain <path>", "domain to register this host in at first contact", "/")
     .option("--heartbeat-interval <duration>", "how often to heartbeat until the manager says otherwise", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS);
-  withServerTls(start).action(async (options: AgentStartOptions) => {
+  withLogFormat(withServerTls(start)).action(async (options: AgentStartOptions) => {
+      const logging = logSettings(start, options);
       checkHostOption(options.host);
       const [{ createLogger }, { RegistryAgent }] = await Promise.all([import("../logger.js"), import("../registry-agent/agent.js")]);
-      const logger = createLogger("registry-agent");
+      const logger = createLogger("registry-agent", logging);
       const running = await RegistryAgent.start({
         hostId: options.host,
         dataDir: options.data,
@@ -51,9 +54,10 @@ export function registerAgentCommands(program: Command, output: Output): void {
         security: serverTls(options),
         logger,
       });
+      // Watched before the line: a parent that signals as soon as it reads it gets a clean stop.
+      const stopRequested = untilStopRequested();
       output.out(`listening on ${running.address}`);
-      const signal = await untilSignal();
-      logger.info({ signal }, "stopping");
+      logger.info(...stopLogLine(await stopRequested));
       await running.stop();
     });
   registerAgentStatusCommand(agent, output);
@@ -61,13 +65,14 @@ export function registerAgentCommands(program: Command, output: Output): void {
   const authorize = program
     .command("authorize")
     .description("ask a registry agent to authorize a command: a routed call to the nearest command-control manager")
-    .requiredOption("--agent <addr>", "the registry agent to ask")
+    .option("--agent <addrs>", "the registry agent to ask; several, comma-separated, are tried in turn (default: the current context's agents)")
     .requiredOption("--user <user>", "who runs the command")
     .requiredOption("--command <command>", "the command")
     .option("--timeout <duration>", "the call's deadline, failover included", parseDuration, DEFAULT_TIMEOUT_MS)
     .option("--json", "print JSON");
-  withClientTls(authorize).action(async (options: AuthorizeOptions) => {
-      const client = new AgentClient(options.agent, options.timeout, undefined, clientTransport(options));
+  withClientTls(authorize).action(async function (this: Command, options: AuthorizeOptions) {
+      const addresses = checkedAddresses(this, () => agentAddresses(options));
+      const client = new AgentClient(addresses, options.timeout, undefined, clientTransport(options));
       try {
         const reply = await client.authorize(options.user, options.command);
         const answer = { allowed: reply.allowed, reason: reply.reason, served_by: reply.served_by, tried: reply.tried };

@@ -2,9 +2,10 @@ import type { Command } from "commander";
 import type { Output } from "./output.js";
 import { checkHostOption } from "./server-options.js";
 import { serverTls, withServerTls, type TlsFlags } from "./tls-options.js";
-import { untilSignal } from "./signals.js";
+import { logSettings, withLogFormat, type LogFlags } from "./log-options.js";
+import { stopLogLine, untilStopRequested } from "./parent-watch.js";
 
-interface CommandControlStartOptions extends TlsFlags {
+interface CommandControlStartOptions extends TlsFlags, LogFlags {
   host: string;
   listen: string;
   rules?: string;
@@ -22,7 +23,8 @@ export function registerCommandControlCommands(program: Command, output: Output)
       "--rules <file>",
       "YAML rules: allow/deny by user and command glob, first match wins, deny by default; without --rules, everyone may run everything",
     );
-  withServerTls(start).action(async (options: CommandControlStartOptions) => {
+  withLogFormat(withServerTls(start)).action(async (options: CommandControlStartOptions) => {
+      const logging = logSettings(start, options);
       checkHostOption(options.host);
       // Loaded here, not at the top: every other command starts faster without the server.
       const [{ createLogger }, { CommandControlServer }, { compileRules, defaultRules }, { readTextFile }] = await Promise.all([
@@ -33,12 +35,13 @@ export function registerCommandControlCommands(program: Command, output: Output)
       ]);
       // Rules first: a bad file is reported before anything listens.
       const rules = options.rules ? compileRules(await readTextFile(options.rules), options.rules) : defaultRules();
-      const logger = createLogger("command-control");
+      const logger = createLogger("command-control", logging);
       if (!options.rules) logger.warn("no --rules: everyone may run everything");
       const running = await CommandControlServer.start({ hostId: options.host, listen: options.listen, rules, security: serverTls(options), logger });
+      // Watched before the line: a parent that signals as soon as it reads it gets a clean stop.
+      const stopRequested = untilStopRequested();
       output.out(`listening on ${running.address}`);
-      const signal = await untilSignal();
-      logger.info({ signal }, "stopping");
+      logger.info(...stopLogLine(await stopRequested));
       await running.stop();
     });
 }

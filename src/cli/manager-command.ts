@@ -10,13 +10,14 @@ import {
   DEFAULT_LEASE_TTL_SECONDS,
   DEFAULT_LOG_RETENTION,
 } from "../registry-manager/defaults.js";
-import { parseCount, parseDuration } from "./durations.js";
+import { parseCount, parseDuration, parseUint32 } from "./durations.js";
 import type { Output } from "./output.js";
 import { checkHostOption } from "./server-options.js";
 import { serverTls, withServerTls, type TlsFlags } from "./tls-options.js";
-import { untilSignal } from "./signals.js";
+import { logSettings, withLogFormat, type LogFlags } from "./log-options.js";
+import { stopLogLine, untilStopRequested } from "./parent-watch.js";
 
-interface ManagerStartOptions extends TlsFlags {
+interface ManagerStartOptions extends TlsFlags, LogFlags {
   host: string;
   data: string;
   listen: string;
@@ -76,7 +77,7 @@ export function registerManagerCommands(program: Command, output: Output): void 
     .option("--bootstrap", "start a new registry if --data holds none")
     .option("--join <primary>", "follow this primary as a backup if --data holds none")
     .option("--join-timeout <duration>", "how long --join may go unanswered before the start fails", parseDuration, DEFAULT_JOIN_TIMEOUT_MS)
-    .option("--sync-backups <k>", "acknowledge a write only once K backups have it on disk", parseCount, 0)
+    .option("--sync-backups <k>", "acknowledge a write only once K backups have it on disk", parseUint32, 0)
     .option("--domain <path>", "domain to register this host in when it is not registered yet", "/")
     .option("--heartbeat-interval <duration>", "how often agents heartbeat", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS)
     .option("--down-after <duration>", "silence after which a host is marked down", parseDuration, DEFAULT_DOWN_AFTER_MS)
@@ -91,11 +92,12 @@ export function registerManagerCommands(program: Command, output: Output): void 
     .option("--log-retention <changes>", "changes kept in the log for resuming watchers", parseCount, DEFAULT_LOG_RETENTION)
     .option("--coordinator <etcd://host:port,…>", "elect the primary on this etcd cluster (automatic failover)", coordinatorOption)
     .option("--lease-ttl <duration>", "with --coordinator: the primary's etcd lease, whole seconds", leaseTtlOption, DEFAULT_LEASE_TTL_SECONDS);
-  withServerTls(start).action(async (options: ManagerStartOptions) => {
+  withLogFormat(withServerTls(start)).action(async (options: ManagerStartOptions) => {
+      const logging = logSettings(start, options);
       checkHostOption(options.host);
       // Loaded here, not at the top: every other command starts faster without LevelDB and the server.
       const [{ createLogger }, { RegistryManager }] = await Promise.all([import("../logger.js"), import("../registry-manager/manager.js")]);
-      const logger = createLogger("registry-manager");
+      const logger = createLogger("registry-manager", logging);
       const running = await RegistryManager.start({
         hostId: options.host,
         dataDir: options.data,
@@ -115,10 +117,11 @@ export function registerManagerCommands(program: Command, output: Output): void 
         security: serverTls(options),
         logger,
       });
+      // Watched before the line: a parent that signals as soon as it reads it gets a clean stop.
+      const stopRequested = untilStopRequested();
       output.out(`listening on ${running.address}`);
       logger.info({ role: running.role() }, "serving");
-      const signal = await untilSignal();
-      logger.info({ signal }, "stopping");
+      logger.info(...stopLogLine(await stopRequested));
       await running.stop();
     });
 }

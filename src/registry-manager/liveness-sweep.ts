@@ -63,7 +63,7 @@ export class LivenessSweep {
         if (verdict.held) {
           const { flapWindowMs, holdDownMs } = damping.settings;
           this.log.warn(
-            { host: op.host.id, flaps: verdict.flaps, flapWindowMs, holdDownMs },
+            { flapping: op.host.id, flaps: verdict.flaps, flapWindowMs, holdDownMs },
             `host ${op.host.id} is flapping (${verdict.flaps} downs within ${flapWindowMs} ms): held down until it heartbeats steadily for ${holdDownMs} ms`,
           );
         }

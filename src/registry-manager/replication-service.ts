@@ -134,7 +134,7 @@ async function heartbeat(ctx: ReplicationContext, log: Logger, request: Heartbea
   const damping = liveness.damping.heard(request.host, now);
   const status = damping.kind === "held" ? "down" : "up";
   if (damping.kind === "released") {
-    log.info({ host: request.host, steadyMs: damping.steadyMs }, `host ${request.host} heartbeat steadily for ${damping.steadyMs} ms: released from hold-down`);
+    log.info({ heartbeatFrom: request.host, steadyMs: damping.steadyMs }, `host ${request.host} heartbeat steadily for ${damping.steadyMs} ms: released from hold-down`);
   }
   const unchanged =
     current?.status === status &&

@@ -92,6 +92,8 @@ export interface FeedOptions {
   onProgress?: (progress: Progress__Output) => void;
   /** Called at each change of the state's kind, after the `A -> B` log line. */
   onTransition?: (from: FeedStateKind, to: FeedStateKind) => void;
+  /** Called when the stream from `address` ends or fails (`error`: its gRPC code and details), before the feed waits to reconnect. */
+  onStreamEnded?: (address: string, error: { code?: number; details?: string } | undefined) => void;
   /**
    * Opens a connection to the manager at `address`; the feed keeps one per
    * address and closes them at stop. By default a grpc-js Replication
@@ -329,6 +331,7 @@ export class WatchFeed {
     this.call = undefined;
     this.brokeAt.set(address, this.options.clock.now());
     this.log.warn({ manager: address, code: error?.code, details: error?.details }, "watch stream ended");
+    this.options.onStreamEnded?.(address, error);
     this.dispatch({ type: "stream-ended", jitter: this.options.random() });
   }
 
