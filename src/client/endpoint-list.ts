@@ -1,10 +1,12 @@
 /**
  * Several addresses of interchangeable servers (`--manager A,B,C`), tried in
  * order: a call goes to the one that answered last, and moves on to the next
- * only when the server was not reached at all (SPEC 15). Whether a failure is
- * of that kind is the one retry table's answer (`isRetryable`) for a channel
- * that never got connected: an error the server sent back is its answer, and
- * a write that may have reached it is never sent twice.
+ * only when the server was not reached at all (SPEC 15): the one retry
+ * table's answer (`isRetryable`) for a channel that was never connected
+ * while the attempt lasted. A channel that was connected at any moment may
+ * have carried the request (a connection that drops mid-call leaves the
+ * channel idle before the call fails), so an error then is final, and a
+ * write that may have reached a server is never sent twice.
  */
 import * as grpc from "@grpc/grpc-js";
 import { CairnError, Code } from "../errors.js";
@@ -44,19 +46,26 @@ export class EndpointList {
    * becomes the current one. `reason` words a connection-level failure for
    * the error line; when every server fails so, the line names each.
    */
-  async call<T>(attempt: (channel: grpc.Client, address: string) => Promise<T>, what: string, reason: (error: grpc.ServiceError, address: string) => string): Promise<T> {
+  async call<T>(
+    attempt: (channel: grpc.Client, address: string) => Promise<T>,
+    what: string,
+    reason: (error: grpc.ServiceError, address: string) => string,
+  ): Promise<T> {
     const reasons: string[] = [];
     for (let step = 0; step < this.addresses.length; step++) {
       const index = (this.index + step) % this.addresses.length;
       const address = this.addresses[index]!;
       const channel = this.channel(address);
+      const connection = watchConnected(channel);
       try {
         const result = await attempt(channel, address);
         this.index = index;
         return result;
       } catch (error) {
-        if (!unreached(channel, error)) throw fromServiceError(error);
+        if (connection.wasConnected() || !isRetryable(error)) throw fromServiceError(error);
         reasons.push(`${step === 0 ? "" : "nor "}at ${address}: ${reason(error as grpc.ServiceError, address)}`);
+      } finally {
+        connection.stop();
       }
     }
     throw new CairnError(Code.UNAVAILABLE, `no ${what} answers ${reasons.join("; ")}`);
@@ -69,10 +78,23 @@ export class EndpointList {
 }
 
 /**
- * A failure before the server could answer: refused, unresolvable, or no
- * answer before the deadline while the channel was still connecting.
+ * Whether `channel` is connected now or gets connected before `stop`: grpc-js
+ * calls state watchers synchronously at each change, so no READY in between
+ * is missed.
  */
-export function unreached(channel: grpc.Client, error: unknown): boolean {
-  const connected = channel.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
-  return !connected && isRetryable(error);
+export function watchConnected(channel: grpc.Client): { wasConnected(): boolean; stop(): void } {
+  const inner = channel.getChannel();
+  let connected = false;
+  let stopped = false;
+  const follow = (state: grpc.connectivityState) => {
+    if (state === grpc.connectivityState.READY) connected = true;
+    if (connected || stopped || state === grpc.connectivityState.SHUTDOWN) return;
+    // No deadline (no timer): the watcher is dropped at the next change, and `stop` ignores what follows.
+    inner.watchConnectivityState(state, Infinity, () => follow(inner.getConnectivityState(false)));
+  };
+  follow(inner.getConnectivityState(false));
+  return {
+    wasConnected: () => connected,
+    stop: () => void (stopped = true),
+  };
 }
