@@ -37,13 +37,17 @@ export function withServerTls(command: Command): Command {
 }
 
 /**
- * A client command's transport: mTLS when the files are given (each from its
- * flag, else the environment, else the current context), insecure otherwise.
+ * A client command's transport: mTLS when the files are given, insecure
+ * otherwise. The files come from the flags, each filled in from the
+ * environment; or, when neither names any of them, all from the current
+ * context: a set is never mixed from a context and the command line (a
+ * flag's certificate with a context's key would never match).
  */
 export function clientTransport(flags: TlsFlags, env: NodeJS.ProcessEnv = process.env): Transport {
   const which = ["ca", "cert", "key"] as const;
-  // The config file is read only when the flags and the environment leave a file out.
-  const current = which.every((w) => (flags[w] ?? env[TLS_ENV[w]]) !== undefined) ? undefined : currentContext(env);
+  const given = (w: keyof typeof TLS_ENV) => flags[w] ?? env[TLS_ENV[w]];
+  // The config file is read only when the flags and the environment name no file at all.
+  const current = which.some((w) => given(w) !== undefined) ? undefined : currentContext(env);
   const fromContext = (w: keyof CliContext & keyof typeof TLS_ENV) => current?.context[w];
   // A problem names what the user set: the flag, the variable or the context it came from; both flag and variable, for one not set.
   const name = (w: keyof typeof TLS_ENV) =>
@@ -55,7 +59,7 @@ export function clientTransport(flags: TlsFlags, env: NodeJS.ProcessEnv = proces
           ? `context "${current!.name}" ${w}`
           : `${FLAG_NAMES[w]} (or $${TLS_ENV[w]})`;
   const names = { ca: name("ca"), cert: name("cert"), key: name("key") };
-  const file = (w: keyof typeof TLS_ENV) => flags[w] ?? env[TLS_ENV[w]] ?? fromContext(w);
+  const file = (w: keyof typeof TLS_ENV) => (current ? fromContext(w) : given(w));
   const files = tlsFilesFrom({ ca: file("ca"), cert: file("cert"), key: file("key") }, names);
   return files ? tlsTransport(checkTlsFiles(files, undefined, new Date(), names)) : insecureTransport;
 }

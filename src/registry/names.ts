@@ -14,8 +14,11 @@ export const MAX_ADDRESS_LENGTH = 253;
 /** The longest host id (SPEC 1) and domain path (32 segments of 63, and their slashes). */
 export const MAX_HOST_ID_LENGTH = 253;
 export const MAX_PATH_LENGTH = MAX_PATH_SEGMENTS * 64;
-/** One label of a DNS name (RFC 1123); a name whose last label is all digits is a mistyped IP, not a name. */
-const DNS_LABEL = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+/**
+ * One label of a DNS name (RFC 1123, and underscores, common in internal
+ * DNS); a name whose last label is all digits is a mistyped IP, not a name.
+ */
+const DNS_LABEL = /^[a-zA-Z0-9_](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?$/;
 /** The unspecified addresses: a server may bind them, nobody can dial them. */
 const UNSPECIFIED_ADDRESSES: ReadonlySet<string> = new Set(["0.0.0.0", "::", "0:0:0:0:0:0:0:0"]);
 

@@ -195,6 +195,11 @@ describe("cairn's SPEC 15 forms against a live manager", () => {
       expect(ok(await runCli(["domain", "add", "/secure"], withConfig))).toMatch(/^revision \d+\n$/);
       // Without the context's files the manager refuses the plain channel.
       expect((await runCli(["status", "--manager", manager.address], env)).code).toBe(1);
+      // A file on the command line takes the whole set from there: never a flag's file with a context's others.
+      const mixed = await runCli(["status", "--ca", admin.ca], withConfig);
+      expect(mixed.code).toBe(1);
+      expect(mixed.stderr).toMatch(/^error: .*--cert/);
+      expect(mixed.stderr).not.toContain("context");
     });
   });
 

@@ -661,6 +661,12 @@ describe("liveness", () => {
   it("first contact never moves a registered host", () => {
     expectNoop(base(), firstContact("agent-3", { domain: "/x", address: "10.9.9.9" }));
     expectNoop(base(), firstContact("agent-3"));
+    // An agent of an older version listening on 0.0.0.0 still heartbeats for its registered host.
+    expectNoop(base(), firstContact("agent-3", { address: "0.0.0.0" }));
+  });
+
+  it("first contact refuses an address nobody can dial for a new host", () => {
+    expectRejected(base(), firstContact("agent-9", { address: "0.0.0.0" }), Code.INVALID_ARGUMENT, "0.0.0.0");
   });
 
   it("first contact rejects a bad id or domain, and a missing domain", () => {

@@ -3,7 +3,7 @@ import { quote } from "../../src/errors.js";
 import { addressProblem, dialableAddress, domainPathProblem, hostIdProblem } from "../../src/registry/names.js";
 
 describe("addressProblem", () => {
-  it.each(["::1", "10.0.0.7", "db-1.example.com", "localhost", "127.0.0.1", "fe80::1", "db.example.com."])("accepts %s", (address) => {
+  it.each(["::1", "10.0.0.7", "db-1.example.com", "localhost", "127.0.0.1", "fe80::1", "db.example.com.", "my_host.internal"])("accepts %s", (address) => {
     expect(addressProblem(address)).toBeUndefined();
   });
 

@@ -63,8 +63,10 @@ export function firstContact(id: string, contact: FirstContact = {}): Mutation {
   return (state) => {
     const domain = contact.domain || ROOT_PATH;
     const address = contact.address || DEFAULT_ADDRESS;
-    requireValid(hostIdProblem(id), domainPathProblem(domain), addressProblem(address));
+    requireValid(hostIdProblem(id), domainPathProblem(domain));
     if (state.hosts.has(id)) return [];
+    // Checked only for a new host: an agent of an older version, listening on 0.0.0.0, still heartbeats.
+    requireValid(addressProblem(address));
     requireDomain(state, domain);
     return [{ kind: "put-host", host: newHost(id, domain, { address }) }];
   };

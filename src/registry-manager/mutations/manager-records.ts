@@ -45,7 +45,6 @@ export function ensureRegistryPackage(hostId: string, wanted: RegistryPackage): 
       portProblem(wanted.port),
       oneOfProblem(wanted.role, MANAGER_ROLES, `role of the registry manager on "${hostId}"`),
       domainPathProblem(domain),
-      addressProblem(address),
     );
     const pkgFor = (existing: PackageRecord | undefined): PackageRecord =>
       existing
@@ -57,6 +56,8 @@ export function ensureRegistryPackage(hostId: string, wanted: RegistryPackage): 
       if (existing && existing.port === wanted.port && existing.role === wanted.role) return [];
       return [{ kind: "put-host", host: withPackage(host, pkgFor(existing)) }];
     }
+    // The address is checked only for a new record: one an older version registered stays reachable.
+    requireValid(addressProblem(address));
     return [
       ...missingDomainOps(state, domain),
       { kind: "put-host", host: newHost(hostId, domain, { address, packages: [pkgFor(undefined)] }) },
