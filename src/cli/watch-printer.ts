@@ -40,6 +40,8 @@ export class WatchPrinter implements FeedSink {
   /** The last change printed. */
   private printed: { revision: number; digest: Buffer } | undefined;
   private seen: number;
+  /** Something (a change or a snapshot) has come from a stream: a snapshot after that is a resync. */
+  private received = false;
 
   constructor(private readonly options: WatchPrinterOptions) {
     this.at = options.start;
@@ -64,13 +66,20 @@ export class WatchPrinter implements FeedSink {
   }
 
   install(registry: Registry, position: Position, _digest: StateDigest): void {
+    const { output, start } = this.options;
+    // Another registry's manager (a mistyped or stale address) answers a watch of this one with its own snapshot.
+    if (start.clusterId && position.clusterId !== start.clusterId) {
+      throw this.refusal(Code.ABORTED, `a snapshot of another registry (cluster ${position.clusterId}, not ${start.clusterId}); trying another manager`);
+    }
     this.learn([...registry.hosts.values()]);
-    const { output } = this.options;
     const at = position.revision;
     const printed = this.printed?.revision;
+    const before = this.at.revision;
+    const first = !this.received;
+    this.received = true;
     this.at = position;
     this.sawEpoch(position.epoch);
-    if (printed === undefined) {
+    if (first && printed === undefined) {
       // The first stream could not start where it was asked to (`--from` before what the log holds):
       // one line sums up the state at the snapshot, and the changes after it follow.
       if (at >= this.options.firstRevision) {
@@ -80,6 +89,10 @@ export class WatchPrinter implements FeedSink {
       return;
     }
     const from = this.options.source() ?? "the manager";
+    if (printed === undefined) {
+      output.err(`watch: resynced from a snapshot of ${from} at revision ${at}: it could not continue after revision ${before}; changes up to ${at} are not shown`);
+      return;
+    }
     output.err(
       at > printed
         ? `watch: resynced from a snapshot of ${from} at revision ${at}: it could not continue after revision ${printed}; changes ${printed + 1}..${at} are not shown`
@@ -88,6 +101,7 @@ export class WatchPrinter implements FeedSink {
   }
 
   apply(changes: readonly ChangeRecord[]): void {
+    this.received = true;
     for (const change of changes) {
       // A repeat of a change already received: never printed twice.
       if (change.revision <= this.at.revision) continue;

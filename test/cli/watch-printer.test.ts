@@ -109,6 +109,24 @@ describe("the watch printer", () => {
     expect(revisions()).toEqual([6]);
   });
 
+  it("refuses a snapshot of another registry (ABORTED: another manager), printing nothing", () => {
+    const { sink, out } = printer(position(10));
+    expect(() => sink.install(emptyRegistry(), { ...position(30), clusterId: "other" }, StateDigest.empty())).toThrow(
+      expect.objectContaining({ code: Code.ABORTED }),
+    );
+    expect(out).toEqual([]);
+    expect(sink.position()).toEqual(position(10));
+  });
+
+  it("after a first stream that printed nothing yet, a snapshot is a resync said on stderr, not a first line", () => {
+    // --from 12, and the stream began one earlier: 11 is received, not printed.
+    const { sink, out, err } = printer(position(10), 12);
+    sink.apply([change(11)]);
+    sink.install(emptyRegistry(), position(14), StateDigest.empty());
+    expect(out).toEqual([]);
+    expect(err).toEqual(["watch: resynced from a snapshot of 127.0.0.1:7401 at revision 14: it could not continue after revision 11; changes up to 14 are not shown"]);
+  });
+
   it("learns the registry managers a snapshot or a change names", () => {
     const { sink, managers } = printer(position(10));
     const manager = { ...change(11), ops: [{ kind: "put-host" as const, host: { ...newHost("m2", "/", { address: "::1" }), packages: [newPackage("registry", 7401)] } }] };
