@@ -65,7 +65,7 @@ export function registerAgentCommands(program: Command, output: Output): void {
   const authorize = program
     .command("authorize")
     .description("ask a registry agent to authorize a command: a routed call to the nearest command-control manager")
-    .option("--agent <addrs>", "the registry agent to ask; several, comma-separated, are tried in turn (default: the current context's agents)")
+    .option("--agent <addrs>", "the registry agent to ask; several, comma-separated, are tried in turn (default: $CAIRN_AGENT, else the current context's agents)")
     .requiredOption("--user <user>", "who runs the command")
     .requiredOption("--command <command>", "the command")
     .option("--timeout <duration>", "the call's deadline, failover included", parseDuration, DEFAULT_TIMEOUT_MS)

@@ -19,7 +19,7 @@ export function registerAgentStatusCommand(agent: Command, output: Output): void
   const status = agent
     .command("status")
     .description("a registry agent's replica, the manager it watches, and the managers its calls pass over for now")
-    .option("--agent <addrs>", "the registry agent to ask; several, comma-separated, are tried in turn (default: the current context's agents)")
+    .option("--agent <addrs>", "the registry agent to ask; several, comma-separated, are tried in turn (default: $CAIRN_AGENT, else the current context's agents)")
     .option("--timeout <duration>", "how long to wait for the agent", parseDuration, DEFAULT_TIMEOUT_MS)
     .option("--json", "print JSON");
   withOutputFormat(withClientTls(status)).action(async function (this: Command, options: AgentStatusOptions) {

@@ -19,6 +19,7 @@ import type { Output } from "./output.js";
 import { clientTransport, withClientTls, type TlsFlags } from "./tls-options.js";
 
 export const MANAGER_ENV = "CAIRN_MANAGER";
+export const AGENT_ENV = "CAIRN_AGENT";
 
 /** Options every command that talks to a manager takes. */
 export interface ManagerOptions extends TlsFlags {
@@ -46,12 +47,14 @@ export function managerAddresses(options: { manager?: string }, env: NodeJS.Proc
   throw new CairnError(Code.FAILED_PRECONDITION, `no registry manager: pass --manager ADDR or set ${MANAGER_ENV}`);
 }
 
-/** The agents to try for `--agent A,B`, else the current context's `agents`. */
+/** The agents to try: `--agent A,B`, else CAIRN_AGENT, else the current context's `agents`. */
 export function agentAddresses(options: { agent?: string }, env: NodeJS.ProcessEnv = process.env): string[] {
   if (options.agent !== undefined) return parseEndpoints(options.agent, "--agent");
+  const fromEnv = env[AGENT_ENV];
+  if (fromEnv) return parseEndpoints(fromEnv, `$${AGENT_ENV}`);
   const current = currentContext(env);
   if (current?.context.agents && current.context.agents.length > 0) return current.context.agents;
-  throw new CairnError(Code.FAILED_PRECONDITION, `no registry agent: pass --agent ADDR or pick a context with agents (cairn context use NAME)`);
+  throw new CairnError(Code.FAILED_PRECONDITION, `no registry agent: pass --agent ADDR, set ${AGENT_ENV}, or pick a context with agents (cairn context use NAME)`);
 }
 
 /** Runs `resolve` (an address lookup); a bad address becomes commander's usage error, exit 2, one line. */

@@ -132,6 +132,9 @@ describe("cairn's SPEC 15 forms against a live manager", () => {
       const agent = await startAgent(defer, "agent-1", tempDir(), manager.address);
       const result = JSON.parse(ok(await cairn("agent", "status", "--agent", `${dead},${agent.address}`, "-o", "json"))) as { host: string };
       expect(result.host).toBe("agent-1");
+      // The same list from $CAIRN_AGENT.
+      const fromEnv = await runCli(["agent", "status", "-o", "json"], { ...env, CAIRN_AGENT: `${dead},${agent.address}` });
+      expect((JSON.parse(ok(fromEnv)) as { host: string }).host).toBe("agent-1");
     });
   });
 
