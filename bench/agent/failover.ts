@@ -9,11 +9,11 @@
  * port, calls back on it) to get more than one kill.
  */
 import os from "node:os";
-import { emptyRegistry, newHost, newPackage } from "../../src/registry/model.js";
 import { awaitQuiet, machineCpuSeconds, pct, type Cleanup } from "../lib/cairn-process.js";
-import { importRegistry, portOf, round3, sleep, startAgentNode, startCommandControlNode, startManagerNode, until, wallMs, type FleetServer } from "../lib/fleet.js";
+import { round3, sleep, startCommandControlNode, until, wallMs, type FleetServer } from "../lib/fleet.js";
 import { summarize, type Row } from "../lib/stats.js";
 import { CC, MIB, QUIET_WAIT_MS, type NodeArgs } from "./shared.js";
+import { twoManagerFleet } from "./two-managers.js";
 
 interface Call {
   start: number;
@@ -29,18 +29,9 @@ export async function failoverPhase(
   rows: Row[],
   options: { rounds: number; loops: number; beforeMs: number; afterMs: number; nodeArgs: NodeArgs },
 ): Promise<Record<string, unknown>> {
-  const agentHost = "bench-agent";
-  const manager = await startManagerNode(cleanup, { host: "framework-manager", nodeArgs: options.nodeArgs.manager });
-  let [preferred, fallback] = await Promise.all([startCommandControlNode(cleanup, "cc-a"), startCommandControlNode(cleanup, "cc-b")]);
-  // cc-a is in the agent's own domain (tier `domain`), cc-b in the parent, the root (tier `ancestor`).
-  const registry = emptyRegistry();
-  registry.domains.set("/site", { path: "/site" });
-  registry.types.set(CC, { name: CC, policy: "ordered" });
-  registry.hosts.set("cc-a", newHost("cc-a", "/site", { packages: [newPackage(CC, portOf(preferred.address))] }));
-  registry.hosts.set("cc-b", newHost("cc-b", "/", { packages: [newPackage(CC, portOf(fallback!.address))] }));
-  registry.hosts.set(agentHost, newHost(agentHost, "/site"));
-  await importRegistry(manager.client, registry, "failover.yaml");
-  const agent = await startAgentNode(cleanup, { host: agentHost, managers: [manager.address], nodeArgs: options.nodeArgs.agent });
+  const fleet = await twoManagerFleet(cleanup, options.nodeArgs, "failover.yaml");
+  const { manager, fallback, agent } = fleet;
+  let { preferred } = fleet;
   const route = await until("the agent's route for command-control", async () => {
     const r = await agent.client.resolve("", CC);
     return r.candidates.length === 2 ? r.candidates.map((c) => c.host) : undefined;
@@ -63,7 +54,7 @@ export async function failoverPhase(
     if (!quiet.quiet) quietNotes = ` (NOT QUIET before round ${round}: ${quiet.busyCores.toFixed(2)} cores busy)`;
     const calls: Call[] = [];
     let running = true;
-    const cpu0 = cpuNow([manager, agent, preferred, fallback!]);
+    const cpu0 = cpuNow([manager, agent, preferred, fallback]);
     const loops = Array.from({ length: options.loops }, async () => {
       while (running) {
         const start = wallMs();
@@ -80,7 +71,7 @@ export async function failoverPhase(
     await sleep(options.afterMs + 200);
     running = false;
     await Promise.all(loops);
-    const used = cpuSince(cpu0, [manager, agent, preferred, fallback!]);
+    const used = cpuSince(cpu0, [manager, agent, preferred, fallback]);
     cpu = addCpu(cpu, used);
 
     const windowEnd = killedAt + options.afterMs;
@@ -106,7 +97,7 @@ export async function failoverPhase(
     const b = summarize(roundBefore);
     const a = summarize(roundAfter);
 
-    // cc-a back on its port: the agent's probe (every 250 ms) finds it and calls return to it.
+    // cc-a back on its port: its ejection ends, a health probe finds it, and calls return to it.
     const restartedAt = wallMs();
     preferred = await startCommandControlNode(cleanup, "cc-a", preferred.address);
     const backAt = await until(
@@ -142,7 +133,7 @@ export async function failoverPhase(
     note:
       `${options.loops} sequential Agent.Authorize loops (grpc-js client, deadline 5 s) through one agent process; cc-a (the agent's ` +
       `domain) SIGKILLed after ${options.beforeMs / 1000} s, ${options.rounds} rounds; between rounds cc-a restarted on its port and ` +
-      `calls were back on it after ${perRound.map((r) => r.backOnRestartedMs).join(", ")} ms (the agent probes suspects every 250 ms)` +
+      `calls were back on it after ${perRound.map((r) => r.backOnRestartedMs).join(", ")} ms (an ejected manager is probed when its ejection ends, 1 s × its ejections in a row)` +
       (failures.length > 0 ? `; first failures: ${failures.slice(0, 3).join("; ")}` : ""),
   });
   rows.push({ name: "failover: Authorize before the kill", unit: "ms", summary: sBefore, note: `served by cc-a; ${cpuNote}` });

@@ -8,24 +8,14 @@
  * in the same run (the peer). Budget: p99 of the calls after the first
  * under 20 ms (the first waits out one attempt timeout and ejects cc-a).
  */
-import { emptyRegistry, newHost, newPackage } from "../../src/registry/model.js";
 import { awaitQuiet, type Cleanup } from "../lib/cairn-process.js";
-import { importRegistry, portOf, round3, startAgentNode, startCommandControlNode, startManagerNode, until, wallMs } from "../lib/fleet.js";
+import { round3, until, wallMs } from "../lib/fleet.js";
 import { summarize, type Row } from "../lib/stats.js";
-import { CC, QUIET_WAIT_MS, type NodeArgs } from "./shared.js";
+import { QUIET_WAIT_MS, type NodeArgs } from "./shared.js";
+import { twoManagerFleet } from "./two-managers.js";
 
 export async function hangPhase(cleanup: Cleanup, rows: Row[], options: { calls: number; nodeArgs: NodeArgs }): Promise<Record<string, unknown>> {
-  const agentHost = "bench-agent";
-  const manager = await startManagerNode(cleanup, { host: "framework-manager", nodeArgs: options.nodeArgs.manager });
-  const [preferred, fallback] = await Promise.all([startCommandControlNode(cleanup, "cc-a"), startCommandControlNode(cleanup, "cc-b")]);
-  const registry = emptyRegistry();
-  registry.domains.set("/site", { path: "/site" });
-  registry.types.set(CC, { name: CC, policy: "ordered" });
-  registry.hosts.set("cc-a", newHost("cc-a", "/site", { packages: [newPackage(CC, portOf(preferred.address))] }));
-  registry.hosts.set("cc-b", newHost("cc-b", "/", { packages: [newPackage(CC, portOf(fallback.address))] }));
-  registry.hosts.set(agentHost, newHost(agentHost, "/site"));
-  await importRegistry(manager.client, registry, "hang.yaml");
-  const agent = await startAgentNode(cleanup, { host: agentHost, managers: [manager.address], nodeArgs: options.nodeArgs.agent });
+  const { preferred, agent } = await twoManagerFleet(cleanup, options.nodeArgs, "hang.yaml");
   await until("calls served by cc-a", async () => (await agent.client.authorize("ops", "uptime").catch(() => undefined))?.served_by === "cc-a", 15_000);
 
   const sequential = async () => {
