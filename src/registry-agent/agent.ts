@@ -102,6 +102,7 @@ export class RegistryAgent {
           },
         },
         candidates: () => registryManagers(replica, options.hostId, options.managers),
+        nearest: () => nearestRegistryManager(replica, options.hostId) ?? options.managers[0],
         channel: transport.channel({ kind: "manager" }),
         channelOptions: options.channelOptions,
         clock,
@@ -196,6 +197,15 @@ function routeOrNothing(replica: Replica, hostId: string, type: string) {
 function registryManagers(replica: Replica, hostId: string, seeds: readonly string[]): string[] {
   const routed = routeOrNothing(replica, hostId, REGISTRY_TYPE).map((c) => c.endpoint);
   return [...new Set([...routed, ...seeds])];
+}
+
+/** `registryManagers(…)[0]` when the route has one, by the router's first candidate alone. */
+function nearestRegistryManager(replica: Replica, hostId: string): string | undefined {
+  try {
+    return replica.routes.first(hostId, REGISTRY_TYPE)?.endpoint;
+  } catch {
+    return undefined; // not registered yet: the seeds come first
+  }
 }
 
 /** The hosts a change touched (all of them after a snapshot, which the caller gets as undefined). */

@@ -82,6 +82,12 @@ export interface FeedOptions {
    * to it (an agent's candidates follow its own `registry` route).
    */
   candidates: () => string[];
+  /**
+   * The first of `candidates()`, if cheaper to find alone: it is asked after
+   * every delivery, on the replication stream's path (an agent's is one
+   * router lookup, not a whole route). Default: `candidates()[0]`.
+   */
+  nearest?: () => string | undefined;
   /** A backup manager following the primary's log (listed in its status, expected to Ack). */
   isBackup?: boolean;
   clock: Clock;
@@ -300,7 +306,7 @@ export class WatchFeed {
   /** Moves to the first candidate when it is not the manager watched (and did not break lately). */
   private followNearest(): void {
     if (this.state.kind !== "live") return;
-    const nearest = this.options.candidates()[0];
+    const nearest = this.options.nearest ? this.options.nearest() : this.options.candidates()[0];
     if (nearest === undefined || nearest === this.current) return;
     const brokeAt = this.brokeAt.get(nearest);
     if (brokeAt !== undefined && this.options.clock.now() - brokeAt < RETARGET_HOLD_MS) return;
