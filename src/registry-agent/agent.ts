@@ -145,8 +145,10 @@ export class RegistryAgent {
         logger,
       });
       replica.onChange((change) => {
-        commandControl.registryChanged(hostsIn(change));
-        health.reconcile();
+        const hosts = hostsIn(change);
+        commandControl.registryChanged(hosts);
+        // Only this host's own record says which packages to check (a snapshot may say anything).
+        if (!change || hosts.includes(options.hostId)) health.reconcile();
       });
       await transport.ready();
       const startedAt = clock.now();

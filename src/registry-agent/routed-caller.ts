@@ -52,11 +52,6 @@ export interface Ejection {
   count: number;
 }
 
-/** Host ids hold no `@` (registry/names.ts), so a host's keys are exactly those that start with `HOST@`. */
-function clientKey(host: string, endpoint: string): string {
-  return `${host}@${endpoint}`;
-}
-
 /**
  * Calls the nearest available manager of one type, with failover (SPEC 6)
  * and outlier ejection (SPEC 13).
@@ -75,11 +70,12 @@ function clientKey(host: string, endpoint: string): string {
  */
 export class RoutedCaller<C extends ClosableClient> {
   /**
-   * A client per host and endpoint, not per endpoint: a client checks the
-   * server is that host's manager (`connect`), and an endpoint that another
-   * host's manager held before must not pass for this one's.
+   * A client per host, made for its endpoint and replaced when the route
+   * moves it: a client checks the server is that host's manager
+   * (`connect`), so an endpoint that another host's manager held before
+   * never passes for this one's.
    */
-  private readonly clients = new Map<string, C>();
+  private readonly clients = new Map<string, { endpoint: string; client: C }>();
   private readonly ejections = new Map<string, Ejection & { timer: Timer | undefined }>();
   /** Consecutive ejections of each host, until it answers a call. */
   private readonly streaks = new Map<string, number>();
@@ -156,16 +152,13 @@ export class RoutedCaller<C extends ClosableClient> {
     throw new CairnError(Code.UNAVAILABLE, `no manager of type ${this.options.type} answered (tried ${tried.join(", ") || "none"}): ${why}`);
   }
 
-  /** The registry changed these hosts: whatever ejected them may be over, and their endpoints may have moved. */
+  /**
+   * The registry changed these hosts: whatever ejected them may be over. A
+   * healthy manager keeps its channel; one whose endpoint moved gets a new
+   * client at its next call.
+   */
   registryChanged(hosts: Iterable<string>): void {
-    for (const host of hosts) {
-      this.readmit(host, "registry change");
-      for (const [key, client] of this.clients) {
-        if (!key.startsWith(`${host}@`)) continue;
-        client.close();
-        this.clients.delete(key);
-      }
-    }
+    for (const host of hosts) this.readmit(host, "registry change");
   }
 
   stop(): void {
@@ -173,17 +166,16 @@ export class RoutedCaller<C extends ClosableClient> {
     this.listeners.clear();
     for (const ejection of this.ejections.values()) ejection.timer?.cancel();
     this.ejections.clear();
-    for (const client of this.clients.values()) client.close();
+    for (const { client } of this.clients.values()) client.close();
     this.clients.clear();
   }
 
   private client(candidate: RouteCandidate): C {
-    const key = clientKey(candidate.host, candidate.endpoint);
-    let client = this.clients.get(key);
-    if (!client) {
-      client = this.options.connect(candidate.endpoint, candidate.host);
-      this.clients.set(key, client);
-    }
+    const held = this.clients.get(candidate.host);
+    if (held?.endpoint === candidate.endpoint) return held.client;
+    held?.client.close();
+    const client = this.options.connect(candidate.endpoint, candidate.host);
+    this.clients.set(candidate.host, { endpoint: candidate.endpoint, client });
     return client;
   }
 
@@ -206,7 +198,7 @@ export class RoutedCaller<C extends ClosableClient> {
     if (!ejection || this.stopped) return;
     ejection.timer = undefined;
     // A fresh channel: the old one may sit in its reconnect backoff and fail at once though the manager is back.
-    this.dropClient(candidate.host, candidate.endpoint);
+    this.dropClient(candidate.host);
     const answered = await this.probeOnce(candidate);
     if (this.ejections.get(candidate.host) !== ejection) return; // brought back meanwhile
     this.ejections.delete(candidate.host);
@@ -239,7 +231,7 @@ export class RoutedCaller<C extends ClosableClient> {
     ejection.timer?.cancel();
     this.ejections.delete(host);
     // The old channel may sit in its reconnect backoff; a fresh one connects at once.
-    if (freshChannel) this.dropClient(host, ejection.endpoint);
+    if (freshChannel) this.dropClient(host);
     this.log.info({ manager: host, why }, "manager back");
     this.ejectionsChanged();
   }
@@ -248,9 +240,8 @@ export class RoutedCaller<C extends ClosableClient> {
     for (const listener of this.listeners) listener();
   }
 
-  private dropClient(host: string, endpoint: string): void {
-    const key = clientKey(host, endpoint);
-    this.clients.get(key)?.close();
-    this.clients.delete(key);
+  private dropClient(host: string): void {
+    this.clients.get(host)?.client.close();
+    this.clients.delete(host);
   }
 }

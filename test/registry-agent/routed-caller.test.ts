@@ -491,15 +491,19 @@ describe("RoutedCaller", () => {
       expect(probed).toHaveLength(1);
     });
 
-    it("lets go of a host's clients when the registry changes it", async () => {
-      const { caller, call, made } = setUp();
+    it("keeps a healthy manager's client through registry changes of its host, and replaces it when its endpoint moves", async () => {
+      const options: { route: readonly RouteCandidate[] } = { route: ROUTE };
+      const { caller, call, made } = setUp(options);
       await call({ m1: ok("from m1") });
       caller.registryChanged(["m1"]);
-      expect(made.map((c) => c.closed)).toEqual([true]);
       await call({ m1: ok("from m1") });
-      expect(made.map((c) => [c.host, c.closed])).toEqual([
-        ["m1", true],
-        ["m1", false],
+      expect(made.map((c) => [c.host, c.closed])).toEqual([["m1", false]]);
+
+      options.route = ROUTE.map((c) => (c.host === "m1" ? { ...c, endpoint: "127.0.0.1:9999" } : c));
+      await call({ m1: ok("from m1") });
+      expect(made.map((c) => [c.host, c.endpoint, c.closed])).toEqual([
+        ["m1", endpointOf("m1"), true],
+        ["m1", "127.0.0.1:9999", false],
       ]);
     });
   });
