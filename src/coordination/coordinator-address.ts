@@ -3,6 +3,7 @@
  * registry's managers elect their primary on (SPEC 12).
  */
 import { invalidArgument } from "../errors.js";
+import { hostPortProblem } from "../registry/names.js";
 
 export interface CoordinatorAddress {
   /** As the user wrote it, for status and logs. */
@@ -18,11 +19,9 @@ export function parseCoordinator(text: string): CoordinatorAddress {
   if (!text.startsWith(SCHEME)) throw bad(`it does not start with ${SCHEME}`);
   const endpoints = text.slice(SCHEME.length).split(",");
   const hosts = endpoints.map((endpoint) => {
-    const cut = endpoint.lastIndexOf(":");
-    const host = endpoint.slice(0, cut);
-    const port = endpoint.slice(cut + 1);
-    if (cut <= 0 || !/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65_535) throw bad(`"${endpoint}" is not HOST:PORT`);
-    return `http://${host}:${port}`;
+    const problem = hostPortProblem(endpoint);
+    if (problem) throw bad(problem);
+    return `http://${endpoint}`;
   });
   return { text, hosts };
 }

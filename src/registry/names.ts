@@ -112,3 +112,34 @@ export function labelProblem(key: string, value: string): string | undefined {
   }
   return undefined;
 }
+
+/** Server addresses (`--manager`, `--coordinator`, a context's managers): HOST:PORT, an IPv6 host in brackets, the port 1 to 65535. */
+/** A DNS name or an IPv4 address: letters, digits, dots, hyphens, underscores. */
+const HOST_NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
+/** What may stand in brackets: hex digits, colons, an embedded IPv4, a zone. */
+const IPV6 = /^[0-9A-Fa-f:.]+(?:%[A-Za-z0-9_.-]+)?$/;
+
+
+/** Why `address` is not HOST:PORT, or undefined when it is. */
+export function hostPortProblem(address: string): string | undefined {
+  const bad = `${JSON.stringify(address)} is not HOST:PORT`;
+  let host: string;
+  let port: string;
+  if (address.startsWith("[")) {
+    const close = address.indexOf("]");
+    if (close < 0 || address[close + 1] !== ":") return bad;
+    host = address.slice(1, close);
+    port = address.slice(close + 2);
+    if (!IPV6.test(host) || !host.includes(":")) return bad;
+  } else {
+    const colon = address.lastIndexOf(":");
+    if (colon < 0) return bad;
+    host = address.slice(0, colon);
+    port = address.slice(colon + 1);
+    if (!HOST_NAME.test(host)) return bad;
+  }
+  if (!/^\d{1,5}$/.test(port)) return bad;
+  const n = Number(port);
+  if (portProblem(n) !== undefined) return bad;
+  return undefined;
+}

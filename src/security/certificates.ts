@@ -10,7 +10,9 @@ import { randomBytes, webcrypto } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as x509 from "@peculiar/x509";
-import { CairnError, Code, invalidArgument } from "../errors.js";
+import { isIP } from "node:net";
+import { CairnError, Code, invalidArgument, quote } from "../errors.js";
+import { addressProblem } from "../registry/names.js";
 import { identityFileName, parseIdentity, SPIFFE_PREFIX } from "./identity.js";
 
 x509.cryptoProvider.set(webcrypto as never);
@@ -76,8 +78,15 @@ export async function issue(dir: string, identityText: string, options: IssueOpt
   const server = identity.kind === "host" || identity.kind === "manager" || identity.kind === "service";
   const names: x509.JsonGeneralName[] = [{ type: "url", value: SPIFFE_PREFIX + identity.text }];
   if (server) {
-    for (const ip of options.ips?.length ? options.ips : DEFAULT_IPS) names.push({ type: "ip", value: ip });
-    for (const dns of options.dns?.length ? options.dns : DEFAULT_DNS) names.push({ type: "dns", value: dns });
+    for (const ip of options.ips?.length ? options.ips : DEFAULT_IPS) {
+      if (isIP(ip) === 0) throw invalidArgument(`--ip ${quote(ip)} is not an IP address`);
+      names.push({ type: "ip", value: ip });
+    }
+    for (const dns of options.dns?.length ? options.dns : DEFAULT_DNS) {
+      const problem = isIP(dns) === 0 ? addressProblem(dns) : "it is an IP address (give it with --ip)";
+      if (problem) throw invalidArgument(`--dns ${quote(dns)}: ${problem}`);
+      names.push({ type: "dns", value: dns });
+    }
   }
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: serialNumber(),

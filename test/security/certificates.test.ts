@@ -63,6 +63,19 @@ describe("cairn certs", () => {
     expect(typeof parseIdentity(identity)).toBe("string");
   });
 
+  it.each([
+    [{ ips: ["foo"] }, '--ip "foo" is not an IP address'],
+    [{ ips: ["10.0.0.0/8"] }, '--ip "10.0.0.0/8" is not an IP address'],
+    [{ dns: ["a b"] }, '--dns "a b": address "a b" must be a host name or IP address'],
+    [{ dns: ["10.1.1.1"] }, '--dns "10.1.1.1": it is an IP address (give it with --ip)'],
+  ])("issue refuses a server's bad address %j, writing nothing", async (options, message) => {
+    const dir = tempDir();
+    await initCa(dir);
+    const error = await refusal(issue(dir, "host/agent-1", options));
+    expect({ code: error.code, message: error.message }).toEqual({ code: Code.INVALID_ARGUMENT, message });
+    expect(existsSync(join(dir, "host_agent-1.pem"))).toBe(false);
+  });
+
   it("issue refuses a folder without a CA, saying how to make one", async () => {
     const dir = tempDir();
     const error = await refusal(issue(dir, "admin/ops"));
