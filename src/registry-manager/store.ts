@@ -393,7 +393,8 @@ export class RegistryStore {
   private written(group: Accepted[], changes: ChangeRecord[]): void {
     if (changes.length > 0) this.durable(changes, this.disk.epoch);
     const refusal = this.writeRefusal ?? this.answerRefusal();
-    if (this.autoCommit) this.commitThrough(this.disk.revision);
+    // The answer check has just run: publish without asking it again.
+    if (this.autoCommit) this.publication.commitThrough(this.disk.revision, this.disk.revision);
     for (const accepted of group) {
       if (refusal) accepted.reject(refusal);
       else if (accepted.deadline === undefined || accepted.revision <= this.publication.position.revision) accepted.answer();

@@ -11,6 +11,7 @@ import { invalidArgument } from "../errors.js";
 import { authorizationInterceptor } from "./authorization.js";
 import { checkTlsFiles, type TlsFiles } from "./tls-files.js";
 import { insecureTransport, tlsTransport, type Transport } from "./transport.js";
+import { listenHost } from "../wire/server.js";
 
 export interface SecurityOptions {
   /** mTLS files; without them the server is insecure. */
@@ -33,7 +34,8 @@ export interface ServerSecurity {
  */
 export function serverSecurity(options: SecurityOptions, listen: string, identity: string, host: string, logger: Logger): ServerSecurity {
   if (!options.tls) {
-    const address = listenAddress(listen);
+    // `:PORT` listens on every interface: no loopback.
+    const address = listenHost(listen, "");
     if (!isLoopback(address) && !options.insecure) {
       throw invalidArgument(`--listen ${listen} is not a loopback address: give --ca, --cert and --key to serve it with mTLS, or --insecure to serve it without`);
     }
@@ -48,12 +50,6 @@ export function serverSecurity(options: SecurityOptions, listen: string, identit
     else logger.info("certificate files replaced: new connections use them");
   });
   return { transport, interceptors: [authorizationInterceptor(host, logger)], close };
-}
-
-/** The host part of a listen address, without IPv6 brackets; empty for `:PORT`. */
-function listenAddress(listen: string): string {
-  const cut = listen.lastIndexOf(":");
-  return (cut < 0 ? listen : listen.slice(0, cut)).replace(/^\[|\]$/g, "");
 }
 
 function isLoopback(address: string): boolean {

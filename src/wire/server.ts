@@ -33,11 +33,11 @@ export async function stopServer(server: grpc.Server, graceMs: number): Promise<
   server.forceShutdown();
 }
 
-/** The host part of a listen address, without IPv6 brackets. */
-export function listenHost(listen: string): string {
+/** The host part of a listen address, without IPv6 brackets; `fallback` for `:PORT`. */
+export function listenHost(listen: string, fallback = DEFAULT_ADDRESS): string {
   const cut = listen.lastIndexOf(":");
   const host = cut < 0 ? listen : listen.slice(0, cut);
-  return host.replace(/^\[|\]$/g, "") || DEFAULT_ADDRESS;
+  return host.replace(/^\[|\]$/g, "") || fallback;
 }
 
 /** A call's deadline in milliseconds since the epoch, or undefined when the caller set none. */
