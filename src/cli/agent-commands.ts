@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
 import { AgentClient } from "../client/agent-client.js";
-import { commaList, parseDuration } from "./durations.js";
+import { parseDuration } from "./durations.js";
+import { endpointListOption } from "./endpoints.js";
 import { DEFAULT_TIMEOUT_MS } from "../client/manager-client.js";
 import { formatJson, type Output } from "./output.js";
 import { checkHostOption } from "./server-options.js";
@@ -35,7 +36,7 @@ export function registerAgentCommands(program: Command, output: Output): void {
     .description("keep a replica of the registry, report this host's liveness, route calls, until SIGINT or SIGTERM")
     .requiredOption("--host <id>", "this host's id")
     .requiredOption("--data <dir>", "the replica's LevelDB folder (created if missing)")
-    .requiredOption("--manager <addrs>", "registry managers to start from (comma-separated)", commaList)
+    .requiredOption("--manager <addrs>", "registry managers to start from, HOST:PORT, comma-separated", endpointListOption("--manager"))
     .option("--listen <addr>", "address of the Agent service (port 0: any free port)", "127.0.0.1:0")
     .option("--domain <path>", "domain to register this host in at first contact", "/")
     .option("--heartbeat-interval <duration>", "how often to heartbeat until the manager says otherwise", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS);

@@ -17,15 +17,18 @@ interface SetOptions {
 }
 
 /** `cairn context ls|use|set|rm` (SPEC 15): named managers and TLS files in the config file, as kubeconfig. */
+/** A context's name, as kubeconfig's are written: no spaces, nothing empty. */
+const CONTEXT_NAME = /^[A-Za-z0-9._-]{1,63}$/;
+
 export function registerContextCommands(program: Command, output: Output): void {
   const context = program
     .command("context")
     .description(`named sets of managers, agents and TLS files, in $CAIRN_CONFIG or ~/.config/cairn/config.yaml; flags and the environment override the current one`);
 
-  withOutputFormat(context.command("ls").description("list the contexts; * marks the current one")).action((options: FormatOptions) => {
+  withOutputFormat(context.command("ls").description("list the contexts; * marks the current one")).action(async (options: FormatOptions) => {
     const config = readConfig(configPath());
     const entries = [...config.contexts].map(([name, c]) => ({ name, current: name === config.currentContext, ...c }));
-    printFormatted(output, options, {
+    await printFormatted(output, options, {
       json: () => ({ "current-context": config.currentContext ?? null, contexts: entries }),
       table: () =>
         formatTable(
@@ -60,6 +63,7 @@ export function registerContextCommands(program: Command, output: Output): void 
     .option("--key <file>", "its private key")
     .option("--use", "also make it the current one")
     .action(function (this: Command, name: string, options: SetOptions) {
+      if (!CONTEXT_NAME.test(name)) this.error(`error: context name ${JSON.stringify(name)} must be letters, digits, '.', '_' or '-'`, { exitCode: 2, code: "cairn.badContextName" });
       const config = readConfig(configPath());
       const managers = options.manager === undefined ? undefined : checkedAddresses(this, () => parseEndpoints(options.manager!, "--manager"));
       const agents = options.agent === undefined ? undefined : checkedAddresses(this, () => parseEndpoints(options.agent!, "--agent"));

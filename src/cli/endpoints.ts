@@ -4,6 +4,7 @@
  * brackets, the port 1 to 65535. They are checked before anything is sent,
  * and a bad one is a usage error that names where it came from.
  */
+import { InvalidArgumentError } from "commander";
 import { hostPortProblem } from "../registry/names.js";
 
 export { hostPortProblem };
@@ -26,4 +27,16 @@ export function checkEndpoints(addresses: readonly string[], source: string): st
     if (problem) throw new EndpointError(`${source}: ${problem}`);
   }
   return [...addresses];
+}
+
+/** A commander parser for a server's own list of addresses (`agent start --manager A,B`): a bad one is a usage error. */
+export function endpointListOption(flag: string): (value: string) => string[] {
+  return (value) => {
+    try {
+      return parseEndpoints(value, flag);
+    } catch (error) {
+      if (error instanceof EndpointError) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
 }

@@ -44,7 +44,8 @@ export function managerAddresses(options: { manager?: string }, env: NodeJS.Proc
   if (fromEnv) return parseEndpoints(fromEnv, `$${MANAGER_ENV}`);
   const current = currentContext(env);
   if (current && current.context.managers.length > 0) return current.context.managers;
-  throw new CairnError(Code.FAILED_PRECONDITION, `no registry manager: pass --manager ADDR or set ${MANAGER_ENV}`);
+  const context = current ? `, or give context "${current.name}" managers (cairn context set ${current.name} --manager ADDR)` : ", or pick a context with managers (cairn context use NAME)";
+  throw new CairnError(Code.FAILED_PRECONDITION, `no registry manager: pass --manager ADDR, set ${MANAGER_ENV}${context}`);
 }
 
 /** The agents to try: `--agent A,B`, else CAIRN_AGENT, else the current context's `agents`. */

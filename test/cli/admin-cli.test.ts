@@ -328,7 +328,7 @@ describe("cairn admin commands against a live manager", () => {
       runCli(["status", "--manager", `127.0.0.1:${port}`], env),
       ...usage.map((args) => runCli(args, env)),
     ]);
-    expect(noManager).toEqual({ code: 1, stdout: "", stderr: "error: no registry manager: pass --manager ADDR or set CAIRN_MANAGER\n" });
+    expect(noManager).toEqual({ code: 1, stdout: "", stderr: "error: no registry manager: pass --manager ADDR, set CAIRN_MANAGER, or pick a context with managers (cairn context use NAME)\n" });
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toMatch(new RegExp(`^error: no registry manager answers at 127\\.0\\.0\\.1:${port}: connection refused\\n$`));
     usageResults.forEach((result, i) => {

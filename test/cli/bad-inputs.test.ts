@@ -206,6 +206,7 @@ describe("bad inputs: one error line, the right exit code, nothing changed", () 
       ...[d()].map((data): Row => ({ args: ["manager", "start", "--host", "m9", "--data", data, "--join", dead, "--join-timeout", "1s"], code: 1, line: /^error: .*/, absent: [data] })),
       ...[d()].map((data): Row => ({ args: ["agent", "start", "--host", "a9", "--data", data], code: 2, line: "error: required option '--manager <addrs>' not specified", absent: [data] })),
       ...[d()].map((data): Row => ({ args: ["agent", "start", "--host", "a9", "--data", data, "--manager", manager.address, "--heartbeat-interval", "300"], code: 2, line: /"300" has no unit: write 300ms or 300s$/, absent: [data] })),
+      ...[d()].map((data): Row => ({ args: ["agent", "start", "--host", "a9", "--data", data, "--manager", "nope"], code: 2, line: /--manager: "nope" is not HOST:PORT$/, absent: [data] })),
     ];
     const all = [...rows, ...servers];
     expect(all.length).toBeGreaterThanOrEqual(60);

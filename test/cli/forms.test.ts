@@ -163,6 +163,18 @@ describe("cairn's SPEC 15 forms against a live manager", () => {
       expect(await run("context", "use", "nope")).toEqual({ code: 1, stdout: "", stderr: `error: no context "nope" in ${config} (it has lab)\n` });
       const badAddress = await run("context", "set", "x", "--manager", "127.0.0.1");
       expect({ code: badAddress.code, line: firstLine(badAddress) }).toEqual({ code: 2, line: 'error: --manager: "127.0.0.1" is not HOST:PORT' });
+      for (const name of ["", "Bad Name"]) {
+        const badName = await run("context", "set", name, "--manager", alive);
+        expect({ code: badName.code, stderr: badName.stderr }).toEqual({
+          code: 2,
+          stderr: `error: context name ${JSON.stringify(name)} must be letters, digits, '.', '_' or '-'\n`,
+        });
+      }
+      // A current context without managers says so, and how to give it some.
+      ok(await run("context", "set", "empty", "--use"));
+      expect((await run("status")).stderr).toBe(
+        'error: no registry manager: pass --manager ADDR, set CAIRN_MANAGER, or give context "empty" managers (cairn context set empty --manager ADDR)\n',
+      );
     });
 
     it("a bad config file is one error line with its path and line", async () => {
