@@ -5,8 +5,8 @@ import type { AuthorizeCommandReply } from "../generated/cairn/v1/AuthorizeComma
 import type { AuthorizeCommandRequest__Output } from "../generated/cairn/v1/AuthorizeCommandRequest.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { COMMAND_CONTROL_TYPE, endpointOf } from "../registry/model.js";
-import { checkHostId } from "../registry/names.js";
-import { bindServer, listenHost, newServer, stopServer } from "../wire/server.js";
+import { checkHostId, listenHost } from "../registry/names.js";
+import { bindServer, newServer, stopServer } from "../wire/server.js";
 import { serveHealth } from "../wire/health.js";
 import { unary } from "../wire/status.js";
 import { commandControlService, type CommandControlHandlers } from "../wire/proto-loader.js";

@@ -1,6 +1,7 @@
 /** The name rules of SPEC section 1, in one place. */
 
 import { isIP } from "node:net";
+import { DEFAULT_ADDRESS } from "./model.js";
 import { invalidArgument, quote } from "../errors.js";
 
 export const SEGMENT_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -142,4 +143,11 @@ export function hostPortProblem(address: string): string | undefined {
   const n = Number(port);
   if (portProblem(n) !== undefined) return bad;
   return undefined;
+}
+
+/** The host part of a listen address, without IPv6 brackets; `fallback` for `:PORT`. */
+export function listenHost(listen: string, fallback = DEFAULT_ADDRESS): string {
+  const cut = listen.lastIndexOf(":");
+  const host = cut < 0 ? listen : listen.slice(0, cut);
+  return host.replace(/^\[|\]$/g, "") || fallback;
 }

@@ -11,7 +11,7 @@ import { invalidArgument } from "../errors.js";
 import { authorizationInterceptor } from "./authorization.js";
 import { checkTlsFiles, type TlsFiles } from "./tls-files.js";
 import { insecureTransport, tlsTransport, type Transport } from "./transport.js";
-import { listenHost } from "../wire/server.js";
+import { listenHost } from "../registry/names.js";
 
 export interface SecurityOptions {
   /** mTLS files; without them the server is insecure. */

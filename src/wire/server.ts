@@ -1,6 +1,5 @@
 import * as grpc from "@grpc/grpc-js";
 import { CairnError, Code } from "../errors.js";
-import { DEFAULT_ADDRESS } from "../registry/model.js";
 
 /**
  * A gRPC server with cairn's options: channelz is off (grpc-js keeps its
@@ -31,13 +30,6 @@ export async function stopServer(server: grpc.Server, graceMs: number): Promise<
   await Promise.race([drained, grace]);
   clearTimeout(timer);
   server.forceShutdown();
-}
-
-/** The host part of a listen address, without IPv6 brackets; `fallback` for `:PORT`. */
-export function listenHost(listen: string, fallback = DEFAULT_ADDRESS): string {
-  const cut = listen.lastIndexOf(":");
-  const host = cut < 0 ? listen : listen.slice(0, cut);
-  return host.replace(/^\[|\]$/g, "") || fallback;
 }
 
 /** A call's deadline in milliseconds since the epoch, or undefined when the caller set none. */
