@@ -10,8 +10,10 @@
  * check found the figures were not for real work), 2 on a bad argument.
  */
 import { benchAgent } from "./agent.js";
+import { benchConsole } from "./console.js";
 import { benchHa } from "./ha.js";
 import { benchManager } from "./manager.js";
+import { benchMetrics } from "./metrics.js";
 import { benchRouter } from "./router.js";
 import { benchTls } from "./tls.js";
 import { machineInfo, machineLine, type PartReport } from "./lib/stats.js";
@@ -22,6 +24,8 @@ const PARTS: Record<string, () => Promise<PartReport>> = {
   agent: () => benchAgent(),
   ha: () => benchHa(),
   tls: () => benchTls(),
+  metrics: () => benchMetrics(),
+  console: () => benchConsole(),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -3,10 +3,10 @@
  * system package is missing (each test file skips its group by itself), and
  * in CI a missing package fails the run before any test starts.
  */
-import { available, ETCD, missingLine } from "./support/system-packages.js";
+import { available, CHROMIUM, ETCD, missingLine } from "./support/system-packages.js";
 
 export default function setup(): void {
-  for (const pkg of [ETCD]) {
+  for (const pkg of [ETCD, CHROMIUM]) {
     if (!available(pkg)) console.log(missingLine(pkg));
   }
 }

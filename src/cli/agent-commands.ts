@@ -5,7 +5,7 @@ import { parseDuration } from "./durations.js";
 import { endpointListOption } from "./endpoints.js";
 import { DEFAULT_TIMEOUT_MS } from "../client/manager-client.js";
 import { formatJson, type Output } from "./output.js";
-import { checkHostOption } from "./server-options.js";
+import { checkHostOption, httpListenOption } from "./server-options.js";
 import { clientTransport, serverTls, withClientTls, withServerTls, type TlsFlags } from "./tls-options.js";
 import { logSettings, withLogFormat, type LogFlags } from "./log-options.js";
 import { stopLogLine, untilStopRequested } from "./parent-watch.js";
@@ -19,6 +19,7 @@ interface AgentStartOptions extends TlsFlags, LogFlags {
   manager: string[];
   domain: string;
   heartbeatInterval: number;
+  http?: string;
 }
 
 interface AuthorizeOptions extends TlsFlags {
@@ -39,7 +40,8 @@ export function registerAgentCommands(program: Command, output: Output): void {
     .requiredOption("--manager <addrs>", "registry managers to start from, HOST:PORT, comma-separated", endpointListOption("--manager"))
     .option("--listen <addr>", "address of the Agent service (port 0: any free port)", "127.0.0.1:0")
     .option("--domain <path>", "domain to register this host in at first contact", "/")
-    .option("--heartbeat-interval <duration>", "how often to heartbeat until the manager says otherwise", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS);
+    .option("--heartbeat-interval <duration>", "how often to heartbeat until the manager says otherwise", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS)
+    .option("--http <addr>", "serve /metrics and /healthz on this HOST:PORT, over HTTPS with --ca/--cert/--key (port 0: any free port)", httpListenOption);
   withLogFormat(withServerTls(start)).action(async (options: AgentStartOptions) => {
       const logging = logSettings(start, options);
       checkHostOption(options.host);
@@ -53,10 +55,13 @@ export function registerAgentCommands(program: Command, output: Output): void {
         domain: options.domain,
         heartbeatIntervalMs: options.heartbeatInterval,
         security: serverTls(options),
+        ...(options.http && { http: options.http }),
         logger,
       });
       // Watched before the line: a parent that signals as soon as it reads it gets a clean stop.
       const stopRequested = untilStopRequested();
+      // Before `listening on`: a parent that reads up to that line has both.
+      if (running.httpAddress) output.out(`http on ${running.httpAddress}`);
       output.out(`listening on ${running.address}`);
       logger.info(...stopLogLine(await stopRequested));
       await running.stop();

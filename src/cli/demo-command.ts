@@ -9,6 +9,7 @@ interface DemoOptions {
   json?: boolean;
   keep?: boolean;
   insecure?: boolean;
+  console?: boolean;
 }
 
 /** Exit codes of a demo stopped by a signal: 128 + the signal's number. */
@@ -39,6 +40,7 @@ export function registerDemoCommand(program: Command, output: Output): void {
     .option("--json", "print one JSON document with every row")
     .option("--keep", "leave the processes running after the last row, until Ctrl-C")
     .option("--insecure", "run every process without mTLS (by default each has its own certificate from a CA made for the demo)")
+    .option("--console", "serve the registry manager's web console and keep the network running after the last row, until Ctrl-C (implies --keep)")
     .action(async (options: DemoOptions) => {
       // Loaded here, not at the top: every other command starts faster without it.
       const [{ SeedScenario }, { DEMO_USER, DEMO_COMMAND }, { SEED_STEPS }] = await Promise.all([
@@ -47,7 +49,8 @@ export function registerDemoCommand(program: Command, output: Output): void {
         import("../demo/seed-table.js"),
       ]);
       const startedAt = Date.now();
-      const scenario = new SeedScenario({ tls: !options.insecure });
+      const keep = options.keep || options.console;
+      const scenario = new SeedScenario({ tls: !options.insecure, console: options.console ?? false });
       const colour = palette(!options.json && colourEnabled(process.stdout));
       const say = (text: string) => void (options.json || output.out(text));
 
@@ -93,13 +96,13 @@ export function registerDemoCommand(program: Command, output: Output): void {
         }
         const matched = rows.every((r) => r.matched);
 
-        if (options.keep) {
+        if (keep) {
           if (options.json) output.out(formatJson(report(scenario, rows, startedAt)));
           say("\n" + formatKeep(scenario));
           await new Promise<void>((resolve) => (endKeep = resolve));
         }
         await scenario.stop();
-        if (options.json && !options.keep) output.out(formatJson(report(scenario, rows, startedAt)));
+        if (options.json && !keep) output.out(formatJson(report(scenario, rows, startedAt)));
         say("\n" + formatSummary(rows, scenario.processes.length, Date.now() - startedAt, colour));
         if (!matched) throw new CairnError(Code.FAILED_PRECONDITION, "some agents were not served by the manager SPEC section 4 expects");
       } catch (error) {
@@ -157,6 +160,7 @@ function formatSwitch(outcome: AgentOutcome, before: string | undefined): string
 function formatKeep(scenario: SeedScenario): string {
   const agent = "agent-4";
   return [
+    ...formatConsole(scenario),
     `the processes keep running until Ctrl-C; their logs are in ${scenario.logDir}`,
     `  export CAIRN_MANAGER=${scenario.managerAddress}`,
     ...(scenario.tls.on
@@ -166,6 +170,20 @@ function formatKeep(scenario: SeedScenario): string {
     `  npx cairn route --from ${agent} --type command-control --agent ${scenario.agentAddress(agent)}`,
     `  npx cairn authorize --agent ${scenario.agentAddress(agent)} --user demo --command uptime`,
   ].join("\n");
+}
+
+/** The console's URL, and with mTLS what a browser needs to be let in. */
+function formatConsole(scenario: SeedScenario): string[] {
+  if (!scenario.consoleUrl) return [];
+  const lines = [`the web console: ${scenario.consoleUrl}/`];
+  if (scenario.tls.on) {
+    lines.push(
+      `  it asks for a client certificate of the demo's CA: admin/demo is ${scenario.tls.dir}/admin_demo.pem with ${scenario.tls.dir}/admin_demo-key.pem`,
+      `  curl --cacert ${scenario.tls.dir}/ca.pem --cert ${scenario.tls.dir}/admin_demo.pem --key ${scenario.tls.dir}/admin_demo-key.pem ${scenario.consoleUrl}/metrics`,
+      "  (`cairn demo --console --insecure` serves it to any browser on this machine, read-only)",
+    );
+  }
+  return lines;
 }
 
 function formatSummary(rows: readonly RowReport[], processes: number, elapsedMs: number, colour: Palette): string {
@@ -188,6 +206,7 @@ function report(scenario: SeedScenario, rows: readonly RowReport[], startedAt: n
   return {
     matched: rows.every((r) => r.matched),
     manager: scenario.managerAddress,
+    console: scenario.consoleUrl || null,
     temp_dir: scenario.dir,
     mtls: scenario.tls.on,
     duration_ms: Date.now() - startedAt,

@@ -14,6 +14,7 @@ import { registerHostCommands } from "./host-commands.js";
 import { registerImportExportCommands } from "./import-export-commands.js";
 import { registerPackageCommands } from "./package-commands.js";
 import { registerStatusCommand } from "./status-command.js";
+import { registerAgentsCommand } from "./agents-command.js";
 import { registerTreeCommand } from "./tree-command.js";
 import { registerTypeCommands } from "./type-commands.js";
 import { registerWatchCommand } from "./watch-command.js";
@@ -43,6 +44,7 @@ export function buildProgram(output: Output): Command {
   registerTypeCommands(program, output);
   registerTreeCommand(program, output);
   registerStatusCommand(program, output);
+  registerAgentsCommand(program, output);
   registerWatchCommand(program, output);
   registerImportExportCommands(program, output);
   registerPromoteCommand(program, output);

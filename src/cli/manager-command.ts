@@ -12,7 +12,7 @@ import {
 } from "../registry-manager/defaults.js";
 import { parseCount, parseDuration, parseUint32 } from "./durations.js";
 import type { Output } from "./output.js";
-import { checkHostOption } from "./server-options.js";
+import { checkHostOption, httpListenOption } from "./server-options.js";
 import { serverTls, withServerTls, type TlsFlags } from "./tls-options.js";
 import { logSettings, withLogFormat, type LogFlags } from "./log-options.js";
 import { stopLogLine, untilStopRequested } from "./parent-watch.js";
@@ -34,6 +34,7 @@ interface ManagerStartOptions extends TlsFlags, LogFlags {
   logRetention: number;
   coordinator?: CoordinatorAddress;
   leaseTtl: number;
+  http?: string;
 }
 
 /** A usage error for commander (exit 2), from the parser's own message. */
@@ -91,7 +92,8 @@ export function registerManagerCommands(program: Command, output: Output): void 
     )
     .option("--log-retention <changes>", "changes kept in the log for resuming watchers", parseCount, DEFAULT_LOG_RETENTION)
     .option("--coordinator <etcd://host:port,…>", "elect the primary on this etcd cluster (automatic failover)", coordinatorOption)
-    .option("--lease-ttl <duration>", "with --coordinator: the primary's etcd lease, whole seconds", leaseTtlOption, DEFAULT_LEASE_TTL_SECONDS);
+    .option("--lease-ttl <duration>", "with --coordinator: the primary's etcd lease, whole seconds", leaseTtlOption, DEFAULT_LEASE_TTL_SECONDS)
+    .option("--http <addr>", "serve /metrics and /healthz on this HOST:PORT, over HTTPS with --ca/--cert/--key (port 0: any free port)", httpListenOption);
   withLogFormat(withServerTls(start)).action(async (options: ManagerStartOptions) => {
       const logging = logSettings(start, options);
       checkHostOption(options.host);
@@ -115,10 +117,13 @@ export function registerManagerCommands(program: Command, output: Output): void 
         logRetention: options.logRetention,
         ...(options.coordinator && { coordinator: options.coordinator, leaseTtlSeconds: options.leaseTtl }),
         security: serverTls(options),
+        ...(options.http && { http: options.http }),
         logger,
       });
       // Watched before the line: a parent that signals as soon as it reads it gets a clean stop.
       const stopRequested = untilStopRequested();
+      // Before `listening on`: a parent that reads up to that line has both.
+      if (running.httpAddress) output.out(`http on ${running.httpAddress}`);
       output.out(`listening on ${running.address}`);
       logger.info({ role: running.role() }, "serving");
       logger.info(...stopLogLine(await stopRequested));

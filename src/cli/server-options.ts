@@ -1,8 +1,17 @@
+import { InvalidArgumentError } from "commander";
 import { invalidArgument } from "../errors.js";
-import { hostIdProblem } from "../registry/names.js";
+import { hostIdProblem, hostPortProblem } from "../registry/names.js";
 
 /** Refuses a server's --host that is not a host id, before anything is opened or bound. */
 export function checkHostOption(hostId: string): void {
   const problem = hostIdProblem(hostId);
   if (problem) throw invalidArgument(`--host: ${problem}`);
+}
+
+/** `--http`'s parser: HOST:PORT as a server's peers are given, but port 0 (any free one) too; a bad one is a usage error. */
+export function httpListenOption(value: string): string {
+  if (hostPortProblem(value.replace(/:0$/, ":1")) !== undefined) {
+    throw new InvalidArgumentError(`--http: ${JSON.stringify(value)} is not HOST:PORT (port 0: any free port)`);
+  }
+  return value;
 }

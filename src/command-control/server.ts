@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from "../logger.js";
 import { COMMAND_CONTROL_TYPE, endpointOf } from "../registry/model.js";
 import { checkHostId, listenHost } from "../registry/names.js";
 import { bindServer, newServer, stopServer } from "../wire/server.js";
-import { serveHealth } from "../wire/health.js";
+import { serveStandardServices, type ServedHealth } from "../wire/standard-services.js";
 import { unary } from "../wire/status.js";
 import { commandControlService, type CommandControlHandlers } from "../wire/proto-loader.js";
 import { serverSecurity, type SecurityOptions, type ServerSecurity } from "../security/server-security.js";
@@ -47,6 +47,7 @@ export class CommandControlServer {
     private readonly server: grpc.Server,
     private readonly logger: Logger,
     private readonly security: ServerSecurity,
+    private readonly health: ServedHealth,
   ) {}
 
   static async start(options: CommandControlOptions): Promise<CommandControlServer> {
@@ -57,14 +58,16 @@ export class CommandControlServer {
     const { transport, interceptors } = security;
     const server = newServer({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES, interceptors });
     server.addService(commandControlService, commandControlHandlers(options.hostId, options.rules, logger));
-    // What agents probe (an ejected manager returns when this answers) and a package's `grpc` check asks.
-    serveHealth(server);
+    // What agents probe (an ejected manager returns when this answers) and a package's `grpc` check asks:
+    // SERVING while it runs, as its rules are in memory; NOT_SERVING once it stops.
+    const rules = options.rules.rules.length;
+    const health = serveStandardServices(server, [commandControlService], () => ({ status: "SERVING", reason: `command-control deciding by ${rules} rules` }));
     try {
       const port = await bindServer(server, options.listen, transport.serverCredentials());
       await transport.ready();
       const address = endpointOf(listenHost(options.listen), port);
       logger.info({ address, rules: options.rules.rules.length }, "command-control started");
-      return new CommandControlServer(options.hostId, address, server, logger, security);
+      return new CommandControlServer(options.hostId, address, server, logger, security, health);
     } catch (error) {
       security.close();
       server.forceShutdown();
@@ -75,6 +78,7 @@ export class CommandControlServer {
   /** Lets in-flight calls finish for a bounded grace, then cuts what is left. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.health.stop();
       this.security.close();
       await stopServer(this.server, SHUTDOWN_GRACE_MS);
       this.logger.info("command-control stopped");

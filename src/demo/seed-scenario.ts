@@ -30,15 +30,7 @@ import {
   type SeedAction,
   type SeedStep,
 } from "./seed-table.js";
-import {
-  askUntilServed,
-  delay,
-  DEMO_COMMAND,
-  DEMO_USER,
-  messageOf,
-  POLL_INTERVAL_MS,
-  type AgentOutcome,
-} from "./ask-agent.js";
+import { askUntilServed, delay, DEMO_COMMAND, DEMO_USER, messageOf, POLL_INTERVAL_MS, type AgentOutcome } from "./ask-agent.js";
 import { ServerProcess } from "../process/server-process.js";
 import { identityFileName } from "../security/identity.js";
 import { checkTlsFiles, type TlsFiles } from "../security/tls-files.js";
@@ -70,6 +62,8 @@ export interface SeedScenarioOptions {
   tempRoot?: string;
   /** Every process with mTLS and its own identity, from a CA made in the temp folder (default); false: insecure. */
   tls?: boolean;
+  /** The registry manager serves the web console and /metrics (`--http` on a free loopback port). */
+  console?: boolean;
 }
 
 /** The kinds of server the scenario runs. */
@@ -126,6 +120,7 @@ export class SeedScenario {
       readyTimeoutMs: options.readyTimeoutMs ?? 20_000,
       switchTimeoutMs: options.switchTimeoutMs ?? 10_000,
       tls: options.tls ?? true,
+      console: options.console ?? false,
     };
     this.dir = mkdtempSync(join(options.tempRoot ?? tmpdir(), "cairn-demo-"));
     process.on("exit", this.onExit);
@@ -144,6 +139,11 @@ export class SeedScenario {
 
   get managerAddress(): string {
     return this.registryManager?.address ?? "";
+  }
+
+  /** The registry manager's web console (`http://…` or `https://…`); empty without the `console` option. */
+  get consoleUrl(): string {
+    return this.registryManager?.httpAddress ?? "";
   }
 
   get logDir(): string {
@@ -176,6 +176,7 @@ export class SeedScenario {
           "manager", "start", "--host", FRAMEWORK_MANAGER, "--data", join(this.dir, "registry-manager"),
           "--listen", `${DEFAULT_ADDRESS}:0`, "--bootstrap",
           "--down-after", DOWN_AFTER, "--heartbeat-interval", HEARTBEAT_INTERVAL,
+          ...(this.options.console ? ["--http", `${DEFAULT_ADDRESS}:0`] : []),
           ...(await this.tlsArgs(`manager/${FRAMEWORK_MANAGER}`)),
         ]),
         ...SEED_MANAGERS.map((host) => this.launchManager(host, 0)),

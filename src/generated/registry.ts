@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AgentView as _cairn_v1_AgentView, AgentView__Output as _cairn_v1_AgentView__Output } from './cairn/v1/AgentView.js';
 import type { BackupStatus as _cairn_v1_BackupStatus, BackupStatus__Output as _cairn_v1_BackupStatus__Output } from './cairn/v1/BackupStatus.js';
 import type { Candidate as _cairn_v1_Candidate, Candidate__Output as _cairn_v1_Candidate__Output } from './cairn/v1/Candidate.js';
 import type { Change as _cairn_v1_Change, Change__Output as _cairn_v1_Change__Output } from './cairn/v1/Change.js';
@@ -18,6 +19,8 @@ import type { GetTreeReply as _cairn_v1_GetTreeReply, GetTreeReply__Output as _c
 import type { GetTreeRequest as _cairn_v1_GetTreeRequest, GetTreeRequest__Output as _cairn_v1_GetTreeRequest__Output } from './cairn/v1/GetTreeRequest.js';
 import type { Host as _cairn_v1_Host, Host__Output as _cairn_v1_Host__Output } from './cairn/v1/Host.js';
 import type { ImportChunk as _cairn_v1_ImportChunk, ImportChunk__Output as _cairn_v1_ImportChunk__Output } from './cairn/v1/ImportChunk.js';
+import type { ListAgentsReply as _cairn_v1_ListAgentsReply, ListAgentsReply__Output as _cairn_v1_ListAgentsReply__Output } from './cairn/v1/ListAgentsReply.js';
+import type { ListAgentsRequest as _cairn_v1_ListAgentsRequest, ListAgentsRequest__Output as _cairn_v1_ListAgentsRequest__Output } from './cairn/v1/ListAgentsRequest.js';
 import type { ListDomainsReply as _cairn_v1_ListDomainsReply, ListDomainsReply__Output as _cairn_v1_ListDomainsReply__Output } from './cairn/v1/ListDomainsReply.js';
 import type { ListDomainsRequest as _cairn_v1_ListDomainsRequest, ListDomainsRequest__Output as _cairn_v1_ListDomainsRequest__Output } from './cairn/v1/ListDomainsRequest.js';
 import type { ListHostsReply as _cairn_v1_ListHostsReply, ListHostsReply__Output as _cairn_v1_ListHostsReply__Output } from './cairn/v1/ListHostsReply.js';
@@ -56,6 +59,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   cairn: {
     v1: {
+      AgentView: MessageTypeDefinition<_cairn_v1_AgentView, _cairn_v1_AgentView__Output>
       BackupStatus: MessageTypeDefinition<_cairn_v1_BackupStatus, _cairn_v1_BackupStatus__Output>
       Candidate: MessageTypeDefinition<_cairn_v1_Candidate, _cairn_v1_Candidate__Output>
       Change: MessageTypeDefinition<_cairn_v1_Change, _cairn_v1_Change__Output>
@@ -74,6 +78,8 @@ export interface ProtoGrpcType {
       GetTreeRequest: MessageTypeDefinition<_cairn_v1_GetTreeRequest, _cairn_v1_GetTreeRequest__Output>
       Host: MessageTypeDefinition<_cairn_v1_Host, _cairn_v1_Host__Output>
       ImportChunk: MessageTypeDefinition<_cairn_v1_ImportChunk, _cairn_v1_ImportChunk__Output>
+      ListAgentsReply: MessageTypeDefinition<_cairn_v1_ListAgentsReply, _cairn_v1_ListAgentsReply__Output>
+      ListAgentsRequest: MessageTypeDefinition<_cairn_v1_ListAgentsRequest, _cairn_v1_ListAgentsRequest__Output>
       ListDomainsReply: MessageTypeDefinition<_cairn_v1_ListDomainsReply, _cairn_v1_ListDomainsReply__Output>
       ListDomainsRequest: MessageTypeDefinition<_cairn_v1_ListDomainsRequest, _cairn_v1_ListDomainsRequest__Output>
       ListHostsReply: MessageTypeDefinition<_cairn_v1_ListHostsReply, _cairn_v1_ListHostsReply__Output>

@@ -2,7 +2,8 @@
  * One server as a real child process, the one launcher of the demo, the
  * tests and the benches: `node [execArgv] SCRIPT …args` (SCRIPT is
  * bin/cairn.js → dist/ unless told otherwise), its address read from its
- * `listening on ADDR` line, its stderr (the pino log) appended to a file or
+ * `listening on ADDR` line (and its `--http` URL from the `http on URL`
+ * line before it), its stderr (the pino log) appended to a file or
  * kept in memory, and stopped with SIGTERM, then SIGKILL after a grace.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -54,6 +55,7 @@ export class ServerProcess {
   readonly exited: Promise<void>;
   private readonly child: ChildProcess;
   private boundAddress: string | undefined;
+  private httpUrl: string | undefined;
   /** Its stderr so far, when it is kept in memory: at most twice `keepStderrChars`, trimmed to it when it grows past. */
   private stderrText = "";
 
@@ -99,6 +101,11 @@ export class ServerProcess {
     return this.boundAddress ?? "";
   }
 
+  /** Its `--http` URL (`http://HOST:PORT`, `https://…`), from the `http on URL` line; empty without one, or until `listening` has resolved. */
+  get httpAddress(): string {
+    return this.httpUrl ?? "";
+  }
+
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -131,6 +138,8 @@ export class ServerProcess {
         reject(new Error(`${this.name} did not listen within ${timeoutMs} ms\n${this.logTail()}`));
       }, timeoutMs);
       lines.on("line", (line) => {
+        const http = /^http on (\S+)$/.exec(line);
+        if (http) this.httpUrl = http[1]!;
         const match = /^listening on (\S+)$/.exec(line);
         if (!match) return;
         done();

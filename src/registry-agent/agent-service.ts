@@ -79,7 +79,7 @@ function status(ctx: AgentContext): AgentStatus {
 }
 
 /** The registry manager listening at `endpoint`, if the replica routes to it (its registry route, not a scan of every host). */
-function managerAt(replica: Replica, hostId: string, endpoint: string): string | undefined {
+export function managerAt(replica: Replica, hostId: string, endpoint: string): string | undefined {
   try {
     return replica.routes.route(hostId, REGISTRY_TYPE).candidates.find((c) => c.endpoint === endpoint)?.host;
   } catch {

@@ -9,15 +9,21 @@ import { checkHostId, dialableAddress, listenHost } from "../registry/names.js";
 import { serverSecurity, type SecurityOptions, type ServerSecurity } from "../security/server-security.js";
 import { DataDirGuard } from "../storage/data-dir.js";
 import { bindServer, newServer, stopServer } from "../wire/server.js";
+import { serveStandardServices, type ServedHealth, type ServingHealth } from "../wire/standard-services.js";
 import { healthOf } from "../wire/health.js";
 import { HealthMonitor } from "./health-monitor.js";
 import { packageProbes } from "./package-probes.js";
 import { agentService, v1, type CommandControlClient } from "../wire/proto-loader.js";
 import { WatchFeed } from "../replication/watch-feed.js";
-import { agentHandlers } from "./agent-service.js";
+import { agentHandlers, managerAt } from "./agent-service.js";
 import { Heartbeater } from "./heartbeater.js";
 import { Replica } from "./replica.js";
+import { agentHealth } from "./serving-health.js";
 import { RoutedCaller } from "./routed-caller.js";
+import { AgentMetrics } from "../metrics/agent-metrics.js";
+import { ServerMetrics } from "../metrics/server-metrics.js";
+import type { HttpServer } from "../http/http-server.js";
+import { startAgentHttp } from "./agent-http.js";
 
 /** How long a clean stop waits for in-flight calls (a WatchRoute stream never ends by itself) before cutting them. */
 const SHUTDOWN_GRACE_MS = 2_000;
@@ -46,6 +52,8 @@ export interface AgentOptions {
   channelOptions?: grpc.ChannelOptions;
   /** mTLS (the certificate of host/HOST), or insecure on loopback. */
   security?: SecurityOptions;
+  /** host:port of the HTTP endpoint (`--http`: /metrics, /healthz); port 0 picks a free one. HTTPS with `security`'s TLS. */
+  http?: string;
   clock?: Clock;
   random?: () => number;
   logger?: Logger;
@@ -57,6 +65,10 @@ export interface AgentOptions {
  */
 export class RegistryAgent {
   private stopping: Promise<void> | undefined;
+  /** `--http`'s endpoint (agent-http.ts), once started. */
+  private http: HttpServer | undefined;
+  /** grpc.health.v1 on this server, refreshed by each change of the replica. */
+  private readonly served: ServedHealth;
 
   private constructor(
     readonly hostId: string,
@@ -70,7 +82,11 @@ export class RegistryAgent {
     private readonly security: ServerSecurity,
     /** Stops the package checks. */
     private readonly stopChecks: () => void,
-  ) {}
+  ) {
+    // Beside the Agent service: health, moved by the replica (its first snapshot makes the agent SERVING), and reflection.
+    this.served = serveStandardServices(server, [agentService], () => this.health());
+    replica.onChange(() => this.served.refresh());
+  }
 
   static async start(options: AgentOptions): Promise<RegistryAgent> {
     if (options.managers.length === 0) throw invalidArgument("an agent needs at least one registry manager address (--manager)");
@@ -82,7 +98,8 @@ export class RegistryAgent {
     const { transport, interceptors } = security;
     // A start that fails leaves --data as it found it: the replica is opened once the port is bound.
     const guard = new DataDirGuard(options.dataDir);
-    const server = newServer({ interceptors });
+    const metrics = options.http ? new ServerMetrics() : undefined;
+    const server = newServer({ interceptors: metrics?.intercepting(interceptors) ?? interceptors });
     let opened: Replica | undefined;
     try {
       const port = await bindServer(server, options.listen, transport.serverCredentials());
@@ -124,6 +141,7 @@ export class RegistryAgent {
         address: dialableAddress(host, DEFAULT_ADDRESS),
         replica,
         fallbacks: () => [...(feed.status.manager ? [feed.status.manager] : []), ...options.managers],
+        watching: () => watchedManager(feed, replica, options.hostId),
         intervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
         checkPackages: async () => health.reports(),
         channel: transport.channel({ kind: "manager" }),
@@ -131,8 +149,10 @@ export class RegistryAgent {
         clock,
         logger,
       });
+      const agentMetrics = metrics && new AgentMetrics(metrics.registry, { replicaRevision: () => replica.position.revision });
       const commandControl = new RoutedCaller<CommandControlClient>({
         type: COMMAND_CONTROL_TYPE,
+        metrics: agentMetrics?.routedCalls(COMMAND_CONTROL_TYPE),
         route: () => routeOrNothing(replica, options.hostId, COMMAND_CONTROL_TYPE),
         // Only the certificate of that host's command-control package: another listener on its port gets no call.
         connect: (endpoint, managerHost) => {
@@ -157,6 +177,7 @@ export class RegistryAgent {
         health.stop();
         probes.close();
       });
+      agent.http = await startAgentHttp(agent, options.http, security, options.security?.insecure, metrics, logger);
       feed.start();
       health.reconcile();
       heartbeater.start();
@@ -171,8 +192,21 @@ export class RegistryAgent {
     }
   }
 
+  /** `http://HOST:PORT` (`https://…` with TLS) of `--http`; undefined without. */
+  get httpAddress(): string | undefined {
+    return this.http?.url;
+  }
+
+  /** Whether it can do its work (serving-health.ts), as grpc.health.v1 and /healthz say. */
+  health(): ServingHealth {
+    const { state, position } = this.replica;
+    return agentHealth({ replica: state, revision: position.revision, epoch: position.epoch });
+  }
+
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.served.stop();
+      await this.http?.close();
       this.feed.stop();
       this.heartbeater.stop();
       this.stopChecks();
@@ -208,6 +242,12 @@ function nearestRegistryManager(replica: Replica, hostId: string): string | unde
   } catch {
     return undefined; // not registered yet: the seeds come first
   }
+}
+
+/** The host id of the manager whose stream feeds the replica now; "" between streams (the last one is no longer watched). */
+function watchedManager(feed: WatchFeed, replica: Replica, hostId: string): string {
+  const { state, manager } = feed.status;
+  return (state === "live" || state === "syncing") && manager ? (managerAt(replica, hostId, manager) ?? "") : "";
 }
 
 /** The hosts a change touched (all of them after a snapshot, which the caller gets as undefined). */

@@ -32,6 +32,8 @@ export interface HeartbeaterOptions {
   intervalMs: number;
   /** How a heartbeat is sent; by default a Replication.Heartbeat call whose deadline is HEARTBEAT_TIMEOUT_MS from the clock's now. */
   send?: SendHeartbeat;
+  /** The host id of the registry manager feeding the replica now ("" when none), for the primary's fleet view. */
+  watching?: () => string;
   /** The health of each package on this host (the agent's HealthMonitor's verdicts). */
   checkPackages: (host: HostRecord) => Promise<PackageHealthReport[]>;
   /** Options of the default sender's channels. */
@@ -124,6 +126,7 @@ export class Heartbeater {
       address,
       domain,
       revision: replica.position.revision,
+      watching: this.options.watching?.() ?? "",
     };
     let lastError: unknown;
     for (const target of this.targets()) {

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Clock, Timer } from "../clock.js";
 import { CairnError, Code } from "../errors.js";
+import type { RoutedCallMetrics, RoutedOutcome } from "../metrics/agent-metrics.js";
 import type { Route, RouteCandidate, SkippedPackage } from "../router/route.js";
 import { fromServiceError, isRetryable } from "../wire/status.js";
 
@@ -32,6 +33,8 @@ export interface RoutedCallerOptions<C> {
   probe: (client: C, deadline: number) => Promise<boolean>;
   /** Every deadline, ejection and probe is measured on this clock. */
   clock: Clock;
+  /** Told how each call ends and each failover (`--http`'s /metrics); nothing is counted without. */
+  metrics?: RoutedCallMetrics | undefined;
   logger: Logger;
 }
 
@@ -126,6 +129,7 @@ export class RoutedCaller<C extends ClosableClient> {
    * ATTEMPT_TIMEOUT_MS from the clock's now.
    */
   async call<R>(deadline: number, invoke: (client: C, candidate: RouteCandidate, deadline: number) => Promise<R>): Promise<RoutedReply<R>> {
+    const started = this.options.metrics ? performance.now() : 0;
     const route = this.options.route();
     const admitted = route.filter((c) => !this.ejections.has(c.host));
     const order = admitted.length > 0 ? admitted : route;
@@ -134,19 +138,26 @@ export class RoutedCaller<C extends ClosableClient> {
     for (const candidate of order) {
       const now = this.options.clock.now();
       if (now >= deadline) break;
+      // Only a retryable failure of the one before goes on to the next.
+      if (tried.length > 0) this.options.metrics?.failedOver();
       tried.push(candidate.host);
       try {
         const reply = await invoke(this.client(candidate), candidate, Math.min(deadline, now + ATTEMPT_TIMEOUT_MS));
         this.readmit(candidate.host, "answered a call", false);
         this.streaks.delete(candidate.host);
+        this.ended("answered", started);
         return { reply, servedBy: candidate.host, tried };
       } catch (error) {
         // The manager's own answer: its status and message go back to the caller as they are.
-        if (!isRetryable(error)) throw fromServiceError(error);
+        if (!isRetryable(error)) {
+          this.ended("refused", started);
+          throw fromServiceError(error);
+        }
         lastError = error;
         this.eject(candidate, fromServiceError(error).message);
       }
     }
+    this.ended("unavailable", started);
     if (route.length === 0) throw new CairnError(Code.UNAVAILABLE, `no available manager of type ${this.options.type}`);
     const why = lastError === undefined ? "deadline reached" : fromServiceError(lastError).message;
     throw new CairnError(Code.UNAVAILABLE, `no manager of type ${this.options.type} answered (tried ${tried.join(", ") || "none"}): ${why}`);
@@ -168,6 +179,15 @@ export class RoutedCaller<C extends ClosableClient> {
     this.ejections.clear();
     for (const { client } of this.clients.values()) client.close();
     this.clients.clear();
+  }
+
+  /**
+   * Tells the metrics how a call that began at `started` ended. Timed on the
+   * process's monotonic clock, for the metrics only: the injected clock
+   * counts whole milliseconds, or a test's fake time.
+   */
+  private ended(outcome: RoutedOutcome, started: number): void {
+    this.options.metrics?.ended(outcome, (performance.now() - started) / 1_000);
   }
 
   private client(candidate: RouteCandidate): C {

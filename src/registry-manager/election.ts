@@ -121,6 +121,7 @@ export class Elector {
       leaseTtlMs: this.coordinator.leaseTtlSeconds * 1000,
       holder: this.facts?.holder,
       leaseValidMs: validUntil,
+      leaseRefusal: this.manager.roleState() === "primary" ? this.leaseRefusal()?.message : undefined,
       inSync: this.facts?.sync ? [this.facts.sync.primary, ...this.facts.sync.backups] : [],
       reachable: this.reachable,
     };

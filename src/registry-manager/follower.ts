@@ -145,6 +145,8 @@ export class Follower {
         registry_package: packageToWire({ type: REGISTRY_TYPE, port, priority: 0, state: "enabled", health: "healthy", role: "backup" }),
         address: listenHost,
         domain,
+        // A backup's replica is fed by its primary's log.
+        watching: this.options.primary().host,
       };
       peers.heartbeat(primary, request).then(
         (reply) => {

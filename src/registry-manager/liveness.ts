@@ -2,6 +2,16 @@ import type { Registry } from "../registry/model.js";
 import { DEFAULT_FLAP_COUNT, DEFAULT_FLAP_WINDOW_MS, DEFAULT_HOLD_DOWN_MS } from "./defaults.js";
 import { FlapDamping } from "./flap-damping.js";
 
+/** A host's last heartbeat, as the primary heard it. */
+export interface Heard {
+  /** Clock time it came. */
+  at: number;
+  /** The replica revision it reported. */
+  revision: number;
+  /** The host id of the registry manager it watches, as it reported it ("" when none). */
+  watching: string;
+}
+
 /**
  * Who has been heard from, and who has been silent too long (SPEC 5). A host
  * goes down after `downAfterMs` without a heartbeat; until `downAfterMs` has
@@ -12,7 +22,8 @@ import { FlapDamping } from "./flap-damping.js";
  * per reign of a primary.
  */
 export class LivenessTracker {
-  private readonly lastHeard = new Map<string, number>();
+  /** Per host, its last heartbeat this reign; updated in place, so a steady heartbeat allocates nothing. */
+  private readonly lastHeard = new Map<string, Heard>();
 
   constructor(
     private readonly downAfterMs: number,
@@ -20,8 +31,21 @@ export class LivenessTracker {
     readonly damping = new FlapDamping({ flapCount: DEFAULT_FLAP_COUNT, flapWindowMs: DEFAULT_FLAP_WINDOW_MS, holdDownMs: DEFAULT_HOLD_DOWN_MS, downAfterMs }),
   ) {}
 
-  heard(host: string, now: number): void {
-    this.lastHeard.set(host, now);
+  /** A heartbeat from `host` at `now`, with the replica revision and the watched manager it reported (the fleet view). */
+  heard(host: string, now: number, revision = 0, watching = ""): void {
+    const known = this.lastHeard.get(host);
+    if (!known) {
+      this.lastHeard.set(host, { at: now, revision, watching });
+      return;
+    }
+    known.at = now;
+    known.revision = revision;
+    known.watching = watching;
+  }
+
+  /** `host`'s last heartbeat this reign; undefined when none came. */
+  lastHeartbeat(host: string): Readonly<Heard> | undefined {
+    return this.lastHeard.get(host);
   }
 
   forget(host: string): void {
@@ -29,7 +53,7 @@ export class LivenessTracker {
   }
 
   isOverdue(host: string, now: number): boolean {
-    const since = this.lastHeard.get(host) ?? this.startedAt;
+    const since = this.lastHeard.get(host)?.at ?? this.startedAt;
     return now - since >= this.downAfterMs;
   }
 

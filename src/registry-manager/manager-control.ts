@@ -3,6 +3,7 @@ import type { CairnError } from "../errors.js";
 import type { Identity } from "../security/identity.js";
 import type { ManagerRole } from "../registry/model.js";
 import type { BackupTracker } from "./backups.js";
+import type { AgentFilter, AgentView } from "./fleet-view.js";
 import type { LivenessTracker } from "./liveness.js";
 
 export interface ManagerAddress {
@@ -24,6 +25,8 @@ export interface ElectionStatus {
   holder: Holder | undefined;
   /** On the primary: how much longer its lease is proven (0 elsewhere). */
   leaseValidMs: number;
+  /** On the primary: why it answers no writer, its lease not proven for the margin (undefined when it does, and elsewhere). */
+  leaseRefusal: string | undefined;
   inSync: string[];
   reachable: boolean;
 }
@@ -41,6 +44,8 @@ export interface ManagerControl {
   primary(): ManagerAddress;
   /** The liveness tracker while primary. */
   liveness(): LivenessTracker | undefined;
+  /** Every host's agent as this primary hears it (fleet-view.ts); a backup throws the not-primary error naming the primary. */
+  agents(filter?: AgentFilter): AgentView[];
   readonly backups: BackupTracker;
   /** Someone spoke of `epoch`: a primary behind it steps down (fencing). */
   learnedEpoch(epoch: number, primary?: ManagerAddress): void;

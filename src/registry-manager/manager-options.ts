@@ -39,6 +39,8 @@ export interface ManagerOptions {
   leaseTtlSeconds?: number;
   /** mTLS (the certificate of manager/HOST), or insecure on loopback. */
   security?: SecurityOptions;
+  /** host:port of the HTTP endpoint (`--http`: /metrics, /healthz, the console); port 0 picks a free one. HTTPS with `security`'s TLS. */
+  http?: string;
   clock?: Clock;
   random?: () => number;
   logger?: Logger;

@@ -8,34 +8,31 @@ import { DEFAULT_ADDRESS, endpointOf, type ManagerRole } from "../registry/model
 import { checkHostId, dialableAddress, listenHost } from "../registry/names.js";
 import { type ServerSecurity } from "../security/server-security.js";
 import type { Identity } from "../security/identity.js";
-import { replicationServiceWithEncodedEvents, WatchServer } from "../replication/watch-server.js";
+import { replicationServiceWithEncodedEvents, type WatchServer } from "../replication/watch-server.js";
 import { registryService } from "../wire/proto-loader.js";
 import { stopServer } from "../wire/server.js";
+import { serveStandardServices, type ServedHealth, type ServingHealth } from "../wire/standard-services.js";
 import { BackupTracker } from "./backups.js";
 import { dampingOf, settingsOf, type ManagerOptions, type Settings } from "./manager-options.js";
 import { DEFAULT_JOIN_TIMEOUT_MS, DEFAULT_LEASE_TTL_SECONDS } from "./defaults.js";
 import { Elector } from "./election.js";
 import { FlapDamping } from "./flap-damping.js";
-import { Follower } from "./follower.js";
+import { agentViews, type AgentFilter, type AgentView } from "./fleet-view.js";
+import { newFollower, type Follower } from "./following.js";
 import { LivenessTracker, sweepIntervalMs } from "./liveness.js";
 import { LivenessSweep } from "./liveness-sweep.js";
 import type { ElectionStatus, ManagerAddress, ManagerControl, PromotionResult } from "./manager-control.js";
+import { managerWatchServer } from "./manager-watch.js";
 import { primaryRecords } from "./mutations/manager-records.js";
 import { Announcer } from "./announcer.js";
-import { ManagerPeers, primaryToFollow } from "./peers.js";
-import {
-  checkSameRegistry,
-  JoinAnswer,
-  lostWritesError,
-  openGrounds,
-  lostWritesSeen,
-  PRIMARY_KEY,
-  ROLE_KEY,
-} from "./startup.js";
+import { ManagerPeers } from "./peers.js";
+import { checkSameRegistry, JoinAnswer, lostWritesError, openGrounds, lostWritesSeen, PRIMARY_KEY, replacedWhileAway, ROLE_KEY } from "./startup.js";
 import { checkPromotion } from "./promotion.js";
+import { startManagerHttp, type ManagerHttp } from "./manager-http.js";
 import { registryHandlers } from "./registry-service.js";
-import { admitWatch, replicationHandlers } from "./replication-service.js";
+import { replicationHandlers } from "./replication-service.js";
 import { nextRole, reportedRole, type RoleEvent, type RoleState } from "./role.js";
+import { healthFacts, managerHealth } from "./serving-health.js";
 import { RegistryStore } from "./store.js";
 
 export type { ManagerOptions };
@@ -60,8 +57,12 @@ export class RegistryManager implements ManagerControl {
   private sweep: LivenessSweep | undefined;
   private follower: Follower | undefined;
   private stopping: Promise<void> | undefined;
+  /** `--http` (manager-http.ts), once started. */
+  private http: ManagerHttp | undefined;
+  /** Role transitions since the start, for /metrics. */
+  roleChanges = 0;
   readonly backups: BackupTracker;
-  private readonly watchServer: WatchServer;
+  readonly watchServer: WatchServer;
   private readonly peers: ManagerPeers;
   private readonly announcer: Announcer;
   /** Set once this primary found its disk behind what it acknowledged (`sawRevision`): every call is refused with it. */
@@ -72,6 +73,8 @@ export class RegistryManager implements ManagerControl {
   private elector: Elector | undefined;
   /** The highest epoch heard of while starting, before there was a role to step down from. */
   private heardWhileStarting: { epoch: number; primary: ManagerAddress | undefined } | undefined;
+  /** grpc.health.v1 on this server: refreshed after each change of role, of the backups, or of fencing. */
+  private served: ServedHealth | undefined;
 
   private constructor(
     private readonly options: Settings,
@@ -98,19 +101,16 @@ export class RegistryManager implements ManagerControl {
       (epoch) => this.learnedEpoch(epoch),
       clock,
     );
-    this.watchServer = new WatchServer({
-      source: store,
-      primary: () => this.primaryAt,
-      admit: (request, caller) => admitWatch(this, store.epoch, request, caller),
-      syncBackups: () => (this.state === "primary" ? this.backups.required : 0),
-      clock,
-      logger: log,
-      maxQueued: options.maxWatchQueue,
-    });
+    this.watchServer = managerWatchServer(this, store, clock, log, options.maxWatchQueue);
   }
 
   get hostId(): string {
     return this.options.hostId;
+  }
+
+  /** `http://HOST:PORT` (`https://…` with TLS) of `--http`; undefined without. */
+  get httpAddress(): string | undefined {
+    return this.http?.address;
   }
 
   static async start(options: ManagerOptions): Promise<RegistryManager> {
@@ -128,6 +128,7 @@ export class RegistryManager implements ManagerControl {
       // No write is taken before the role is settled: a primary that was replaced must not acknowledge one.
       store.refuseWrites(new CairnError(Code.UNAVAILABLE, "the registry manager is starting"));
       manager.serve(server);
+      manager.http = await startManagerHttp(manager, options, grounds, clock, logger);
       await manager.settle(plan.role, plan.primary);
       const { digest, ...position } = store.position;
       logger.info({ address, role: manager.state, position: { ...position, digest: digest.toString("hex") } }, "registry manager started");
@@ -156,18 +157,9 @@ export class RegistryManager implements ManagerControl {
       return;
     }
     // A primary that comes back first asks its peers whether it was replaced meanwhile.
-    const epoch = this.store.epoch;
-    const peers = await this.peers.positions(this.knownManagers(), epoch);
-    const later = primaryToFollow(peers, epoch) ?? this.heardWhileStarting?.primary;
-    if (later || (this.heardWhileStarting?.epoch ?? 0) > epoch) {
-      if (lost) this.log.warn({ held: lost.held, now: lost.now.revision }, "this manager's disk lost writes, but it was replaced meanwhile: it resyncs from the new primary");
-      await this.becomeBackup("started-backup", later ?? { host: "", address: "" });
-      return;
-    }
-    // Not replaced, and behind what it had acknowledged: serving now would serve the past.
-    const own = this.store.durablePosition.revision;
-    const ahead = peers.filter((p) => p.position.epoch === epoch && p.position.revision > own).sort((a, b) => b.position.revision - a.position.revision);
-    if (lost || ahead.length > 0) throw lostWritesError(this.options.dataDir, own, lost?.held, ahead);
+    const peers = await this.peers.positions(this.knownManagers(), this.store.epoch);
+    const replacedBy = replacedWhileAway(this.store, peers, this.heardWhileStarting, this.options.dataDir, this.log);
+    if (replacedBy) return this.becomeBackup("started-backup", replacedBy);
     await this.becomePrimary("started-primary", `registry manager ${this.hostId} started`);
     // Told before anyone is told this manager listens: a primary at a lower epoch steps down now.
     await this.announcer.start();
@@ -231,6 +223,12 @@ export class RegistryManager implements ManagerControl {
     this.log.error({ holder: who, revision, own }, "this primary's disk is behind what it acknowledged: it serves nothing more");
     this.store.refuseWrites(this.lost);
     this.watchServer.closeAll(this.lost);
+    this.served?.refresh();
+  }
+
+  /** Whether it can do its role's work (serving-health.ts), as grpc.health.v1 and /healthz say. */
+  health(): ServingHealth {
+    return managerHealth(healthFacts(this));
   }
 
   primary(): ManagerAddress {
@@ -239,6 +237,12 @@ export class RegistryManager implements ManagerControl {
 
   liveness(): LivenessTracker | undefined {
     return this.state === "primary" ? this.livenessTracker : undefined;
+  }
+
+  /** The fleet view (fleet-view.ts): only the primary hears heartbeats, so a backup names it. */
+  agents(filter?: AgentFilter): AgentView[] {
+    if (this.state !== "primary" || !this.livenessTracker) throw this.notPrimaryError();
+    return agentViews(this.store.index.registry, this.livenessTracker, this.store.position.revision, this.clock.now(), this.hostId, filter);
   }
 
   learnedEpoch(epoch: number, primary?: ManagerAddress): void {
@@ -312,6 +316,7 @@ export class RegistryManager implements ManagerControl {
       this.announcer.stop();
       this.stopFollowing();
       this.peers.close();
+      await this.http?.close();
       this.watchServer.stop(new CairnError(Code.UNAVAILABLE, "the registry manager is shutting down"));
       this.security.close();
       const drained = stopServer(this.server, SHUTDOWN_GRACE_MS);
@@ -330,7 +335,9 @@ export class RegistryManager implements ManagerControl {
     const to = nextRole(from, event);
     if (to === undefined) return false;
     this.state = to;
+    this.roleChanges++;
     this.log.info({ epoch: this.store.epoch, event }, `${from} -> ${to}`);
+    this.served?.refresh();
     return true;
   }
 
@@ -402,26 +409,16 @@ export class RegistryManager implements ManagerControl {
       this.log.warn("no primary known: waiting for one to announce itself");
       return recorded;
     }
-    this.follower = new Follower({
-      hostId: this.hostId,
-      address: this.address,
-      port: this.port,
-      listenHost: listenHost(this.options.listen),
-      domain: this.options.domain ?? "",
-      store: this.store,
-      peers: this.peers,
+    const { options, address, port, store, peers, security, clock, random, log } = this;
+    this.follower = newFollower({ options, address, port, store, peers, security, clock, random, log }, {
       primary: () => this.primaryAt,
       onPrimaryNamed: (named, follow) => void (follow ? this.follow(named) : this.namePrimary(named)),
       onAnswered: () => this.joinAnswer.answered(),
       onInstalled: async () => {
         await this.store.setMeta({ [ROLE_KEY]: "backup", [PRIMARY_KEY]: this.primaryAt });
         this.watchServer.closeAll(new CairnError(Code.UNAVAILABLE, "this registry manager resynced; watch again"));
+        this.served?.refresh();
       },
-      heartbeatIntervalMs: this.options.heartbeatIntervalMs,
-      channel: this.security.transport.channel({ kind: "manager" }),
-      clock: this.clock,
-      random: this.random,
-      logger: this.log,
     });
     this.follower.start();
     return recorded;
@@ -443,5 +440,7 @@ export class RegistryManager implements ManagerControl {
     const replication = replicationHandlers({ store, watch: this.watchServer.handle, manager: this, clock, logger, heartbeatIntervalMs, downAfterMs });
     server.addService(replicationServiceWithEncodedEvents, replication);
     server.addService(registryService, registryHandlers({ store, clock, logger, manager: this }));
+    this.served = serveStandardServices(server, [registryService, replicationServiceWithEncodedEvents], () => this.health());
+    this.backups.onChange(() => this.served?.refresh());
   }
 }

@@ -10,13 +10,10 @@ import type { PromoteManagerRequest__Output } from "../generated/cairn/v1/Promot
 import type { SnapshotChunk } from "../generated/cairn/v1/SnapshotChunk.js";
 import { parseFixture } from "../fixture/parse.js";
 import {
-  REGISTRY_TYPE,
   ROOT_PATH,
   comparePaths,
   compareStrings,
-  endpointOf,
   isSameOrDescendant,
-  packageOf,
   parentPath,
   sortedDomainPaths,
 } from "../registry/model.js";
@@ -37,17 +34,17 @@ import { type RegistryHandlers } from "../wire/proto-loader.js";
 import { callDeadline } from "../wire/server.js";
 import { toServiceError, unary } from "../wire/status.js";
 import { createDomain, deleteDomain, moveDomain } from "./mutations/domains.js";
-import { deployPackage, removePackage, restorePackage, withdrawPackage } from "./mutations/packages.js";
+import { deployPackage, removePackage } from "./mutations/packages.js";
 import { importRegistry } from "./mutations/import.js";
-import { moveHost, registerHost, removeHost, setLabels, setMaintenance } from "./mutations/hosts.js";
+import { moveHost, registerHost, removeHost, setLabels } from "./mutations/hosts.js";
 import { setType } from "./mutations/type-policies.js";
-import { type Mutation } from "./mutations/mutation.js";
 import { snapshotChunks } from "../wire/snapshot.js";
-import { leavingManagersTheirOwn } from "./mutations/manager-records.js";
+import { adminWrite, commitWrite, maintenanceWrite, restoreWrite, withdrawWrite, type Write } from "./admin-writes.js";
 import type { CoordinatorStatus } from "../generated/cairn/v1/CoordinatorStatus.js";
 import type { ElectionStatus, ManagerControl } from "./manager-control.js";
+import { agentViewToWire } from "./fleet-view-wire.js";
+import { managerStatus, registryEndpoint } from "./manager-status.js";
 import type { RegistryStore } from "./store.js";
-import { CAIRN_VERSION } from "../version.js";
 
 /**
  * The largest import accepted, summed over its chunks (each chunk is also
@@ -77,13 +74,6 @@ interface MutationRequest {
   expected_revision?: number;
 }
 
-/** A mutation of the store and its cause, as a request describes them. */
-interface Write {
-  mutation: Mutation;
-  /** For people, as the CLI would say it ("host add agent-9"). */
-  cause: string;
-}
-
 /**
  * cairn.v1.Registry: thin adapters from requests to mutations of the store,
  * and reads of its published (durable) state. Every reply of a read carries
@@ -96,11 +86,8 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
   const unexpected = (error: unknown) => log.error({ err: error }, "unexpected error in an admin call");
   const startedAt = ctx.clock.now();
 
-  const commit = async (write: Write, expectedRevision: number | undefined, deadline: number | undefined): Promise<MutationReply> => {
-    const result = await ctx.store.mutate(write.mutation, { expectedRevision, cause: write.cause, deadline });
-    log.debug({ cause: write.cause, ...result }, "admin write");
-    return result;
-  };
+  const commit = (write: Write, expectedRevision: number | undefined, deadline: number | undefined): Promise<MutationReply> =>
+    commitWrite(ctx.store, log, write, expectedRevision, deadline);
   /**
    * A unary mutation RPC: the request describes one write, committed with
    * its expected revision. No unary admin write touches what the running
@@ -111,8 +98,7 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
   const mutation = <Req extends MutationRequest>(describe: (request: Req) => Write) =>
     // async: a request `describe` refuses must reject the promise, not throw past `unary`.
     unary<Req, MutationReply>(async (request, call) => {
-      const write = describe(request);
-      return commit({ ...write, mutation: leavingManagersTheirOwn(write.mutation) }, request.expected_revision, callDeadline(call));
+      return commit(adminWrite(describe(request)), request.expected_revision, callDeadline(call));
     }, unexpected);
   const read = <Req, Res>(handler: (request: Req) => Res) =>
     unary<Req, Res>(async (request) => {
@@ -151,10 +137,7 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
     })),
     MoveHost: mutation((r) => ({ mutation: moveHost(r.id, r.domain), cause: `host mv ${r.id} ${r.domain}` })),
     RemoveHost: mutation((r) => ({ mutation: removeHost(r.id), cause: `host rm ${r.id}` })),
-    SetMaintenance: mutation((r) => ({
-      mutation: setMaintenance(r.id, r.maintenance),
-      cause: `host maintenance ${r.id} ${r.maintenance ? "on" : "off"}`,
-    })),
+    SetMaintenance: mutation((r) => maintenanceWrite(r.id, r.maintenance)),
     SetLabels: mutation((r) => ({
       mutation: setLabels(r.id, { set: r.set, remove: r.remove, replace: r.replace }),
       cause: `host label ${r.id}`,
@@ -169,8 +152,8 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
       }),
       cause: `package deploy ${r.host} ${r.type}`,
     })),
-    WithdrawPackage: mutation((r) => ({ mutation: withdrawPackage(r.host, r.type), cause: `package withdraw ${r.host} ${r.type}` })),
-    RestorePackage: mutation((r) => ({ mutation: restorePackage(r.host, r.type), cause: `package restore ${r.host} ${r.type}` })),
+    WithdrawPackage: mutation((r) => withdrawWrite(r.host, r.type)),
+    RestorePackage: mutation((r) => restoreWrite(r.host, r.type)),
     RemovePackage: mutation((r) => ({ mutation: removePackage(r.host, r.type), cause: `package rm ${r.host} ${r.type}` })),
 
     // ---- types ----
@@ -216,6 +199,12 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
       }
       return { hosts: hostsById(registry, keep).map(hostToWire), ...at() };
     }),
+    // The primary's only: a backup names it (before judging a domain it may not have yet); clients follow, as for writes.
+    ListAgents: read((r) => {
+      const agents = ctx.manager.agents({ domain: r.domain, recursive: r.recursive });
+      if (r.domain) requireDomain(state(), r.domain);
+      return { agents: agents.map(agentViewToWire), ...at() };
+    }),
     Resolve: read((r) => {
       if (!r.from) throw invalidArgument("resolve needs the origin host (from)");
       if (!r.type) throw invalidArgument("resolve needs a manager type (type)");
@@ -229,33 +218,23 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
     // ---- status, promotion ----
     // Answered even by a manager that serves nothing else: it is how an operator finds out why.
     GetStatus: unary(async () => {
-      const position = ctx.store.position;
-      const primary = ctx.manager.primary();
-      const isPrimary = ctx.manager.role() === "primary";
+      const status = managerStatus(ctx, startedAt);
       return {
-        host: ctx.manager.hostId,
-        address: ctx.manager.address,
-        role: managerRoleToWire(ctx.manager.role()),
-        epoch: ctx.store.epoch,
-        durable_revision: ctx.store.durablePosition.revision,
-        revision: position.revision,
-        digest: position.digest,
-        primary_host: primary.host,
-        primary_address: primary.address,
-        cluster_id: position.clusterId,
-        backups: isPrimary
-          ? ctx.manager.backups.view().map((b) => ({
-              host: b.host,
-              address: registryEndpoint(state(), b.host) ?? "",
-              revision: b.acked,
-              lag: Math.max(0, position.revision - b.acked),
-              connected: b.connected,
-            }))
-          : [],
-        sync_backups: ctx.manager.backups.required,
-        coordinator: coordinatorStatus(ctx.manager.coordination()),
-        uptime_ms: Math.max(0, ctx.clock.now() - startedAt),
-        version: CAIRN_VERSION,
+        host: status.host,
+        address: status.address,
+        role: managerRoleToWire(status.role),
+        epoch: status.epoch,
+        durable_revision: status.durableRevision,
+        revision: status.revision,
+        digest: status.digest,
+        primary_host: status.primary.host,
+        primary_address: status.primary.address,
+        cluster_id: status.clusterId,
+        backups: status.backups,
+        sync_backups: status.syncBackups,
+        coordinator: coordinatorStatus(status.coordinator),
+        uptime_ms: status.uptimeMs,
+        version: status.version,
       };
     }),
     PromoteManager: unary(async (request: PromoteManagerRequest__Output) => {
@@ -285,13 +264,6 @@ function coordinatorStatus(status: ElectionStatus | undefined): CoordinatorStatu
     in_sync: status.inSync,
     reachable: status.reachable,
   };
-}
-
-/** The endpoint of `host`'s registry manager, from its `registry` package. */
-function registryEndpoint(registry: Readonly<Registry>, host: string): string | undefined {
-  const record = registry.hosts.get(host);
-  const pkg = record && packageOf(record, REGISTRY_TYPE);
-  return pkg && record ? endpointOf(record.address, pkg.port) : undefined;
 }
 
 // ---- export ----

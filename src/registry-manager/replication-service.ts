@@ -128,7 +128,7 @@ async function heartbeat(ctx: ReplicationContext, log: Logger, request: Heartbea
   // Most heartbeats change nothing: answer them without queueing a write.
   const registryPackage = request.registry_package && believed ? packageFromWire(request.registry_package, "registry package") : undefined;
   const ownRegistry = current && registryPackage ? packageOf(current, REGISTRY_TYPE) : undefined;
-  liveness.heard(request.host, now);
+  liveness.heard(request.host, now, request.revision, request.watching);
   // A flapping host stays down while held (SPEC 13); its heartbeats still count as heard and still
   // report its packages' health. The heartbeat that meets the hold-down marks it up in its own change.
   const damping = liveness.damping.heard(request.host, now);

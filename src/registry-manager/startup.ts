@@ -8,13 +8,14 @@ import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { CairnError, Code, failedPrecondition } from "../errors.js";
 import type { ManagerRole } from "../registry/model.js";
-import { serverSecurity, type ServerSecurity } from "../security/server-security.js";
+import { ServerMetrics } from "../metrics/server-metrics.js";
+import { checkInsecureListen, serverSecurity, type ServerSecurity } from "../security/server-security.js";
 import { DataDirGuard } from "../storage/data-dir.js";
 import { HEAD_MARK_FILE, type HeadMark } from "../storage/head-mark.js";
 import { bindServer, newServer } from "../wire/server.js";
 import type { ManagerAddress } from "./manager-control.js";
 import type { ManagerOptions } from "./manager-options.js";
-import type { ManagerPeers, PeerPosition } from "./peers.js";
+import { primaryToFollow, type ManagerPeers, type PeerPosition } from "./peers.js";
 import { RegistryStore } from "./store.js";
 
 /** What a manager runs on, once opened: its security, store and bound server, and the role it starts in. */
@@ -23,6 +24,8 @@ export interface Grounds {
   store: RegistryStore;
   server: grpc.Server;
   port: number;
+  /** With --http: what its gRPC server counts, for /metrics. */
+  metrics: ServerMetrics | undefined;
   plan: { role: ManagerRole; primary: ManagerAddress; bootstrap: boolean };
   /** Releases all of it (a start that failed before the manager took it over). */
   close(): Promise<void>;
@@ -38,6 +41,7 @@ export interface Grounds {
  */
 export async function openGrounds(options: ManagerOptions, clock: Clock, logger: Logger, maxRequestBytes: number): Promise<Grounds> {
   const security = serverSecurity(options.security ?? {}, options.listen, `manager/${options.hostId}`, options.hostId, logger);
+  if (options.http && !security.tls) checkInsecureListen("--http", options.http, options.security?.insecure);
   const guard = new DataDirGuard(options.dataDir);
   let store: RegistryStore | undefined;
   let server: grpc.Server | undefined;
@@ -49,14 +53,16 @@ export async function openGrounds(options: ManagerOptions, clock: Clock, logger:
   try {
     store = await RegistryStore.open(options.dataDir, { logRetention: options.logRetention, clock, logger });
     const plan = await startingRole(store, options, logger);
-    server = newServer({ "grpc.max_receive_message_length": maxRequestBytes, interceptors: security.interceptors });
+    const metrics = options.http ? new ServerMetrics() : undefined;
+    const interceptors = metrics?.intercepting(security.interceptors) ?? security.interceptors;
+    server = newServer({ "grpc.max_receive_message_length": maxRequestBytes, interceptors });
     const port = await bindServer(server, options.listen, security.transport.serverCredentials());
     await security.transport.ready();
     if (plan.bootstrap) {
       await store.initialize(randomUUID(), 1);
       logger.info({ clusterId: store.position.clusterId }, "bootstrapped a new registry at epoch 1");
     }
-    return { security, store, server, port, plan, close, undo: () => guard.undo() };
+    return { security, store, server, port, metrics, plan, close, undo: () => guard.undo() };
   } catch (error) {
     await close();
     guard.undo();
@@ -81,7 +87,10 @@ export async function startingRole(
 ): Promise<{ role: ManagerRole; primary: ManagerAddress; bootstrap: boolean }> {
   const role = await store.getMeta<ManagerRole>(ROLE_KEY);
   const primary = await store.getMeta<ManagerAddress>(PRIMARY_KEY);
-  if (store.initialized) return { role: role ?? "primary", primary: primary ?? { host: "", address: options.join ?? "" }, bootstrap: false };
+  // No role on disk: the start that made the store stopped before recording one. A joiner (it was given
+  // --join) installed its first snapshot and must not come back as a second primary of that registry.
+  const unrecorded: ManagerRole = options.join ? "backup" : "primary";
+  if (store.initialized) return { role: role ?? unrecorded, primary: primary ?? { host: "", address: options.join ?? "" }, bootstrap: false };
   // An empty store whose head mark names a registry: its files are gone. Joining rebuilds it; nothing else may.
   const lost = store.lostWrites;
   if (lost && !options.join) {
@@ -101,6 +110,34 @@ export async function startingRole(
     throw failedPrecondition(`${options.dataDir} holds no registry: start the first manager with --bootstrap, or a backup with --join PRIMARY`);
   }
   return { role: "primary", primary: { host: "", address: "" }, bootstrap: true };
+}
+
+/**
+ * A primary restarting: the primary it must follow instead, when a peer is
+ * at a later epoch or one was heard of meanwhile (it was replaced while
+ * away; an empty address when only the epoch is known), or undefined to
+ * lead again. Not replaced, and behind what it had acknowledged (its head
+ * mark, or a peer at its epoch holding more), it refuses to start: serving
+ * now would serve the past.
+ */
+export function replacedWhileAway(
+  store: RegistryStore,
+  peers: readonly PeerPosition[],
+  heard: { epoch: number; primary: ManagerAddress | undefined } | undefined,
+  dataDir: string,
+  logger: Logger,
+): ManagerAddress | undefined {
+  const epoch = store.epoch;
+  const lost = store.lostWrites;
+  const later = primaryToFollow(peers, epoch) ?? heard?.primary;
+  if (later || (heard?.epoch ?? 0) > epoch) {
+    if (lost) logger.warn({ held: lost.held, now: lost.now.revision }, "this manager's disk lost writes, but it was replaced meanwhile: it resyncs from the new primary");
+    return later ?? { host: "", address: "" };
+  }
+  const own = store.durablePosition.revision;
+  const ahead = peers.filter((p) => p.position.epoch === epoch && p.position.revision > own).sort((a, b) => b.position.revision - a.position.revision);
+  if (lost || ahead.length > 0) throw lostWritesError(dataDir, own, lost?.held, ahead);
+  return undefined;
 }
 
 /**

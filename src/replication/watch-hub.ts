@@ -11,6 +11,18 @@ export interface WatchSink<E> {
   close(error?: CairnError): void;
 }
 
+/**
+ * What a hub's watchers were sent and how many were cut off, since the
+ * start: plain numbers (a change to 1,000 watchers is 1,000 sends), read
+ * when /metrics is scraped.
+ */
+export interface WatchCounts {
+  /** Events handed to the watchers' transports: changes, snapshot chunks, progress. */
+  sent: number;
+  /** Watchers cut off for falling more than maxQueued behind. */
+  slow: number;
+}
+
 type WatcherState = "catching-up" | "live" | "closed";
 
 /**
@@ -33,6 +45,7 @@ export class Watcher<E> {
     private readonly sink: WatchSink<E>,
     private readonly maxQueued: number,
     private readonly onClose: (watcher: Watcher<E>) => void,
+    private readonly counts: WatchCounts = { sent: 0, slow: 0 },
   ) {}
 
   get isClosed(): boolean {
@@ -47,6 +60,7 @@ export class Watcher<E> {
   async sendCatchingUp(event: E, revision?: number): Promise<void> {
     if (this.state === "closed") return;
     if (revision !== undefined) this.lastRevision = revision;
+    this.counts.sent++;
     if (!this.sink.write(event)) {
       this.blocked = true;
       await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
@@ -71,6 +85,7 @@ export class Watcher<E> {
       if (revision === 0) return; // progress is only worth sending to an idle watcher
       this.queue.push({ revision, event });
       if (this.queue.length > this.maxQueued) {
+        this.counts.slow++;
         this.close(
           new CairnError(
             Code.RESOURCE_EXHAUSTED,
@@ -122,6 +137,7 @@ export class Watcher<E> {
 
   private write(revision: number, event: E): void {
     if (revision > 0) this.lastRevision = revision;
+    this.counts.sent++;
     if (!this.sink.write(event)) this.blocked = true;
   }
 }
@@ -130,7 +146,11 @@ export class Watcher<E> {
 export class WatchHub<E> {
   private readonly watchers = new Set<Watcher<E>>();
 
-  constructor(private readonly maxQueued = DEFAULT_MAX_QUEUED) {}
+  constructor(
+    private readonly maxQueued = DEFAULT_MAX_QUEUED,
+    /** Shared by the hubs of one server, which counts them all. */
+    readonly counts: WatchCounts = { sent: 0, slow: 0 },
+  ) {}
 
   get size(): number {
     return this.watchers.size;
@@ -138,7 +158,7 @@ export class WatchHub<E> {
 
   /** A new watcher, catching up: live changes are queued for it from this moment. */
   add(sink: WatchSink<E>): Watcher<E> {
-    const watcher = new Watcher(sink, this.maxQueued, (w) => this.watchers.delete(w));
+    const watcher = new Watcher(sink, this.maxQueued, (w) => this.watchers.delete(w), this.counts);
     this.watchers.add(watcher);
     return watcher;
   }

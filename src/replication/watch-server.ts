@@ -18,7 +18,7 @@ import { toServiceError } from "../wire/status.js";
 import type { ChangeSource } from "./change-source.js";
 import { callerOf } from "../security/authorization.js";
 import type { Identity } from "../security/identity.js";
-import { WatchHub, type Watcher } from "./watch-hub.js";
+import { WatchHub, type WatchCounts, type Watcher } from "./watch-hub.js";
 import type { ChangeRecord } from "../registry/model.js";
 
 /** How often every watcher with nothing waiting gets a Progress keep-alive (where this server stands, who the primary is). */
@@ -83,10 +83,12 @@ export class WatchServer {
   /** A commit-point notice is sent once per turn of the event loop, however many commits that turn saw. */
   private commitNoticeDue = false;
   private readonly log: Logger;
+  /** Events sent and watchers cut off, over both hubs (for /metrics). */
+  readonly counts: WatchCounts = { sent: 0, slow: 0 };
 
   constructor(private readonly options: WatchServerOptions) {
-    this.readers = new WatchHub<OutgoingEvent>(options.maxQueued);
-    this.backups = new WatchHub<OutgoingEvent>(options.maxQueued);
+    this.readers = new WatchHub<OutgoingEvent>(options.maxQueued, this.counts);
+    this.backups = new WatchHub<OutgoingEvent>(options.maxQueued, this.counts);
     this.log = options.logger.child({ component: "watch-server" });
     const { source } = options;
     this.unsubscribe = [

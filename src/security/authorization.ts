@@ -48,6 +48,7 @@ export const RULES = {
     GetTree: "any",
     GetHost: "any",
     ListHosts: "any",
+    ListAgents: "any",
     Resolve: "any",
     Export: "any",
     GetStatus: "any",
@@ -73,6 +74,14 @@ export const RULES = {
   "grpc.health.v1.Health": {
     Check: "any",
     Watch: "any",
+  },
+  // Server reflection (wire/reflection.ts): the services' schema, which the proto files publish anyway; it holds no
+  // registry data, so any identity of the CA may read it, as grpcurl does. v1 and v1alpha, which older clients ask.
+  "grpc.reflection.v1.ServerReflection": {
+    ServerReflectionInfo: "any",
+  },
+  "grpc.reflection.v1alpha.ServerReflection": {
+    ServerReflectionInfo: "any",
   },
 } as const;
 

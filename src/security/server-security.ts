@@ -9,7 +9,7 @@ import type * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { invalidArgument } from "../errors.js";
 import { authorizationInterceptor } from "./authorization.js";
-import { checkTlsFiles, type TlsFiles } from "./tls-files.js";
+import { checkTlsFiles, type CheckedTls, type TlsFiles } from "./tls-files.js";
 import { insecureTransport, tlsTransport, type Transport } from "./transport.js";
 import { listenHost } from "../registry/names.js";
 
@@ -24,6 +24,8 @@ export interface ServerSecurity {
   transport: Transport;
   /** The server's interceptors: the authorization check when secure, none when not. */
   interceptors: grpc.ServerInterceptor[];
+  /** The checked files when secure (an HTTPS endpoint serves the same certificate); undefined when not. */
+  tls: CheckedTls | undefined;
   /** Stops watching the certificate files; call it when the server stops. */
   close(): void;
 }
@@ -34,13 +36,9 @@ export interface ServerSecurity {
  */
 export function serverSecurity(options: SecurityOptions, listen: string, identity: string, host: string, logger: Logger): ServerSecurity {
   if (!options.tls) {
-    // `:PORT` listens on every interface: no loopback.
-    const address = listenHost(listen, "");
-    if (!isLoopback(address) && !options.insecure) {
-      throw invalidArgument(`--listen ${listen} is not a loopback address: give --ca, --cert and --key to serve it with mTLS, or --insecure to serve it without`);
-    }
+    checkInsecureListen("--listen", listen, options.insecure);
     logger.warn({ listen }, "insecure: no --ca, --cert and --key, so every caller may make every call");
-    return { transport: insecureTransport, interceptors: [], close: () => {} };
+    return { transport: insecureTransport, interceptors: [], tls: undefined, close: () => {} };
   }
   const checked = checkTlsFiles(options.tls, identity);
   logger.info({ identity: checked.identity.text, validTo: checked.validTo.toISOString() }, "mTLS on");
@@ -49,7 +47,20 @@ export function serverSecurity(options: SecurityOptions, listen: string, identit
     if (problem) logger.error({ problem }, "the replaced certificate files are not usable: new connections will fail until they are fixed");
     else logger.info("certificate files replaced: new connections use them");
   });
-  return { transport, interceptors: [authorizationInterceptor(host, logger)], close };
+  return { transport, interceptors: [authorizationInterceptor(host, logger)], tls: checked, close };
+}
+
+/**
+ * Without TLS a server listens on loopback only, unless `insecure`: the
+ * address `listen` that `flag` gave (`--listen`, `--http`) is refused
+ * otherwise, before anything is bound.
+ */
+export function checkInsecureListen(flag: string, listen: string, insecure: boolean | undefined): void {
+  // `:PORT` listens on every interface: no loopback.
+  const address = listenHost(listen, "");
+  if (!isLoopback(address) && !insecure) {
+    throw invalidArgument(`${flag} ${listen} is not a loopback address: give --ca, --cert and --key to serve it with mTLS, or --insecure to serve it without`);
+  }
 }
 
 function isLoopback(address: string): boolean {

@@ -7,17 +7,47 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { HealthImplementation, service as healthService, type ServingStatus } from "grpc-health-check";
+import type { ServingHealth } from "./serving-health.js";
 
-export { HealthImplementation, type ServingStatus };
+export type { ServingStatus };
 
 /** The service name grpc.health.v1 uses for "the server as a whole". */
 export const WHOLE_SERVER = "";
 
-/** Adds grpc.health.v1 to `server`, SERVING; the caller moves its status as the server's state changes. */
-export function serveHealth(server: grpc.Server, initial: ServingStatus = "SERVING"): HealthImplementation {
-  const health = new HealthImplementation({ [WHOLE_SERVER]: initial });
-  health.addToServer(server);
-  return health;
+/**
+ * grpc.health.v1 on one server, following what its owner says of itself
+ * (`health`): the whole server and each of `services` answer that status.
+ * The owner calls `refresh` after each change of its state; a status is set
+ * only when it changed, because grpc-health-check writes to every Watch on
+ * each set, changed or not, and a Watch is to see each change once.
+ */
+export class ServedHealth {
+  private readonly implementation = new HealthImplementation();
+  private status: ServingStatus | undefined;
+  private stopped = false;
+
+  constructor(
+    server: grpc.Server,
+    private readonly services: readonly string[],
+    private readonly health: () => ServingHealth,
+  ) {
+    this.implementation.addToServer(server);
+    this.refresh();
+  }
+
+  /** Sets the status `health` gives now, if it changed. */
+  refresh(): void {
+    const status = this.stopped ? "NOT_SERVING" : this.health().status;
+    if (status === this.status) return;
+    this.status = status;
+    for (const service of [WHOLE_SERVER, ...this.services]) this.implementation.setStatus(service, status);
+  }
+
+  /** NOT_SERVING from now on, whatever `health` says: the server is shutting down, and its probes should hear so before its port closes. */
+  stop(): void {
+    this.stopped = true;
+    this.refresh();
+  }
 }
 
 const CHECK_PATH = "/grpc.health.v1.Health/Check";

@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../support/free-port.js";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseFixture } from "../../src/fixture/parse.js";
@@ -407,13 +407,3 @@ describe("cairn import, export and route --manager", () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

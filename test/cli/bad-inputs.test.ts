@@ -176,6 +176,14 @@ describe("bad inputs: one error line, the right exit code, nothing changed", () 
       { args: ["tree", "--manager", agent.address], code: 1, line: `error: ${agent.address} is not a registry manager (it does not serve cairn.v1.Registry; it is the registry agent of agent-1: give it with --agent)` },
       { args: ["tree", "--root", "/nowhere"], code: 1, line: 'error: domain "/nowhere" not found' },
       { args: ["status", "--manager", dead], code: 1, line: `error: no registry manager answers at ${dead}: connection refused` },
+      // agents (the fleet view)
+      { args: ["agents", "--status", "sideways"], code: 2, line: /^error: option '--status <status>' argument 'sideways' is invalid\. Allowed choices are up, down, unknown\.$/ },
+      { args: ["agents", "--domain", "lab"], code: 1, line: 'error: domain path "lab" must start with "/"' },
+      { args: ["agents", "--domain", "/nowhere", "--recursive"], code: 1, line: 'error: domain "/nowhere" not found' },
+      { args: ["agents", "--recursive"], code: 2, line: "error: --recursive needs --domain" },
+      { args: ["agents", "-o", "xml"], code: 2, line: /^error: option '-o, --output <format>' argument 'xml' is invalid/ },
+      { args: ["agents", "--manager", agent.address], code: 1, line: `error: ${agent.address} is not a registry manager (it does not serve cairn.v1.Registry; it is the registry agent of agent-1: give it with --agent)` },
+      { args: ["agents", "--manager", dead], code: 1, line: `error: no registry manager answers at ${dead}: connection refused` },
       // authorize, agent status
       { args: ["authorize", "--agent", manager.address, "--user", "u", "--command", "c"], code: 1, line: `error: ${manager.address} is not a registry agent (it does not serve cairn.v1.Agent; it is registry manager m1: give it with --manager)` },
       { args: ["authorize", "--agent", dead, "--user", "u", "--command", "c"], code: 1, line: `error: no registry agent answers at ${dead}: connection refused` },
@@ -207,6 +215,12 @@ describe("bad inputs: one error line, the right exit code, nothing changed", () 
       ...[d()].map((data): Row => ({ args: ["agent", "start", "--host", "a9", "--data", data], code: 2, line: "error: required option '--manager <addrs>' not specified", absent: [data] })),
       ...[d()].map((data): Row => ({ args: ["agent", "start", "--host", "a9", "--data", data, "--manager", manager.address, "--heartbeat-interval", "300"], code: 2, line: /"300" has no unit: write 300ms or 300s$/, absent: [data] })),
       ...[d()].map((data): Row => ({ args: ["agent", "start", "--host", "a9", "--data", data, "--manager", "nope"], code: 2, line: /--manager: "nope" is not HOST:PORT$/, absent: [data] })),
+      // --http: HOST:PORT (port 0 allowed), and loopback only without TLS
+      ...[d()].map((data): Row => ({ args: ["manager", "start", "--host", "m9", "--data", data, "--bootstrap", "--http", "nope"], code: 2, line: `error: option '--http <addr>' argument 'nope' is invalid. --http: "nope" is not HOST:PORT (port 0: any free port)`, absent: [data] })),
+      ...[d()].map((data): Row => ({ args: ["manager", "start", "--host", "m9", "--data", data, "--bootstrap", "--http", "127.0.0.1:70000"], code: 2, line: /--http: "127\.0\.0\.1:70000" is not HOST:PORT \(port 0: any free port\)$/, absent: [data] })),
+      ...[d()].map((data): Row => ({ args: ["manager", "start", "--host", "m9", "--data", data, "--bootstrap", "--http", "0.0.0.0:0"], code: 1, line: "error: --http 0.0.0.0:0 is not a loopback address: give --ca, --cert and --key to serve it with mTLS, or --insecure to serve it without", absent: [data] })),
+      ...[d()].map((data): Row => ({ args: ["agent", "start", "--host", "a9", "--data", data, "--manager", manager.address, "--http", ":"], code: 2, line: /--http: ":" is not HOST:PORT \(port 0: any free port\)$/, absent: [data] })),
+      ...[d()].map((data): Row => ({ args: ["agent", "start", "--host", "a9", "--data", data, "--manager", manager.address, "--http", "0.0.0.0:0"], code: 1, line: "error: --http 0.0.0.0:0 is not a loopback address: give --ca, --cert and --key to serve it with mTLS, or --insecure to serve it without", absent: [data] })),
     ];
     const all = [...rows, ...servers];
     expect(all.length).toBeGreaterThanOrEqual(60);
@@ -271,7 +285,7 @@ describe("a write through a backup whose primary is dead", () => {
   const defer = useDefer();
   const tempDir = useTempDirs();
 
-  it("names the manager that named the primary, hints at promote-manager, and status marks the primary unreachable", async () => {
+  it("names the manager that named the primary, hints at promote-manager (writes and agents alike), and status marks the primary unreachable", async () => {
     const managers = new Managers(defer, tempDir);
     const primary = await managers.start("m1");
     const backup = await managers.start("m2", { join: primary });
@@ -280,6 +294,12 @@ describe("a write through a backup whose primary is dead", () => {
 
     const write = await runCli(["host", "add", "h1", "--domain", "/", "--manager", backup.address]);
     expect(oneErrorLine("write", write, 1)).toBe(
+      `error: the primary m1 at ${primary.address}, named by m2 at ${backup.address}, does not answer (connection refused); ` +
+        `if it is down, promote a backup: cairn promote-manager m2 --manager ${backup.address}`,
+    );
+    // The fleet view is the primary's too: asked of the backup, it fails the same way.
+    const agents = await runCli(["agents", "--manager", backup.address]);
+    expect(oneErrorLine("agents", agents, 1)).toBe(
       `error: the primary m1 at ${primary.address}, named by m2 at ${backup.address}, does not answer (connection refused); ` +
         `if it is down, promote a backup: cairn promote-manager m2 --manager ${backup.address}`,
     );

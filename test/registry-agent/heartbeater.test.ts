@@ -59,6 +59,8 @@ function setUp(
     managers?: Record<string, ManagerBehaviour>;
     fallbacks?: string[];
     health?: PackageHealthReport[];
+    /** What the agent says it watches; no `watching` option when absent. */
+    watching?: string;
     send?: (address: string, request: HeartbeatRequest) => Promise<HeartbeatReply__Output>;
   } = {},
 ) {
@@ -83,6 +85,7 @@ function setUp(
       if (behaviour === "down") throw new Error(`${address} is down`);
       return reply(behaviour);
     },
+    ...(options.watching !== undefined && { watching: () => options.watching! }),
     checkPackages: async (host) => {
       checked.push(host);
       return options.health ?? host.packages.map((p) => ({ type: p.type, health: "healthy" as const }));
@@ -116,8 +119,8 @@ describe("Heartbeater", () => {
     expect(sent[0]!.request.packages).toEqual([]);
   });
 
-  it("reports this host, the health of its packages, the epoch it has seen and the replica's revision", async () => {
-    const { heartbeater, sent, checked } = setUp({ managers: { [PRIMARY]: { recorded: true } }, health: [{ type: "web", health: "unhealthy" }] });
+  it("reports this host, the health of its packages, the epoch it has seen, the replica's revision and the manager it watches", async () => {
+    const { heartbeater, sent, checked } = setUp({ managers: { [PRIMARY]: { recorded: true } }, health: [{ type: "web", health: "unhealthy" }], watching: "m1" });
     await heartbeater.beat();
     expect(checked.map((h) => h.id)).toEqual([AGENT]);
     expect(sent[0]!.request).toEqual({
@@ -127,7 +130,14 @@ describe("Heartbeater", () => {
       address: "10.0.0.1",
       domain: "/edge",
       revision: 42,
+      watching: "m1",
     });
+  });
+
+  it("says it watches no manager when it is given no way to tell", async () => {
+    const { heartbeater, sent } = setUp({ managers: { [PRIMARY]: { recorded: true } } });
+    await heartbeater.beat();
+    expect(sent[0]!.request.watching).toBe("");
   });
 
   it("a recorded reply sets lastRecorded to the clock's now, tells the replica the reply's epoch and ends the beat", async () => {

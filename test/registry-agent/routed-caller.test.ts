@@ -8,6 +8,7 @@ import {
   PROBE_TIMEOUT_MS,
   RoutedCaller,
 } from "../../src/registry-agent/routed-caller.js";
+import type { RoutedCallMetrics, RoutedOutcome } from "../../src/metrics/agent-metrics.js";
 import { emptyRegistry, newHost, newPackage } from "../../src/registry/model.js";
 import type { Route, RouteCandidate } from "../../src/router/route.js";
 import { RouteIndex } from "../../src/router/route-index.js";
@@ -68,7 +69,7 @@ type ProbeFn = (client: FakeClient, deadline: number) => Promise<boolean>;
  * made and probe asked is recorded. The probe answers `false` unless told
  * otherwise.
  */
-function setUp(options: { route?: readonly RouteCandidate[]; probe?: ProbeFn } = {}) {
+function setUp(options: { route?: readonly RouteCandidate[]; probe?: ProbeFn; metrics?: RoutedCallMetrics } = {}) {
   const clock = new FakeClock();
   const made: FakeClient[] = [];
   const probed: Probe[] = [];
@@ -85,6 +86,7 @@ function setUp(options: { route?: readonly RouteCandidate[]; probe?: ProbeFn } =
       return options.probe ? options.probe(client, deadline) : Promise.resolve(false);
     },
     clock,
+    metrics: options.metrics,
     logger: silentLogger,
   });
   const attempts: Attempt[] = [];
@@ -124,6 +126,31 @@ function deferred<T>() {
 }
 
 describe("RoutedCaller", () => {
+  describe("metrics", () => {
+    it("tells how each call ended and each move past a manager that did not answer", async () => {
+      const ended: RoutedOutcome[] = [];
+      let failovers = 0;
+      const metrics: RoutedCallMetrics = {
+        ended: (outcome, seconds) => {
+          expect(seconds).toBeGreaterThanOrEqual(0);
+          ended.push(outcome);
+        },
+        failedOver: () => failovers++,
+      };
+      const { call } = setUp({ metrics });
+      await call({ m1: ok("yes") });
+      expect([ended, failovers]).toEqual([["answered"], 0]);
+      // m1 and m2 down: two moves on, answered by m3.
+      await call({ m1: unavailable, m2: unavailable, m3: ok("yes") });
+      expect([ended, failovers]).toEqual([["answered", "answered"], 2]);
+      // The manager's own error: refused, and nobody else tried.
+      await expect(call({ m3: fails(Code.INVALID_ARGUMENT, "bad") })).rejects.toMatchObject({ code: Code.INVALID_ARGUMENT });
+      // All ejected or down: tried in turn, none answers.
+      await expect(call({ m1: unavailable, m2: unavailable, m3: unavailable })).rejects.toMatchObject({ code: Code.UNAVAILABLE });
+      expect([ended, failovers]).toEqual([["answered", "answered", "refused", "unavailable"], 2]);
+    });
+  });
+
   describe("calls", () => {
     it("sends the call to the first candidate when it answers, and tries nobody else", async () => {
       const { caller, call, attempts } = setUp();

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SeedScenario } from "../../src/demo/seed-scenario.js";
 import { SEED_STEPS } from "../../src/demo/seed-table.js";
-import { runCli } from "../support/cli.js";
+import { runCli, spawnCli } from "../support/cli.js";
 import { useDefer } from "../support/defer.js";
 import { SEED_AGENTS, SEED_ROWS, expectedFor } from "../support/seed.js";
 import { until } from "../support/until.js";
@@ -59,6 +59,24 @@ describe("the seed table of SPEC section 4, live", () => {
     await until(() => report.processes.every((p) => !alive(p.pid)), "every process of the demo to have exited", 5_000);
     expect(await pgrep(report.temp_dir)).toEqual([]);
     expect(existsSync(report.temp_dir)).toBe(false);
+  });
+
+  it("cairn demo --console --insecure keeps the network up with its console until Ctrl-C, then stops every process", async () => {
+    const demo = spawnCli(["demo", "--console", "--insecure"], { NO_COLOR: "1" });
+    defer(() => demo.kill("SIGKILL"));
+    const line = await until(() => demo.lines.find((l) => l.startsWith("the web console: ")), "the console's URL", 45_000);
+    const url = line.slice("the web console: ".length);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("cairn");
+    expect(await (await fetch(new URL("/healthz", url))).text()).toMatch(/^ok: primary at epoch 1/);
+    const temp = /their logs are in (\S+)\/logs$/.exec(demo.lines.find((l) => l.includes("their logs are in")) ?? "")?.[1];
+    expect(temp).toBeDefined();
+    expect(await pgrep(temp!)).not.toEqual([]);
+    // With --console, the first Ctrl-C after the last row is the normal end.
+    demo.kill("SIGINT");
+    expect(await demo.exited).toBe(0);
+    expect(await pgrep(temp!)).toEqual([]);
   });
 });
 

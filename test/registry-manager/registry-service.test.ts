@@ -392,6 +392,7 @@ describe("cairn.v1.Registry import and export", () => {
       role: () => "primary",
       primary: () => ({ host: MANAGER_HOST, address: "127.0.0.1:0" }),
       liveness: () => undefined,
+      agents: () => [],
       backups: new BackupTracker(0),
       learnedEpoch: () => {},
       refusal: () => undefined,

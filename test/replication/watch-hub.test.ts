@@ -99,4 +99,24 @@ describe("WatchHub", () => {
     await sending;
     expect(sent).toBe(true);
   });
+
+  it("counts, across the hubs that share its counts, every event sent and every watcher cut off for falling behind", () => {
+    const counts = { sent: 0, slow: 0 };
+    const readers = new WatchHub<string>(2, counts);
+    const backups = new WatchHub<string>(2, counts);
+    const reader = readers.add(new TestSink());
+    void reader.sendCatchingUp("c1", 1);
+    reader.goLive(1);
+    backups.add(new TestSink()).goLive(0);
+    readers.broadcast(2, "c2");
+    backups.broadcast(2, "c2");
+    expect(counts).toEqual({ sent: 3, slow: 0 });
+    // Full after one event: what follows waits, and past two waiting the watcher is cut off.
+    const stalled = readers.add(new TestSink(1));
+    stalled.goLive(2);
+    for (let revision = 3; revision <= 6; revision++) readers.broadcast(revision, `c${revision}`);
+    expect(stalled.isClosed).toBe(true);
+    expect(counts.slow).toBe(1);
+    expect(counts.sent).toBe(3 + 4 + 1);
+  });
 });

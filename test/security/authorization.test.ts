@@ -73,10 +73,13 @@ describe("the authorization table (SPEC 11)", () => {
     expect(ruleOf("/grpc.health.v1.Health/Check")).toBe("any");
     expect(ruleOf("/grpc.health.v1.Health/Watch")).toBe("any");
     expect(ruleOf("/grpc.health.v1.Health/List")).toBeUndefined();
+    // Server reflection (SPEC 14): the schema only, open to any identity of the CA.
+    expect(ruleOf("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo")).toBe("any");
+    expect(ruleOf("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo")).toBe("any");
   });
 
   it("every Registry mutation is admin-only and every read open to the CA", () => {
-    const reads = ["ListDomains", "GetTree", "GetHost", "ListHosts", "Resolve", "Export", "GetStatus"];
+    const reads = ["ListDomains", "GetTree", "GetHost", "ListHosts", "ListAgents", "Resolve", "Export", "GetStatus"];
     for (const [method, rule] of Object.entries(RULES["cairn.v1.Registry"])) {
       expect([method, rule]).toEqual([method, reads.includes(method) ? "any" : "admin"]);
     }

@@ -34,12 +34,20 @@ const LAYERS: readonly Layer[] = [
     why: "the one place the model meets the proto types (conversion, status mapping, the proto loader), and who may call what over them (identities, certificates, TLS, the authorization table)",
   },
   {
+    units: ["src/http/", "src/metrics/"],
+    why: "a server's --http endpoint (routes over node:http, identities proven by client certificates) and its Prometheus metrics (a registry per server, the gRPC interceptor) know only the wire and security; the servers give them their state",
+  },
+  {
     units: ["src/client/", "src/command-control/", "src/coordination/"],
     why: "typed gRPC clients and the Command Control service speak only the wire, none of the servers' internals; coordination speaks only to etcd (the election's keys and steps)",
   },
   {
     units: ["src/replication/"],
     why: "the watch stream and change check, served by the manager and consumed by the agent, so below both",
+  },
+  {
+    units: ["src/console/"],
+    why: "the manager's web console: HTTP routes, a tree model and an event stream over a narrow source the manager gives it (console-source.ts), so below the manager that mounts it",
   },
   {
     units: ["src/registry-manager/", "src/registry-agent/"],

@@ -3,9 +3,9 @@
  * free loopback ports with its own data folder, started and stopped by pid.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Defer } from "./defer.js";
+import { freePort } from "./free-port.js";
 import { installed, ETCD } from "./system-packages.js";
 import { until } from "./until.js";
 
@@ -21,16 +21,6 @@ export interface EtcdProcess {
   log(): string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startEtcd(defer: Defer, dir: string): Promise<EtcdProcess> {
   const binary = installed(ETCD);

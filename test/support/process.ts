@@ -6,6 +6,8 @@ export interface CairnProcess {
   server: ServerProcess;
   /** The address from its `listening on ADDR` line. */
   address: string;
+  /** Its `--http` URL, from the `http on URL` line; empty without --http. */
+  http: string;
   /** Everything it wrote on stderr so far (its pino log), for failure messages. */
   stderr(): string;
   /** SIGKILL, then wait for the exit. */
@@ -26,6 +28,7 @@ export async function startCairn(defer: Defer, args: readonly string[], timeoutM
   return {
     server,
     address,
+    http: server.httpAddress,
     stderr: () => server.stderr(),
     kill: () => server.kill(),
     async stop() {

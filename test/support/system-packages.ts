@@ -14,6 +14,7 @@ export interface SystemPackage {
 }
 
 export const ETCD: SystemPackage = { group: "automatic failover with etcd", binary: "etcd", apt: "etcd-server" };
+export const CHROMIUM: SystemPackage = { group: "the web console in a browser", binary: "chromium", apt: "chromium" };
 
 /** The binary's path, or undefined when it is not installed. */
 export function installed(pkg: SystemPackage): string | undefined {

@@ -47,6 +47,7 @@ describe("proto loader", () => {
       GetTree: unary,
       GetHost: unary,
       ListHosts: unary,
+      ListAgents: unary,
       Resolve: unary,
       Export: [false, true],
       Import: [true, false],

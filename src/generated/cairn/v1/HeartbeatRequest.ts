@@ -30,6 +30,13 @@ export interface HeartbeatRequest {
    * role), which the primary keeps current in the registry.
    */
   'registry_package'?: (_cairn_v1_Package | null);
+  /**
+   * The host id of the registry manager whose Watch stream feeds the
+   * sender's replica (a backup manager: its primary); empty while it is
+   * connected to none, or from a sender older than the field. Shown in the
+   * fleet view (Registry.ListAgents).
+   */
+  'watching'?: (string);
 }
 
 export interface HeartbeatRequest__Output {
@@ -58,4 +65,11 @@ export interface HeartbeatRequest__Output {
    * role), which the primary keeps current in the registry.
    */
   'registry_package': (_cairn_v1_Package__Output | null);
+  /**
+   * The host id of the registry manager whose Watch stream feeds the
+   * sender's replica (a backup manager: its primary); empty while it is
+   * connected to none, or from a sender older than the field. Shown in the
+   * fleet view (Registry.ListAgents).
+   */
+  'watching': (string);
 }

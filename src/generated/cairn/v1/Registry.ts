@@ -12,6 +12,8 @@ import type { GetStatusRequest as _cairn_v1_GetStatusRequest, GetStatusRequest__
 import type { GetTreeReply as _cairn_v1_GetTreeReply, GetTreeReply__Output as _cairn_v1_GetTreeReply__Output } from '../../cairn/v1/GetTreeReply.js';
 import type { GetTreeRequest as _cairn_v1_GetTreeRequest, GetTreeRequest__Output as _cairn_v1_GetTreeRequest__Output } from '../../cairn/v1/GetTreeRequest.js';
 import type { ImportChunk as _cairn_v1_ImportChunk, ImportChunk__Output as _cairn_v1_ImportChunk__Output } from '../../cairn/v1/ImportChunk.js';
+import type { ListAgentsReply as _cairn_v1_ListAgentsReply, ListAgentsReply__Output as _cairn_v1_ListAgentsReply__Output } from '../../cairn/v1/ListAgentsReply.js';
+import type { ListAgentsRequest as _cairn_v1_ListAgentsRequest, ListAgentsRequest__Output as _cairn_v1_ListAgentsRequest__Output } from '../../cairn/v1/ListAgentsRequest.js';
 import type { ListDomainsReply as _cairn_v1_ListDomainsReply, ListDomainsReply__Output as _cairn_v1_ListDomainsReply__Output } from '../../cairn/v1/ListDomainsReply.js';
 import type { ListDomainsRequest as _cairn_v1_ListDomainsRequest, ListDomainsRequest__Output as _cairn_v1_ListDomainsRequest__Output } from '../../cairn/v1/ListDomainsRequest.js';
 import type { ListHostsReply as _cairn_v1_ListHostsReply, ListHostsReply__Output as _cairn_v1_ListHostsReply__Output } from '../../cairn/v1/ListHostsReply.js';
@@ -120,6 +122,25 @@ export interface RegistryClient extends grpc.Client {
   import(metadata: grpc.Metadata, callback: grpc.requestCallback<_cairn_v1_MutationReply__Output>): grpc.ClientWritableStream<_cairn_v1_ImportChunk>;
   import(options: grpc.CallOptions, callback: grpc.requestCallback<_cairn_v1_MutationReply__Output>): grpc.ClientWritableStream<_cairn_v1_ImportChunk>;
   import(callback: grpc.requestCallback<_cairn_v1_MutationReply__Output>): grpc.ClientWritableStream<_cairn_v1_ImportChunk>;
+  
+  /**
+   * Every registered host's agent as the primary hears it: liveness, last
+   * heartbeat, replica revision and lag, the manager it watches (the fleet
+   * view, `cairn agents`).
+   */
+  ListAgents(argument: _cairn_v1_ListAgentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cairn_v1_ListAgentsReply__Output>): grpc.ClientUnaryCall;
+  ListAgents(argument: _cairn_v1_ListAgentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cairn_v1_ListAgentsReply__Output>): grpc.ClientUnaryCall;
+  ListAgents(argument: _cairn_v1_ListAgentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cairn_v1_ListAgentsReply__Output>): grpc.ClientUnaryCall;
+  ListAgents(argument: _cairn_v1_ListAgentsRequest, callback: grpc.requestCallback<_cairn_v1_ListAgentsReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * Every registered host's agent as the primary hears it: liveness, last
+   * heartbeat, replica revision and lag, the manager it watches (the fleet
+   * view, `cairn agents`).
+   */
+  listAgents(argument: _cairn_v1_ListAgentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cairn_v1_ListAgentsReply__Output>): grpc.ClientUnaryCall;
+  listAgents(argument: _cairn_v1_ListAgentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cairn_v1_ListAgentsReply__Output>): grpc.ClientUnaryCall;
+  listAgents(argument: _cairn_v1_ListAgentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cairn_v1_ListAgentsReply__Output>): grpc.ClientUnaryCall;
+  listAgents(argument: _cairn_v1_ListAgentsRequest, callback: grpc.requestCallback<_cairn_v1_ListAgentsReply__Output>): grpc.ClientUnaryCall;
   
   ListDomains(argument: _cairn_v1_ListDomainsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cairn_v1_ListDomainsReply__Output>): grpc.ClientUnaryCall;
   ListDomains(argument: _cairn_v1_ListDomainsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cairn_v1_ListDomainsReply__Output>): grpc.ClientUnaryCall;
@@ -291,6 +312,13 @@ export interface RegistryHandlers extends grpc.UntypedServiceImplementation {
    */
   Import: grpc.handleClientStreamingCall<_cairn_v1_ImportChunk__Output, _cairn_v1_MutationReply>;
   
+  /**
+   * Every registered host's agent as the primary hears it: liveness, last
+   * heartbeat, replica revision and lag, the manager it watches (the fleet
+   * view, `cairn agents`).
+   */
+  ListAgents: grpc.handleUnaryCall<_cairn_v1_ListAgentsRequest__Output, _cairn_v1_ListAgentsReply>;
+  
   ListDomains: grpc.handleUnaryCall<_cairn_v1_ListDomainsRequest__Output, _cairn_v1_ListDomainsReply>;
   
   ListHosts: grpc.handleUnaryCall<_cairn_v1_ListHostsRequest__Output, _cairn_v1_ListHostsReply>;
@@ -338,6 +366,7 @@ export interface RegistryDefinition extends grpc.ServiceDefinition {
   GetStatus: MethodDefinition<_cairn_v1_GetStatusRequest, _cairn_v1_ManagerStatus, _cairn_v1_GetStatusRequest__Output, _cairn_v1_ManagerStatus__Output>
   GetTree: MethodDefinition<_cairn_v1_GetTreeRequest, _cairn_v1_GetTreeReply, _cairn_v1_GetTreeRequest__Output, _cairn_v1_GetTreeReply__Output>
   Import: MethodDefinition<_cairn_v1_ImportChunk, _cairn_v1_MutationReply, _cairn_v1_ImportChunk__Output, _cairn_v1_MutationReply__Output>
+  ListAgents: MethodDefinition<_cairn_v1_ListAgentsRequest, _cairn_v1_ListAgentsReply, _cairn_v1_ListAgentsRequest__Output, _cairn_v1_ListAgentsReply__Output>
   ListDomains: MethodDefinition<_cairn_v1_ListDomainsRequest, _cairn_v1_ListDomainsReply, _cairn_v1_ListDomainsRequest__Output, _cairn_v1_ListDomainsReply__Output>
   ListHosts: MethodDefinition<_cairn_v1_ListHostsRequest, _cairn_v1_ListHostsReply, _cairn_v1_ListHostsRequest__Output, _cairn_v1_ListHostsReply__Output>
   MoveDomain: MethodDefinition<_cairn_v1_MoveDomainRequest, _cairn_v1_MutationReply, _cairn_v1_MoveDomainRequest__Output, _cairn_v1_MutationReply__Output>

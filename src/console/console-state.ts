@@ -1,0 +1,76 @@
+/**
+ * The console's derived state: the tree model (tree-model.ts), built at the
+ * first console request (a manager nobody looks at pays nothing per
+ * change) and kept current by the store's committed changes from then on,
+ * and the events those changes make for the pages.
+ */
+import type { ChangeRecord } from "../registry/model.js";
+import { liveEvent, reloadEvent, type ChangeEvent } from "./change-events.js";
+import type { ConsoleSource } from "./console-source.js";
+import { TreeModel } from "./tree-model.js";
+
+/** What the stream tells the pages of the registry moving. */
+export type StateEvent =
+  | { kind: "change"; event: ChangeEvent }
+  /** The registry was replaced (a backup's resync from a snapshot): a page fetches everything again. */
+  | { kind: "reset"; revision: number };
+
+/**
+ * A change of more ops than this (an import) rebuilds the model from the
+ * registry, which holds the change already: one pass over the hosts costs
+ * less than walking each one's ancestors.
+ */
+export const REBUILD_OPS = 5_000;
+
+export class ConsoleState {
+  private current: TreeModel | undefined;
+  private readonly listeners = new Set<(event: StateEvent) => void>();
+
+  constructor(private readonly source: ConsoleSource) {}
+
+  /** The model as of the committed registry now (built or rebuilt when needed). */
+  model(): TreeModel {
+    if (!this.current) {
+      this.current = this.build();
+      this.source.subscribe((change) => this.changed(change));
+    } else if (this.current.registry !== this.source.registry()) {
+      this.rebuild();
+    }
+    return this.current;
+  }
+
+  /** Calls `listener` with every event from now on; the returned function stops it. */
+  onEvent(listener: (event: StateEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private build(): TreeModel {
+    return TreeModel.build(this.source.registry(), this.source.position().revision);
+  }
+
+  private rebuild(): void {
+    this.current = this.build();
+    this.tell({ kind: "reset", revision: this.current.revision });
+  }
+
+  private changed(change: ChangeRecord): void {
+    const model = this.current!;
+    // The registry holds the change already (console-source.ts); another registry object is a snapshot installed.
+    if (model.registry !== this.source.registry() || change.revision !== model.revision + 1) {
+      this.rebuild();
+      return;
+    }
+    if (change.ops.length > REBUILD_OPS) {
+      this.current = TreeModel.build(this.source.registry(), change.revision);
+      this.tell({ kind: "change", event: reloadEvent(change) });
+      return;
+    }
+    const effect = model.apply(change);
+    this.tell({ kind: "change", event: liveEvent(change, effect, model) });
+  }
+
+  private tell(event: StateEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
