@@ -57,8 +57,15 @@ export const MAX_QUERY_CHARS = 256;
 
 type Handler = (request: IncomingMessage, response: ServerResponse, context: HttpContext) => void | Promise<void>;
 
+/** The console's routes, to mount on the manager's `--http` server, and what ends them with it. */
+export interface ConsoleRoutes {
+  routes: HttpRoute[];
+  /** Ends every event stream and lets go of the store: the tree model is not kept current for nobody. */
+  close(): void;
+}
+
 /** The console's routes, to mount on the manager's `--http` server. */
-export function consoleRoutes(source: ConsoleSource, files = new StaticFiles()): HttpRoute[] {
+export function consoleRoutes(source: ConsoleSource, files = new StaticFiles()): ConsoleRoutes {
   const log = source.logger.child({ component: "console" });
   const state = new ConsoleState(source);
   const events = new EventStream(source, state, log);
@@ -95,7 +102,7 @@ export function consoleRoutes(source: ConsoleSource, files = new StaticFiles()):
   });
   const at = () => ({ revision: state.model().revision, epoch: source.position().epoch });
 
-  return [
+  const routes: HttpRoute[] = [
     get("/", (request, response) => files.serve("index.html", request, response)),
     get("/console/", (request, response, { url }) => files.serve(url.pathname.slice("/console/".length), request, response), true),
     json("/api/summary", (_url, context) => {
@@ -146,6 +153,13 @@ export function consoleRoutes(source: ConsoleSource, files = new StaticFiles()):
     write("restore"),
     write("promote"),
   ];
+  return {
+    routes,
+    close() {
+      events.closeAll();
+      state.close();
+    },
+  };
 }
 
 /** The `q` of a search or filter; INVALID_ARGUMENT past MAX_QUERY_CHARS. */

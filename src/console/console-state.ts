@@ -24,6 +24,7 @@ export const REBUILD_OPS = 5_000;
 
 export class ConsoleState {
   private current: TreeModel | undefined;
+  private unsubscribe: (() => void) | undefined;
   private readonly listeners = new Set<(event: StateEvent) => void>();
 
   constructor(private readonly source: ConsoleSource) {}
@@ -32,11 +33,19 @@ export class ConsoleState {
   model(): TreeModel {
     if (!this.current) {
       this.current = this.build();
-      this.source.subscribe((change) => this.changed(change));
+      this.unsubscribe = this.source.subscribe((change) => this.changed(change));
     } else if (this.current.registry !== this.source.registry()) {
       this.rebuild();
     }
     return this.current;
+  }
+
+  /** Stops following the store and drops the model (the console's server stopped). */
+  close(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.current = undefined;
+    this.listeners.clear();
   }
 
   /** Calls `listener` with every event from now on; the returned function stops it. */

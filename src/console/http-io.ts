@@ -78,6 +78,8 @@ export function queryText(url: URL, name: string): string {
 export async function readJsonObject(request: IncomingMessage): Promise<Record<string, unknown>> {
   const type = request.headers["content-type"] ?? "";
   if (!/^application\/json\b/i.test(type)) throw new CairnError(Code.INVALID_ARGUMENT, "the request body must be JSON (content-type: application/json)");
+  // Refused before reading when it says so: leaving the loop below mid-body resets the connection, and the answer is lost.
+  if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) throw new CairnError(Code.RESOURCE_EXHAUSTED, `the request body is larger than ${MAX_BODY_BYTES} bytes`);
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {

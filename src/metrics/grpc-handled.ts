@@ -13,6 +13,9 @@ import type * as grpc from "@grpc/grpc-js";
 import { Counter, type Registry } from "prom-client";
 import { Code, CODE_NAMES } from "../errors.js";
 
+/** How close to its deadline a cancelled call counts as DeadlineExceeded (see onCancel). */
+const DEADLINE_SLACK_MS = 50;
+
 /**
  * Status codes as go-grpc-prometheus spells them (Go's `codes.Code.String()`),
  * which named this metric: dashboards and alerts written for it match these.
@@ -115,7 +118,9 @@ class CountingCall implements Call {
       // by the client, or, past its deadline, by grpc-js (whose deadline status comes from beneath).
       onCancel: () => {
         const deadline = this.call.getDeadline();
-        const late = deadline !== Infinity && Date.now() >= (deadline instanceof Date ? deadline.getTime() : deadline);
+        // The client's own timer ends the call a little before the server's (the timeout is measured from
+        // when it was sent): a cancel that close to the deadline is the deadline.
+        const late = deadline !== Infinity && Date.now() >= (deadline instanceof Date ? deadline.getTime() : deadline) - DEADLINE_SLACK_MS;
         this.end(late ? Code.DEADLINE_EXCEEDED : Code.CANCELLED);
         listener.onCancel();
       },

@@ -177,7 +177,14 @@ export class RegistryAgent {
         health.stop();
         probes.close();
       });
-      agent.http = await startAgentHttp(agent, options.http, security, options.security?.insecure, metrics, logger);
+      try {
+        agent.http = await startAgentHttp(agent, options.http, security, options.security?.insecure, metrics, logger);
+      } catch (error) {
+        health.stop();
+        probes.close();
+        commandControl.stop();
+        throw error;
+      }
       feed.start();
       health.reconcile();
       heartbeater.start();

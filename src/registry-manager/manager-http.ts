@@ -66,17 +66,23 @@ export async function startManagerHttp(
   const unsubscribe = store.subscribe((change) => {
     if (manager.roleState() === "primary") observeWrite(Math.max(0, clock.now() - change.timeUnixMs) / 1_000);
   });
+  const webConsole = consoleRoutes(managerConsole(manager, clock, logger));
+  const release = () => {
+    unsubscribe();
+    webConsole.close();
+  };
   try {
-    const server = await HttpServer.start({ listen: options.http, routes: [...managerRoutes(manager, metrics), ...consoleRoutes(managerConsole(manager, clock, logger))], security, insecure: options.security?.insecure, logger });
+    const routes = [...managerRoutes(manager, metrics), ...webConsole.routes];
+    const server = await HttpServer.start({ listen: options.http, routes, security, insecure: options.security?.insecure, logger });
     return {
       address: server.url,
       close: () => {
-        unsubscribe();
+        release();
         return server.close();
       },
     };
   } catch (error) {
-    unsubscribe();
+    release();
     throw error;
   }
 }

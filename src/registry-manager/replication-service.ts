@@ -1,3 +1,4 @@
+import { hostIdProblem } from "../registry/names.js";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { notPrimary } from "../errors.js";
@@ -128,7 +129,9 @@ async function heartbeat(ctx: ReplicationContext, log: Logger, request: Heartbea
   // Most heartbeats change nothing: answer them without queueing a write.
   const registryPackage = request.registry_package && believed ? packageFromWire(request.registry_package, "registry package") : undefined;
   const ownRegistry = current && registryPackage ? packageOf(current, REGISTRY_TYPE) : undefined;
-  liveness.heard(request.host, now, request.revision, request.watching);
+  // Shown in every fleet view: a name that is no host id (too long, say) is shown as unknown.
+  const watching = request.watching && !hostIdProblem(request.watching) ? request.watching : "";
+  liveness.heard(request.host, now, request.revision, watching);
   // A flapping host stays down while held (SPEC 13); its heartbeats still count as heard and still
   // report its packages' health. The heartbeat that meets the hold-down marks it up in its own change.
   const damping = liveness.damping.heard(request.host, now);

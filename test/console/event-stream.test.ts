@@ -60,7 +60,8 @@ class FakeManager {
 }
 
 async function serve(defer: Defer, source: ConsoleSource): Promise<string> {
-  const routes = consoleRoutes(source);
+  const { routes, close } = consoleRoutes(source);
+  defer(close);
   const server = http.createServer((request, response) => {
     const url = new URL(`http://x${request.url}`);
     const found = findRoute(routes, request.method ?? "GET", url.pathname);
