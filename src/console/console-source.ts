@@ -5,14 +5,15 @@
  * implements it over the store, the status and the Registry service's own
  * writes) and can be tested over a fake.
  *
- * The shapes below mirror the manager's own (ManagerStatusView, AgentView):
+ * The status below mirrors the manager's own ManagerStatusView (without the digest and the coordinator):
  * the console sits below the manager in the layers of src/ (the manager
  * mounts its routes), so it may not import them, and TypeScript checks
  * that the manager's values fit.
  */
 import type { Logger } from "pino";
+import type { AgentView } from "../registry/agent-view.js";
 import type { Clock } from "../clock.js";
-import type { ChangeRecord, HostRecord, Liveness, ManagerRole, Registry } from "../registry/model.js";
+import type { ChangeRecord, HostRecord, ManagerRole, Registry } from "../registry/model.js";
 import type { Route } from "../router/route.js";
 
 export interface ConsoleBackup {
@@ -40,15 +41,7 @@ export interface ConsoleStatus {
 }
 
 /** One host's agent as the primary hears it (the fleet view). */
-export interface ConsoleAgent {
-  host: string;
-  domain: string;
-  liveness: Liveness;
-  lastHeartbeatAgeMs: number | undefined;
-  revision: number;
-  lag: number;
-  watching: string;
-}
+export type ConsoleAgent = AgentView;
 
 /** A write the console offers an admin, each the one the Registry service makes for the same request. */
 export type ConsoleWrite =

@@ -25,7 +25,8 @@ export const REBUILD_OPS = 5_000;
 export class ConsoleState {
   private current: TreeModel | undefined;
   private unsubscribe: (() => void) | undefined;
-  private readonly listeners = new Set<(event: StateEvent) => void>();
+  /** Each listener, with whether it wants events now (an event stream with no reader does not). */
+  private readonly listeners = new Map<(event: StateEvent) => void, () => boolean>();
 
   constructor(private readonly source: ConsoleSource) {}
 
@@ -49,8 +50,8 @@ export class ConsoleState {
   }
 
   /** Calls `listener` with every event from now on; the returned function stops it. */
-  onEvent(listener: (event: StateEvent) => void): () => void {
-    this.listeners.add(listener);
+  onEvent(listener: (event: StateEvent) => void, wanted: () => boolean = () => true): () => void {
+    this.listeners.set(listener, wanted);
     return () => this.listeners.delete(listener);
   }
 
@@ -60,7 +61,8 @@ export class ConsoleState {
 
   private rebuild(): void {
     this.current = this.build();
-    this.tell({ kind: "reset", revision: this.current.revision });
+    const { revision } = this.current;
+    this.tell(() => ({ kind: "reset", revision }));
   }
 
   private changed(change: ChangeRecord): void {
@@ -72,14 +74,16 @@ export class ConsoleState {
     }
     if (change.ops.length > REBUILD_OPS) {
       this.current = TreeModel.build(this.source.registry(), change.revision);
-      this.tell({ kind: "change", event: reloadEvent(change) });
+      this.tell(() => ({ kind: "change", event: reloadEvent(change) }));
       return;
     }
     const effect = model.apply(change);
-    this.tell({ kind: "change", event: liveEvent(change, effect, model) });
+    this.tell(() => ({ kind: "change", event: liveEvent(change, effect, model) }));
   }
 
-  private tell(event: StateEvent): void {
-    for (const listener of this.listeners) listener(event);
+  /** The model is kept current either way; the event is built only when someone wants it. */
+  private tell(make: () => StateEvent): void {
+    let event: StateEvent | undefined;
+    for (const [listener, wanted] of this.listeners) if (wanted()) listener((event ??= make()));
   }
 }

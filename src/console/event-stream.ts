@@ -53,7 +53,10 @@ export class EventStream {
     private readonly state: ConsoleState,
     private readonly log: Logger,
   ) {
-    state.onEvent((event) => this.publish(event));
+    state.onEvent(
+      (event) => this.publish(event),
+      () => this.clients.size > 0,
+    );
   }
 
   get size(): number {

@@ -58,7 +58,8 @@ export function sendForbidden(response: ServerResponse, reason: string): void {
 export function queryInt(url: URL, name: string, fallback: number, min: number, max: number): number {
   const text = url.searchParams.get(name);
   if (text === null || text === "") return fallback;
-  const value = Number(text);
+  // Digits only: Number() would also take "0x10", "1e3" and " 7".
+  const value = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isInteger(value) || value < min || value > max) throw invalidArgument(`${name} must be an integer from ${min} to ${max}, not ${JSON.stringify(text)}`);
   return value;
 }

@@ -143,8 +143,9 @@ export class TreeModel {
             lists.add(op.host.domain);
             if (old) lists.add(old.domain);
           }
-          types ||= !old || !samePackageTypes(old, op.host);
-          if (old) this.replaceHost(old, op.host, counted);
+          const sameTypes = old !== undefined && samePackageTypes(old, op.host);
+          types ||= !sameTypes;
+          if (old) this.replaceHost(old, op.host, counted, sameTypes);
           else this.addHost(op.host, counted);
           put.set(op.host.id, op.host);
           removed.delete(op.host.id);
@@ -283,7 +284,7 @@ export class TreeModel {
    * are a liveness or a package's health, and leave the host where it was
    * (its domain's sorted hosts stay valid).
    */
-  private replaceHost(old: HostRecord, next: HostRecord, counted: Set<string>): void {
+  private replaceHost(old: HostRecord, next: HostRecord, counted: Set<string>, sameTypes: boolean): void {
     if (old.domain !== next.domain) {
       this.removeHost(old, counted);
       this.addHost(next, counted);
@@ -294,6 +295,7 @@ export class TreeModel {
       this.count(old, -1, counted);
       this.count(next, 1, counted);
     }
+    if (sameTypes) return;
     this.tally(old, -1);
     this.tally(next, 1);
   }

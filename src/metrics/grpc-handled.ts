@@ -117,11 +117,14 @@ class CountingCall implements Call {
       // grpc-js tells every call's end here, a status sent or not. Without one it was cancelled:
       // by the client, or, past its deadline, by grpc-js (whose deadline status comes from beneath).
       onCancel: () => {
-        const deadline = this.call.getDeadline();
-        // The client's own timer ends the call a little before the server's (the timeout is measured from
-        // when it was sent): a cancel that close to the deadline is the deadline.
-        const late = deadline !== Infinity && Date.now() >= (deadline instanceof Date ? deadline.getTime() : deadline) - DEADLINE_SLACK_MS;
-        this.end(late ? Code.DEADLINE_EXCEEDED : Code.CANCELLED);
+        // Also told after a status was sent (and counted): only a call that ended without one is looked at.
+        if (!this.ended) {
+          const deadline = this.call.getDeadline();
+          // The client's own timer ends the call a little before the server's (the timeout is measured from
+          // when it was sent): a cancel that close to the deadline is the deadline.
+          const late = deadline !== Infinity && Date.now() >= (deadline instanceof Date ? deadline.getTime() : deadline) - DEADLINE_SLACK_MS;
+          this.end(late ? Code.DEADLINE_EXCEEDED : Code.CANCELLED);
+        }
         listener.onCancel();
       },
     });

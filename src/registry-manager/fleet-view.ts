@@ -1,20 +1,8 @@
-import { compareStrings, isSameOrDescendant, type Liveness, type Registry } from "../registry/model.js";
+import { compareStrings, isSameOrDescendant, type Registry } from "../registry/model.js";
+import type { AgentView } from "../registry/agent-view.js";
 import type { LivenessTracker } from "./liveness.js";
 
-/** One host's agent as the primary sees it (SPEC 14: `cairn agents`, the console's fleet view). */
-export interface AgentView {
-  host: string;
-  domain: string;
-  liveness: Liveness;
-  /** Milliseconds since this primary last heard the agent; undefined when it never has (this reign). */
-  lastHeartbeatAgeMs: number | undefined;
-  /** The replica revision the agent reported in its last heartbeat (0: never heard). */
-  revision: number;
-  /** The registry's committed revision minus `revision` (0 when never heard). */
-  lag: number;
-  /** The host id of the registry manager the agent watches, as it reported it ("" when unknown). */
-  watching: string;
-}
+export type { AgentView };
 
 /** Which hosts' agents to list; the domain is checked (it exists) by the caller. */
 export interface AgentFilter {

@@ -90,6 +90,7 @@ export async function startManagerHttp(
 /** The manager as the metrics read it, when scraped. */
 function stateOf(manager: ManagerHttpSubject): ManagerState {
   const { store, backups, watchServer } = manager;
+  let hostCounts: { registry: object; revision: number; counts: Record<Liveness, number> } | undefined;
   return {
     revision: () => store.position.revision,
     epoch: () => store.epoch,
@@ -103,8 +104,13 @@ function stateOf(manager: ManagerHttpSubject): ManagerState {
     watchers: () => watchServer.watchers,
     watchCounts: () => watchServer.counts,
     hostsByLiveness() {
+      // A walk of every host, so once per revision: most scrapes come between changes.
+      const { registry } = store.index;
+      const { revision } = store.position;
+      if (hostCounts?.registry === registry && hostCounts.revision === revision) return hostCounts.counts;
       const counts = Object.fromEntries(LIVENESS_VALUES.map((l) => [l, 0])) as Record<Liveness, number>;
-      for (const host of store.index.registry.hosts.values()) counts[host.status]++;
+      for (const host of registry.hosts.values()) counts[host.status]++;
+      hostCounts = { registry, revision, counts };
       return counts;
     },
   };

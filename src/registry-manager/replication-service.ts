@@ -1,4 +1,3 @@
-import { hostIdProblem } from "../registry/names.js";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { notPrimary } from "../errors.js";
@@ -12,6 +11,7 @@ import type { GetPositionRequest__Output } from "../generated/cairn/v1/GetPositi
 import type { HeartbeatRequest__Output } from "../generated/cairn/v1/HeartbeatRequest.js";
 import type { Position as WirePosition } from "../generated/cairn/v1/Position.js";
 import { packageOf, REGISTRY_TYPE, type PackageRecord } from "../registry/model.js";
+import { hostIdProblem } from "../registry/names.js";
 import { managerRoleToWire, packageFromWire, packageHealthFromWire } from "../wire/convert.js";
 import type { ReplicationHandlers } from "../wire/proto-loader.js";
 import { unary } from "../wire/status.js";
@@ -130,7 +130,8 @@ async function heartbeat(ctx: ReplicationContext, log: Logger, request: Heartbea
   const registryPackage = request.registry_package && believed ? packageFromWire(request.registry_package, "registry package") : undefined;
   const ownRegistry = current && registryPackage ? packageOf(current, REGISTRY_TYPE) : undefined;
   // Shown in every fleet view: a name that is no host id (too long, say) is shown as unknown.
-  const watching = request.watching && !hostIdProblem(request.watching) ? request.watching : "";
+  const known = liveness.lastHeartbeat(request.host)?.watching;
+  const watching = request.watching === known || (request.watching && !hostIdProblem(request.watching)) ? request.watching : "";
   liveness.heard(request.host, now, request.revision, watching);
   // A flapping host stays down while held (SPEC 13); its heartbeats still count as heard and still
   // report its packages' health. The heartbeat that meets the hold-down marks it up in its own change.

@@ -7,8 +7,8 @@
  */
 import "reflect-metadata";
 import { randomBytes, webcrypto } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import * as x509 from "@peculiar/x509";
 import { isIP } from "node:net";
 import { CairnError, Code, invalidArgument, quote } from "../errors.js";
@@ -47,7 +47,7 @@ export async function initCa(dir: string, now = new Date()): Promise<Issued> {
   for (const file of [cert, key]) {
     if (existsSync(file)) throw new CairnError(Code.ALREADY_EXISTS, `${file} exists: ${dir} holds a CA already (certs are issued from it with cairn certs issue)`);
   }
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"]);
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(),
@@ -145,4 +145,24 @@ function writeAtomically(file: string, text: string, mode: number): void {
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, text, { mode });
   renameSync(temporary, file);
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time: Node 20's
+ * recursive mkdirSync never returns under /proc, and its errors name a
+ * syscall, not the option.
+ */
+function makeFolder(dir: string): void {
+  const missing: string[] = [];
+  for (let at = resolve(dir); !existsSync(at); at = dirname(at)) missing.unshift(at);
+  const existing = dirname(missing[0] ?? resolve(dir, "x"));
+  if (!statSync(existing).isDirectory()) throw invalidArgument(`--dir ${dir}: ${existing} is a file, not a folder`);
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "an error";
+      throw new CairnError(Code.FAILED_PRECONDITION, `cannot create --dir ${dir}: ${folder} could not be made (${code})`);
+    }
+  }
 }

@@ -196,6 +196,8 @@ describe("bad inputs: one error line, the right exit code, nothing changed", () 
       { args: ["certs", "issue", "--dir", fresh(), "--id", "admin/alice"], code: 1, line: /^error: .*ca\.pem is missing: make a CA first/ },
       { args: ["certs", "issue", "--dir", fresh(), "--id", "admin/alice", "--days", "abc"], code: 2, line: /"abc" is not a whole number$/ },
       { args: ["certs", "bogus"], code: 2, line: "error: unknown command 'bogus'" },
+      { args: ["certs", "init", "--dir", "/proc/cairn-nope"], code: 1, line: "error: cannot create --dir /proc/cairn-nope: /proc/cairn-nope could not be made (ENOENT)" },
+      { args: ["certs", "init", "--dir", "/etc/passwd"], code: 1, line: "error: --dir /etc/passwd: /etc/passwd is a file, not a folder" },
       { args: ["hots"], code: 2, line: "error: unknown command 'hots' (did you mean host?)" },
       // --manager / --agent as HOST:PORT (engineer B's parsing)
       ...["127.0.0.1", "http://x:1", "127.0.0.1:abc", "127.0.0.1:70000"].map((address): Row => ({
