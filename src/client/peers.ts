@@ -51,7 +51,8 @@ export class Peers<D extends grpc.ServiceDefinition> {
     this.channels.clear();
   }
 
-  private channel(address: string): grpc.Client {
+  /** The kept channel to `address` (opened now when there is none), for a call that is no unary one. */
+  channel(address: string): grpc.Client {
     let channel = this.channels.get(address);
     if (!channel) {
       const settings = this.options.channel ?? insecureTransport.channel({ kind: "manager" });

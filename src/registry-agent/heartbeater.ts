@@ -1,5 +1,6 @@
 import type * as grpc from "@grpc/grpc-js";
 import type { Logger } from "pino";
+import { callLink, HeartbeatSessions, type HeartbeatLink } from "../client/heartbeat-sessions.js";
 import { Peers } from "../client/peers.js";
 import type { Clock, Timer } from "../clock.js";
 import type { HeartbeatReply__Output } from "../generated/cairn/v1/HeartbeatReply.js";
@@ -13,6 +14,12 @@ import type { ChannelSettings } from "../security/transport.js";
 
 /** A heartbeat that has no answer by then is given up; the next one goes elsewhere. */
 const HEARTBEAT_TIMEOUT_MS = 1_000;
+/**
+ * In a session, a whole heartbeat goes at least this often even when
+ * nothing changed: pulses are not answered, and this answer proves that
+ * the session still reaches a primary.
+ */
+export const CONFIRM_EVERY_MS = 30_000;
 
 /** What the heartbeater reads of the replica, and the one thing it tells it (an epoch heard from a manager). */
 export type HeartbeatReplica = Pick<Replica, "routes" | "seenEpoch" | "position" | "sawEpoch">;
@@ -30,7 +37,12 @@ export interface HeartbeaterOptions {
   fallbacks: () => string[];
   /** The delay between beats until a manager's reply sets another. */
   intervalMs: number;
-  /** How a heartbeat is sent; by default a Replication.Heartbeat call whose deadline is HEARTBEAT_TIMEOUT_MS from the clock's now. */
+  /**
+   * How heartbeats are sent; by default in a Replication.Session, each whole
+   * heartbeat answered within HEARTBEAT_TIMEOUT_MS of the clock. `send`
+   * instead: every beat is a whole heartbeat through it (no session).
+   */
+  link?: HeartbeatLink;
   send?: SendHeartbeat;
   /** The host id of the registry manager feeding the replica now ("" when none), for the primary's fleet view. */
   watching?: () => string;
@@ -47,14 +59,14 @@ export interface HeartbeaterOptions {
 /**
  * Tells the primary, once per interval, that this host lives and how its
  * packages are (as its checks say, health-monitor.ts), and at once when a
- * package's health changes. The primary is the
+ * package's health changes. In a session (SPEC 16) a beat that would say
+ * what the last whole heartbeat said is only a pulse, and the interval is
+ * the pulse interval the primary gave. The primary is the
  * registry package with role `primary` in the replica; failing that, the
  * manager that last named itself or another as primary, then the fallbacks.
  */
 export class Heartbeater {
-  /** Set only when no `send` was given: the channels this heartbeater owns and closes. */
-  private readonly peers: Peers<ReplicationDefinition> | undefined;
-  private readonly send: SendHeartbeat;
+  private readonly link: HeartbeatLink;
   private readonly checkPackages: (host: HostRecord) => Promise<PackageHealthReport[]>;
   private timer: Timer | undefined;
   private stopped = false;
@@ -63,6 +75,8 @@ export class Heartbeater {
   private again = false;
   private intervalMs: number;
   private namedPrimary: string | undefined;
+  /** Where the last whole heartbeat was recorded, what it said (its revision aside), and when the next is due at the latest. */
+  private recordedAt: { address: string; said: string; confirmBy: number } | undefined;
   private readonly log: Logger;
   /** The time of the last heartbeat a primary recorded. */
   lastRecorded: number | undefined;
@@ -71,12 +85,14 @@ export class Heartbeater {
     this.intervalMs = options.intervalMs;
     this.log = options.logger.child({ component: "heartbeat" });
     this.checkPackages = options.checkPackages;
-    if (options.send) {
-      this.send = options.send;
+    if (options.link) {
+      this.link = options.link;
+    } else if (options.send) {
+      this.link = callLink(options.send);
     } else {
       const peers = new Peers({ service: replicationService, clock: options.clock, timeoutMs: HEARTBEAT_TIMEOUT_MS, channel: options.channel, channelOptions: options.channelOptions });
-      this.peers = peers;
-      this.send = (address, request) => peers.call(address, "Heartbeat", request);
+      const sessions = new HeartbeatSessions(peers, replicationService.Session, options.clock, HEARTBEAT_TIMEOUT_MS);
+      this.link = { send: (a, r) => sessions.send(a, r), pulse: (a, h, r) => sessions.pulse(a, h, r), close: () => (sessions.close(), peers.close()) };
     }
   }
 
@@ -87,7 +103,7 @@ export class Heartbeater {
   stop(): void {
     this.stopped = true;
     this.timer?.cancel();
-    this.peers?.close();
+    this.link.close();
   }
 
   /** A heartbeat as soon as the one under way (if any) is done: a package's health changed. */
@@ -128,30 +144,41 @@ export class Heartbeater {
       revision: replica.position.revision,
       watching: this.options.watching?.() ?? "",
     };
+    const targets = this.targets();
+    const now = this.options.clock.now();
+    const said = JSON.stringify({ ...request, revision: 0 });
+    const recorded = this.recordedAt;
+    if (recorded && recorded.said === said && recorded.address === targets[0] && now < recorded.confirmBy && this.link.pulse(recorded.address, hostId, replica.position.revision)) {
+      this.lastRecorded = now;
+      return;
+    }
+    this.recordedAt = undefined;
     let lastError: unknown;
-    for (const target of this.targets()) {
+    for (const target of targets) {
       try {
-        const reply = await this.send(target, request);
-        replica.sawEpoch(reply.epoch);
-        if (reply.interval_ms > 0) this.intervalMs = reply.interval_ms;
-        if (reply.recorded) {
-          this.lastRecorded = this.options.clock.now();
-          return;
-        }
+        if (await this.sendWhole(target, request, said)) return;
         // A backup: it names the primary, which is tried next.
-        this.namedPrimary = reply.primary_address || undefined;
-        if (this.namedPrimary && this.namedPrimary !== target) {
-          const again = await this.send(this.namedPrimary, request);
-          if (again.recorded) {
-            this.lastRecorded = this.options.clock.now();
-            return;
-          }
-        }
+        if (this.namedPrimary && this.namedPrimary !== target && (await this.sendWhole(this.namedPrimary, request, said))) return;
       } catch (error) {
         lastError = error;
       }
     }
     throw lastError ?? new Error("no registry manager known");
+  }
+
+  /** A whole heartbeat to `target`: true when it was recorded there. */
+  private async sendWhole(target: string, request: HeartbeatRequest, said: string): Promise<boolean> {
+    const reply = await this.link.send(target, request);
+    this.options.replica.sawEpoch(reply.epoch);
+    if (reply.interval_ms > 0) this.intervalMs = reply.interval_ms;
+    if (!reply.recorded) {
+      this.namedPrimary = reply.primary_address || undefined;
+      return false;
+    }
+    const now = this.options.clock.now();
+    this.lastRecorded = now;
+    this.recordedAt = { address: target, said, confirmBy: now + CONFIRM_EVERY_MS };
+    return true;
   }
 
   private targets(): string[] {

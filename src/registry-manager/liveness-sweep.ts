@@ -8,11 +8,15 @@ import type { RegistryStore } from "./store.js";
 /**
  * A primary's look, every `everyMs`, for hosts silent past --down-after:
  * those found are marked down in one change, and each down is counted by
- * the liveness damping (flap-damping.ts). Stopped when the manager stops
- * being primary.
+ * the liveness damping (flap-damping.ts). A look that comes a whole period
+ * late means the event loop was busy, and the heartbeats that came
+ * meanwhile may still be queued behind it: every host then gets its
+ * --down-after again rather than being marked down for the manager's own
+ * delay. Stopped when the manager stops being primary.
  */
 export class LivenessSweep {
   private timer: Timer | undefined;
+  private dueAt = 0;
 
   constructor(
     private readonly tracker: LivenessTracker,
@@ -26,6 +30,7 @@ export class LivenessSweep {
 
   start(): void {
     this.timer?.cancel();
+    this.dueAt = this.clock.now() + this.everyMs;
     this.timer = this.clock.setTimeout(() => this.sweep(), this.everyMs);
   }
 
@@ -35,6 +40,11 @@ export class LivenessSweep {
   }
 
   private sweep(): void {
+    const lateMs = this.clock.now() - this.dueAt;
+    if (lateMs >= this.everyMs) {
+      this.tracker.excuse(this.clock.now());
+      this.log.warn({ lateMs }, `the liveness sweep ran ${lateMs} ms late (the event loop was busy): no host is marked down for it, each gets its --down-after again`);
+    }
     const overdue = this.tracker.overdue(this.store.index.registry, this.clock.now(), this.ownHost);
     if (overdue.length > 0) {
       const cause = overdue.length === 1 ? `no heartbeat from ${overdue[0]}` : `no heartbeat from ${overdue.length} hosts`;

@@ -56,6 +56,7 @@ export const RULES = {
   "cairn.v1.Replication": {
     Watch: "any",
     Heartbeat: "own-host",
+    Session: "own-host",
     // Stricter than SPEC 11's manager/*: one manager acknowledging as several backups would meet --sync-backups alone.
     Ack: "own-manager",
     GetPosition: "managers",

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { HeartbeatReply__Output } from "../../src/generated/cairn/v1/HeartbeatReply.js";
 import type { HeartbeatRequest } from "../../src/generated/cairn/v1/HeartbeatRequest.js";
 import type { PackageHealthReport } from "../../src/registry-agent/health-checker.js";
-import { Heartbeater, type HeartbeatReplica } from "../../src/registry-agent/heartbeater.js";
+import type { HeartbeatLink } from "../../src/client/heartbeat-sessions.js";
+import { CONFIRM_EVERY_MS, Heartbeater, type HeartbeatReplica } from "../../src/registry-agent/heartbeater.js";
 import { emptyRegistry, endpointOf, newHost, newPackage, REGISTRY_TYPE, type HostRecord, type Position } from "../../src/registry/model.js";
 import { RouteIndex } from "../../src/router/route-index.js";
 import { packageHealthToWire } from "../../src/wire/convert.js";
@@ -243,5 +244,113 @@ describe("Heartbeater", () => {
     clock.advance(INTERVAL_MS * 10);
     await settle();
     expect(sentTo()).toEqual([PRIMARY]);
+  });
+});
+
+/**
+ * A link with sessions: whole heartbeats are answered by `managers` as
+ * above, and a pulse goes only to the address whose session is open (the
+ * last one that recorded a whole heartbeat, until `drop`).
+ */
+class FakeSessions implements HeartbeatLink {
+  readonly wholes: { address: string; request: HeartbeatRequest }[] = [];
+  readonly pulses: { address: string; host: string; revision: number }[] = [];
+  private open: string | undefined;
+  constructor(private readonly managers: Record<string, ManagerBehaviour>) {}
+  async send(address: string, request: HeartbeatRequest): Promise<HeartbeatReply__Output> {
+    this.wholes.push({ address, request });
+    const behaviour = this.managers[address] ?? "down";
+    if (behaviour === "down") throw new Error(`${address} is down`);
+    if (behaviour.recorded) this.open = address;
+    return reply(behaviour);
+  }
+  pulse(address: string, host: string, revision: number): boolean {
+    if (address !== this.open) return false;
+    this.pulses.push({ address, host, revision });
+    return true;
+  }
+  drop(): void {
+    this.open = undefined;
+  }
+  close(): void {
+    this.open = undefined;
+  }
+}
+
+describe("Heartbeater in a session", () => {
+  function sessionSetUp(health: { current: PackageHealthReport[] }) {
+    const clock = new FakeClock();
+    const replica = new FakeReplica(registry());
+    const link = new FakeSessions({ [PRIMARY]: { recorded: true, interval_ms: 2_000 } });
+    let watching = "m1";
+    const heartbeater = new Heartbeater({
+      hostId: AGENT,
+      domain: "/edge",
+      address: "10.0.0.1",
+      replica,
+      fallbacks: () => [SEED_A],
+      intervalMs: INTERVAL_MS,
+      link,
+      watching: () => watching,
+      checkPackages: async () => health.current,
+      clock,
+      logger: pino({ level: "silent" }),
+    });
+    return { clock, replica, link, heartbeater, watch: (id: string) => (watching = id) };
+  }
+  const healthy: PackageHealthReport[] = [{ type: "web", health: "healthy" }];
+
+  it("pulses while nothing it would say has changed, at the interval the primary gave, with the replica's revision", async () => {
+    const { clock, replica, link, heartbeater } = sessionSetUp({ current: healthy });
+    await heartbeater.beat();
+    expect(link.wholes.map((w) => w.address)).toEqual([PRIMARY]);
+    replica.position = { ...replica.position, revision: 43 };
+    clock.advance(2_000);
+    await settle();
+    clock.advance(2_000);
+    await settle();
+    expect(link.pulses).toEqual([
+      { address: PRIMARY, host: AGENT, revision: 43 },
+      { address: PRIMARY, host: AGENT, revision: 43 },
+    ]);
+    expect(link.wholes).toHaveLength(1);
+    expect(heartbeater.lastRecorded).toBe(clock.now());
+  });
+
+  it("sends a whole heartbeat when its health, watched manager or seen epoch change, or when the session is gone", async () => {
+    const health = { current: healthy };
+    const { clock, replica, link, heartbeater, watch } = sessionSetUp(health);
+    await heartbeater.beat();
+    health.current = [{ type: "web", health: "unhealthy" }];
+    heartbeater.beatSoon();
+    await settle();
+    expect(link.wholes.at(-1)!.request.packages).toEqual([{ type: "web", health: packageHealthToWire("unhealthy") }]);
+    watch("m2");
+    clock.advance(2_000);
+    await settle();
+    expect(link.wholes.at(-1)!.request.watching).toBe("m2");
+    replica.seenEpoch = 4;
+    clock.advance(2_000);
+    await settle();
+    expect(link.wholes.at(-1)!.request.epoch).toBe(4);
+    link.drop();
+    clock.advance(2_000);
+    await settle();
+    expect(link.wholes).toHaveLength(5);
+    expect(link.pulses).toEqual([]);
+    clock.advance(2_000);
+    await settle();
+    expect(link.pulses).toHaveLength(1);
+  });
+
+  it(`sends a whole heartbeat at least every ${CONFIRM_EVERY_MS} ms, whose answer proves the session still reaches the primary`, async () => {
+    const { clock, link, heartbeater } = sessionSetUp({ current: healthy });
+    await heartbeater.beat();
+    for (let elapsed = 0; elapsed < CONFIRM_EVERY_MS; elapsed += 2_000) {
+      clock.advance(2_000);
+      await settle();
+    }
+    expect(link.wholes).toHaveLength(2);
+    expect(link.pulses).toHaveLength(CONFIRM_EVERY_MS / 2_000 - 1);
   });
 });

@@ -28,6 +28,20 @@ describe("LivenessTracker", () => {
     expect(tracker.overdue(registry, DOWN_AFTER, "m")).toEqual(["a"]);
   });
 
+  it("excuses everyone's silence from the moment the manager says it was late", () => {
+    const tracker = new LivenessTracker(DOWN_AFTER, 0);
+    tracker.heard("a", 10_000);
+    tracker.excuse(20_000);
+    expect(tracker.isOverdue("a", 20_000 + DOWN_AFTER - 1)).toBe(false);
+    expect(tracker.overdue(registry, 20_000 + DOWN_AFTER - 1, "m")).toEqual([]);
+    expect(tracker.overdue(registry, 20_000 + DOWN_AFTER, "m")).toEqual(["a"]);
+    // A later heartbeat counts from itself; an earlier excuse changes nothing.
+    tracker.heard("a", 21_000);
+    tracker.excuse(15_000);
+    expect(tracker.isOverdue("a", 21_000 + DOWN_AFTER - 1)).toBe(false);
+    expect(tracker.isOverdue("a", 21_000 + DOWN_AFTER)).toBe(true);
+  });
+
   it("keeps a host that heartbeats, and never the manager's own host or a host never seen up", () => {
     const tracker = new LivenessTracker(DOWN_AFTER, 0);
     tracker.heard("a", 2_000);
@@ -85,6 +99,33 @@ describe("liveness in a running manager, on a fake clock", () => {
     clock.advance(DOWN_AFTER + 500);
     await until(() => ["agent-1", "agent-2", "agent-3"].every((host) => statusOf(manager, host) === "down"), "all three down");
     expect(manager.store.position.revision).toBe(before + 1);
+  });
+
+  it("marks nobody down for a sweep that ran late (the manager was busy): every host gets down-after again", async () => {
+    const clock = new FakeClock();
+    const manager = await startManager(defer, { clock, downAfterMs: DOWN_AFTER });
+    const heartbeat = heartbeatClient(defer, manager.address);
+    await heartbeat({ host: "agent-1" });
+    await heartbeat({ host: "agent-2" });
+    clock.advance(DOWN_AFTER);
+    await heartbeat({ host: "agent-1" });
+    await heartbeat({ host: "agent-2" });
+    const before = manager.store.position.revision;
+
+    // The event loop is blocked for longer than down-after: the heartbeats that came meanwhile wait behind it.
+    clock.stall(DOWN_AFTER + 2_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(manager.store.position.revision).toBe(before);
+    await heartbeat({ host: "agent-1" });
+    expect(statusOf(manager, "agent-1")).toBe("up");
+
+    // The grace is down-after from the late sweep, not forever: agent-2, silent since, goes down after it.
+    clock.advance(DOWN_AFTER - 600);
+    await heartbeat({ host: "agent-1" });
+    expect(statusOf(manager, "agent-2")).toBe("up");
+    clock.advance(1_000);
+    await until(() => statusOf(manager, "agent-2") === "down", "agent-2 down after the grace");
+    expect(statusOf(manager, "agent-1")).toBe("up");
   });
 
   it("gives hosts down-after of grace after a restart before marking anyone down", async () => {

@@ -29,5 +29,14 @@ export class FakeClock implements Clock {
     }
     this.current = end;
   }
+
+  /**
+   * Moves time forward by `ms` as a busy event loop sees it: nothing runs
+   * meanwhile, and the timers that came due on the way fire late, at the end.
+   */
+  stall(ms: number): void {
+    this.current += ms;
+    this.advance(0);
+  }
 }
 

@@ -37,6 +37,11 @@ export interface HeartbeatRequest {
    * fleet view (Registry.ListAgents).
    */
   'watching'?: (string);
+  /**
+   * In a Session only: this message says no more than "still alive" (and
+   * the revision); everything else is as in the last whole heartbeat.
+   */
+  'pulse'?: (boolean);
 }
 
 export interface HeartbeatRequest__Output {
@@ -72,4 +77,9 @@ export interface HeartbeatRequest__Output {
    * fleet view (Registry.ListAgents).
    */
   'watching': (string);
+  /**
+   * In a Session only: this message says no more than "still alive" (and
+   * the revision); everything else is as in the last whole heartbeat.
+   */
+  'pulse': (boolean);
 }

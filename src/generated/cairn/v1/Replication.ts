@@ -81,6 +81,33 @@ export interface ReplicationClient extends grpc.Client {
   heartbeat(argument: _cairn_v1_HeartbeatRequest, callback: grpc.requestCallback<_cairn_v1_HeartbeatReply__Output>): grpc.ClientUnaryCall;
   
   /**
+   * The same as a session (SPEC 16): one stream per agent for as long as it
+   * lives, so that liveness costs the primary one small message per pulse
+   * instead of a call per interval. The first message is a whole heartbeat;
+   * after it the agent sends a whole one when anything in it changes, and
+   * otherwise a pulse (its host, its revision, `pulse` set) every
+   * `interval_ms` of the first reply. The primary answers every whole
+   * heartbeat, never a pulse; a backup answers `recorded` false, naming the
+   * primary, and ends the stream. A host is alive while its pulses come: a
+   * session that ends gives it no more time than its last message did.
+   */
+  Session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_cairn_v1_HeartbeatRequest, _cairn_v1_HeartbeatReply__Output>;
+  Session(options?: grpc.CallOptions): grpc.ClientDuplexStream<_cairn_v1_HeartbeatRequest, _cairn_v1_HeartbeatReply__Output>;
+  /**
+   * The same as a session (SPEC 16): one stream per agent for as long as it
+   * lives, so that liveness costs the primary one small message per pulse
+   * instead of a call per interval. The first message is a whole heartbeat;
+   * after it the agent sends a whole one when anything in it changes, and
+   * otherwise a pulse (its host, its revision, `pulse` set) every
+   * `interval_ms` of the first reply. The primary answers every whole
+   * heartbeat, never a pulse; a backup answers `recorded` false, naming the
+   * primary, and ends the stream. A host is alive while its pulses come: a
+   * session that ends gives it no more time than its last message did.
+   */
+  session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_cairn_v1_HeartbeatRequest, _cairn_v1_HeartbeatReply__Output>;
+  session(options?: grpc.CallOptions): grpc.ClientDuplexStream<_cairn_v1_HeartbeatRequest, _cairn_v1_HeartbeatReply__Output>;
+  
+  /**
    * A snapshot when needed, then every change in order, forever (Progress
    * messages keep the stream alive while nothing changes). Served by
    * primaries and backups.
@@ -122,6 +149,19 @@ export interface ReplicationHandlers extends grpc.UntypedServiceImplementation {
   Heartbeat: grpc.handleUnaryCall<_cairn_v1_HeartbeatRequest__Output, _cairn_v1_HeartbeatReply>;
   
   /**
+   * The same as a session (SPEC 16): one stream per agent for as long as it
+   * lives, so that liveness costs the primary one small message per pulse
+   * instead of a call per interval. The first message is a whole heartbeat;
+   * after it the agent sends a whole one when anything in it changes, and
+   * otherwise a pulse (its host, its revision, `pulse` set) every
+   * `interval_ms` of the first reply. The primary answers every whole
+   * heartbeat, never a pulse; a backup answers `recorded` false, naming the
+   * primary, and ends the stream. A host is alive while its pulses come: a
+   * session that ends gives it no more time than its last message did.
+   */
+  Session: grpc.handleBidiStreamingCall<_cairn_v1_HeartbeatRequest__Output, _cairn_v1_HeartbeatReply>;
+  
+  /**
    * A snapshot when needed, then every change in order, forever (Progress
    * messages keep the stream alive while nothing changes). Served by
    * primaries and backups.
@@ -135,5 +175,6 @@ export interface ReplicationDefinition extends grpc.ServiceDefinition {
   Announce: MethodDefinition<_cairn_v1_EpochNotice, _cairn_v1_AnnounceReply, _cairn_v1_EpochNotice__Output, _cairn_v1_AnnounceReply__Output>
   GetPosition: MethodDefinition<_cairn_v1_GetPositionRequest, _cairn_v1_Position, _cairn_v1_GetPositionRequest__Output, _cairn_v1_Position__Output>
   Heartbeat: MethodDefinition<_cairn_v1_HeartbeatRequest, _cairn_v1_HeartbeatReply, _cairn_v1_HeartbeatRequest__Output, _cairn_v1_HeartbeatReply__Output>
+  Session: MethodDefinition<_cairn_v1_HeartbeatRequest, _cairn_v1_HeartbeatReply, _cairn_v1_HeartbeatRequest__Output, _cairn_v1_HeartbeatReply__Output>
   Watch: MethodDefinition<_cairn_v1_WatchRequest, _cairn_v1_WatchEvent, _cairn_v1_WatchRequest__Output, _cairn_v1_WatchEvent__Output>
 }
