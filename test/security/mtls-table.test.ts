@@ -143,6 +143,37 @@ describe("the SPEC 11 table, end to end", () => {
     expect(own.ok).toBe(true);
   });
 
+  it("Session: every message for the sender's own host only; a spoofed whole heartbeat or pulse is refused and changes nothing", async () => {
+    const before = await revision();
+    const session = async (identity: string, messages: object[]) => {
+      const { client } = await rawClientAs(defer, ca, identity, manager.address, { kind: "manager" });
+      const method = replicationService.Session;
+      const call = client.makeBidiStreamRequest(method.path, method.requestSerialize, method.responseDeserialize);
+      const replies: unknown[] = [];
+      let failure: grpc.ServiceError | undefined;
+      call.on("data", (reply: unknown) => replies.push(reply));
+      call.on("error", (error: grpc.ServiceError) => (failure = error));
+      defer(() => call.cancel());
+      for (const message of messages) call.write(message);
+      return { replies, failure: () => failure };
+    };
+    const spoofed = await session("host/agent-1", [{ host: AGENT, domain: "/", packages: [{ type: CC, health: "PACKAGE_HEALTH_UNHEALTHY" }] }]);
+    const refused = await until(() => spoofed.failure(), "the spoofed session refused");
+    expect([refused.code, refused.details]).toEqual([
+      grpc.status.PERMISSION_DENIED,
+      `host/agent-1 may not call cairn.v1.Replication/Session (host/${AGENT} or manager/${AGENT} only: it reports for another host)`,
+    ]);
+    // A session begun for its own host cannot go on to pulse for another.
+    const turned = await session(`host/${AGENT}`, [{ host: AGENT, domain: "/" }, { host: "agent-1", pulse: true }]);
+    expect((await until(() => turned.failure(), "the turned session refused")).code).toBe(grpc.status.PERMISSION_DENIED);
+    expect(turned.replies).toHaveLength(1);
+    expect(await revision()).toBe(before);
+    expect((await admin.call("GetHost", { id: AGENT })).host?.packages.find((p) => p.type === CC)?.health).not.toBe("PACKAGE_HEALTH_UNHEALTHY");
+    const own = await session(`host/${AGENT}`, [{ host: AGENT, domain: "/" }]);
+    await until(() => own.replies.length === 1 || own.failure(), "its own session answered");
+    expect(own.replies[0]).toMatchObject({ recorded: true });
+  });
+
   it("Ack, GetPosition and Announce: manager/* only", async () => {
     const before = await admin.call("GetStatus", {});
     const rows = [
