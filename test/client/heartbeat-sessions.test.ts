@@ -33,7 +33,7 @@ async function serve(handlers: Partial<ReplicationHandlers>): Promise<string> {
     GetPosition: (_call, callback) => callback(unimplemented),
     Announce: (_call, callback) => callback(unimplemented),
   };
-  server.addService(replicationService, { ...rest, ...handlers });
+  server.addService(replicationService, { ...rest, ...handlers } as ReplicationHandlers);
   const port = await bindServer(server, "127.0.0.1:0");
   defer(() => void server.forceShutdown());
   return `127.0.0.1:${port}`;

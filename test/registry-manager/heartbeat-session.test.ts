@@ -59,13 +59,14 @@ describe("a heartbeat session in a running manager", () => {
     const manager = await startManager(defer, { clock, downAfterMs: DOWN_AFTER, heartbeatIntervalMs: INTERVAL });
     const session = openSession(defer, manager.address);
     session.send({ host: "a", domain: "/", address: "10.0.0.1", revision: 1 });
-    const [first] = await until(() => session.replies.length === 1 && session.replies, "the first reply");
+    await until(() => session.replies.length === 1, "the first reply");
+    const first = session.replies[0]!;
     expect(first).toMatchObject({ recorded: true, interval_ms: pulseIntervalMs(INTERVAL, DOWN_AFTER), down_after_ms: DOWN_AFTER, epoch: manager.store.epoch });
     await until(() => livenessOf(manager, "a")?.liveness === "up", "host a up");
 
     // Pulses at the interval given, each seen by its revision; none is answered.
     for (let revision = 2; revision <= 4; revision++) {
-      clock.advance(first!.interval_ms);
+      clock.advance(first.interval_ms);
       session.send({ host: "a", revision, pulse: true });
       await until(() => livenessOf(manager, "a")?.revision === revision, `pulse ${revision} recorded`);
       expect(livenessOf(manager, "a")?.liveness).toBe("up");
