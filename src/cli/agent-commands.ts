@@ -5,7 +5,7 @@ import { parseDuration } from "./durations.js";
 import { endpointListOption } from "./endpoints.js";
 import { DEFAULT_TIMEOUT_MS } from "../client/manager-client.js";
 import { formatJson, type Output } from "./output.js";
-import { checkHostOption, httpListenOption } from "./server-options.js";
+import { checkHostOption, httpListenOption, MAX_CONNECTIONS_HELP, maxConnectionsOption } from "./server-options.js";
 import { clientTransport, serverTls, withClientTls, withServerTls, type TlsFlags } from "./tls-options.js";
 import { logSettings, withLogFormat, type LogFlags } from "./log-options.js";
 import { stopLogLine, untilStopRequested } from "./parent-watch.js";
@@ -20,6 +20,7 @@ interface AgentStartOptions extends TlsFlags, LogFlags {
   domain: string;
   heartbeatInterval: number;
   http?: string;
+  maxConnections?: number;
 }
 
 interface AuthorizeOptions extends TlsFlags {
@@ -41,7 +42,8 @@ export function registerAgentCommands(program: Command, output: Output): void {
     .option("--listen <addr>", "address of the Agent service (port 0: any free port)", "127.0.0.1:0")
     .option("--domain <path>", "domain to register this host in at first contact", "/")
     .option("--heartbeat-interval <duration>", "how often to heartbeat until the manager says otherwise", parseDuration, DEFAULT_HEARTBEAT_INTERVAL_MS)
-    .option("--http <addr>", "serve /metrics and /healthz on this HOST:PORT, over HTTPS with --ca/--cert/--key (port 0: any free port)", httpListenOption);
+    .option("--http <addr>", "serve /metrics and /healthz on this HOST:PORT, over HTTPS with --ca/--cert/--key (port 0: any free port)", httpListenOption)
+    .option("--max-connections <n>", MAX_CONNECTIONS_HELP, maxConnectionsOption);
   withLogFormat(withServerTls(start)).action(async (options: AgentStartOptions) => {
       const logging = logSettings(start, options);
       checkHostOption(options.host);
@@ -56,6 +58,7 @@ export function registerAgentCommands(program: Command, output: Output): void {
         heartbeatIntervalMs: options.heartbeatInterval,
         security: serverTls(options),
         ...(options.http && { http: options.http }),
+        ...(options.maxConnections !== undefined && { maxConnections: options.maxConnections }),
         logger,
       });
       // Watched before the line: a parent that signals as soon as it reads it gets a clean stop.

@@ -12,7 +12,7 @@ import {
 } from "../registry-manager/defaults.js";
 import { parseCount, parseDuration, parseUint32 } from "./durations.js";
 import type { Output } from "./output.js";
-import { checkHostOption, httpListenOption } from "./server-options.js";
+import { checkHostOption, httpListenOption, MAX_CONNECTIONS_HELP, maxConnectionsOption } from "./server-options.js";
 import { serverTls, withServerTls, type TlsFlags } from "./tls-options.js";
 import { logSettings, withLogFormat, type LogFlags } from "./log-options.js";
 import { stopLogLine, untilStopRequested } from "./parent-watch.js";
@@ -35,6 +35,7 @@ interface ManagerStartOptions extends TlsFlags, LogFlags {
   coordinator?: CoordinatorAddress;
   leaseTtl: number;
   http?: string;
+  maxConnections?: number;
 }
 
 /** A usage error for commander (exit 2), from the parser's own message. */
@@ -93,7 +94,8 @@ export function registerManagerCommands(program: Command, output: Output): void 
     .option("--log-retention <changes>", "changes kept in the log for resuming watchers", parseCount, DEFAULT_LOG_RETENTION)
     .option("--coordinator <etcd://host:port,…>", "elect the primary on this etcd cluster (automatic failover)", coordinatorOption)
     .option("--lease-ttl <duration>", "with --coordinator: the primary's etcd lease, whole seconds", leaseTtlOption, DEFAULT_LEASE_TTL_SECONDS)
-    .option("--http <addr>", "serve /metrics and /healthz on this HOST:PORT, over HTTPS with --ca/--cert/--key (port 0: any free port)", httpListenOption);
+    .option("--http <addr>", "serve /metrics and /healthz on this HOST:PORT, over HTTPS with --ca/--cert/--key (port 0: any free port)", httpListenOption)
+    .option("--max-connections <n>", MAX_CONNECTIONS_HELP, maxConnectionsOption);
   withLogFormat(withServerTls(start)).action(async (options: ManagerStartOptions) => {
       const logging = logSettings(start, options);
       checkHostOption(options.host);
@@ -118,6 +120,7 @@ export function registerManagerCommands(program: Command, output: Output): void 
         ...(options.coordinator && { coordinator: options.coordinator, leaseTtlSeconds: options.leaseTtl }),
         security: serverTls(options),
         ...(options.http && { http: options.http }),
+        ...(options.maxConnections !== undefined && { maxConnections: options.maxConnections }),
         logger,
       });
       // Watched before the line: a parent that signals as soon as it reads it gets a clean stop.

@@ -15,3 +15,16 @@ export function httpListenOption(value: string): string {
   }
   return value;
 }
+
+/** `--max-connections`' parser: a whole number of at least 1 (connections one listener holds; connection-guard.ts). */
+export function maxConnectionsOption(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError(`"${value}" is not a whole number of at least 1`);
+  }
+  return n;
+}
+
+/** `--max-connections`' help. */
+export const MAX_CONNECTIONS_HELP =
+  "connections the gRPC port holds at most; more are refused at accept, with a log line (default: the process's open-file limit less 1,500, at most 250,000)";

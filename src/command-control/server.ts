@@ -56,7 +56,7 @@ export class CommandControlServer {
     const identity = `service/${COMMAND_CONTROL_TYPE}/${options.hostId}`;
     const security = serverSecurity(options.security ?? {}, options.listen, identity, options.hostId, logger);
     const { transport, interceptors } = security;
-    const server = newServer({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES, interceptors });
+    const server = newServer({ "grpc.max_receive_message_length": MAX_REQUEST_BYTES, interceptors }, { logger });
     server.addService(commandControlService, commandControlHandlers(options.hostId, options.rules, logger));
     // What agents probe (an ejected manager returns when this answers) and a package's `grpc` check asks:
     // SERVING while it runs, as its rules are in memory; NOT_SERVING once it stops.

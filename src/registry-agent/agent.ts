@@ -54,6 +54,8 @@ export interface AgentOptions {
   security?: SecurityOptions;
   /** host:port of the HTTP endpoint (`--http`: /metrics, /healthz); port 0 picks a free one. HTTPS with `security`'s TLS. */
   http?: string;
+  /** `--max-connections`: connections the Agent service's port holds at most (default from the open-file limit; connection-guard.ts). */
+  maxConnections?: number;
   clock?: Clock;
   random?: () => number;
   logger?: Logger;
@@ -99,7 +101,7 @@ export class RegistryAgent {
     // A start that fails leaves --data as it found it: the replica is opened once the port is bound.
     const guard = new DataDirGuard(options.dataDir);
     const metrics = options.http ? new ServerMetrics() : undefined;
-    const server = newServer({ interceptors: metrics?.intercepting(interceptors) ?? interceptors });
+    const server = newServer({ interceptors: metrics?.intercepting(interceptors) ?? interceptors }, { logger, maxConnections: options.maxConnections });
     let opened: Replica | undefined;
     try {
       const port = await bindServer(server, options.listen, transport.serverCredentials());

@@ -41,6 +41,8 @@ export interface ManagerOptions {
   security?: SecurityOptions;
   /** host:port of the HTTP endpoint (`--http`: /metrics, /healthz, the console); port 0 picks a free one. HTTPS with `security`'s TLS. */
   http?: string;
+  /** `--max-connections`: connections the gRPC port holds at most (default from the open-file limit; connection-guard.ts). */
+  maxConnections?: number;
   clock?: Clock;
   random?: () => number;
   logger?: Logger;

@@ -55,7 +55,7 @@ export async function openGrounds(options: ManagerOptions, clock: Clock, logger:
     const plan = await startingRole(store, options, logger);
     const metrics = options.http ? new ServerMetrics() : undefined;
     const interceptors = metrics?.intercepting(security.interceptors) ?? security.interceptors;
-    server = newServer({ "grpc.max_receive_message_length": maxRequestBytes, interceptors });
+    server = newServer({ "grpc.max_receive_message_length": maxRequestBytes, interceptors }, { logger, maxConnections: options.maxConnections });
     const port = await bindServer(server, options.listen, security.transport.serverCredentials());
     await security.transport.ready();
     if (plan.bootstrap) {

@@ -61,6 +61,7 @@ describe("proto loader", () => {
     expect(shapeOf(replicationService)).toEqual({
       Watch: [false, true],
       Heartbeat: unary,
+      Session: [true, true],
       Ack: unary,
       GetPosition: unary,
       Announce: unary,
