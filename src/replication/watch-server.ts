@@ -21,8 +21,29 @@ import type { Identity } from "../security/identity.js";
 import { WatchHub, type WatchCounts, type Watcher } from "./watch-hub.js";
 import type { ChangeRecord } from "../registry/model.js";
 
-/** How often every watcher with nothing waiting gets a Progress keep-alive (where this server stands, who the primary is). */
-export const PROGRESS_INTERVAL_MS = 5_000;
+/**
+ * How often every watcher gets a Progress keep-alive (where this server
+ * stands, who the primary is). Each is one stream write per watcher, about
+ * 20 µs of the server's CPU: at 20,000 watchers, every 15 s is 2.7 % of a
+ * core (every 5 s was 8 %). Changes and epochs never wait for it.
+ */
+export const PROGRESS_INTERVAL_MS = 15_000;
+
+/**
+ * Runs `task` once the replies written in this turn of the event loop
+ * have left: two turns later. Measured with a 1,000-watcher fan-out: a
+ * unary reply written here (its headers and message) goes out in the next
+ * check phase, but its trailers (what the writer's client waits for) are
+ * submitted from that write's completion and go out one turn after it. A
+ * broadcast run in the first turn (one setImmediate) came before them and
+ * queued 1,000 stream writes ahead of them: the writer's acknowledgement
+ * waited for the whole fan-out (22 ms at p50 instead of 5). A fixed number
+ * of hops through the same FIFO keeps every task in the order it was
+ * scheduled in.
+ */
+export function afterReplies(task: () => void): void {
+  setImmediate(() => setImmediate(task));
+}
 
 /** A watch stream's events: objects, or a change already encoded for every watcher. */
 export type OutgoingEvent = WatchEvent | Buffer;
@@ -143,16 +164,16 @@ export class WatchServer {
   private broadcast(hub: WatchHub<OutgoingEvent>, change: ChangeRecord): void {
     // Nobody to tell: a watcher that comes later reads this change in its catch-up.
     if (hub.size === 0) return;
-    // Encoded once for every watcher, and sent after the writers have their answers.
+    // Encoded once for every watcher, and sent once the writers' answers have left.
     const event = encodeWatchEvent({ change: changeToWire(change) });
-    setImmediate(() => hub.broadcast(change.revision, event));
+    afterReplies(() => hub.broadcast(change.revision, event));
   }
 
   private commitMoved(): void {
     if (this.backups.size === 0 || this.options.syncBackups() === 0 || this.commitNoticeDue) return;
     this.commitNoticeDue = true;
-    // After the changes' own broadcast (also a setImmediate), so that a notice never overtakes its changes.
-    setImmediate(() => {
+    // After the changes' own broadcast (scheduled the same way, earlier), so that a notice never overtakes its changes.
+    afterReplies(() => {
       this.commitNoticeDue = false;
       this.backups.notifyAll({ progress: this.backupProgress() });
     });
@@ -253,8 +274,9 @@ export class WatchServer {
 
   private scheduleKeepAlive(): void {
     this.keepAlive = this.options.clock.setTimeout(() => {
-      this.readers.progress({ progress: this.progress() });
-      this.backups.progress({ progress: this.backupProgress() });
+      // Encoded once for all, as a change is.
+      this.readers.progress(encodeWatchEvent({ progress: this.progress() }));
+      this.backups.progress(encodeWatchEvent({ progress: this.backupProgress() }));
       this.scheduleKeepAlive();
     }, PROGRESS_INTERVAL_MS);
   }

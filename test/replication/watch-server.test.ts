@@ -1,0 +1,222 @@
+import { createRequire } from "node:module";
+import type * as http2 from "node:http2";
+import * as grpc from "@grpc/grpc-js";
+import { describe, expect, it } from "vitest";
+import { systemClock } from "../../src/clock.js";
+import { silentLogger } from "../../src/logger.js";
+import type { ChangeRecord, Position } from "../../src/registry/model.js";
+import type { ChangeSource } from "../../src/replication/change-source.js";
+import { WatchFeed } from "../../src/replication/watch-feed.js";
+import { replicationServiceWithEncodedEvents, WatchServer } from "../../src/replication/watch-server.js";
+import { v1 } from "../../src/wire/proto-loader.js";
+import { bindServer, newServer, stopServer } from "../../src/wire/server.js";
+import { useDefer } from "../support/defer.js";
+import { until } from "../support/until.js";
+
+const CLUSTER = "cluster-test";
+
+function changeAt(revision: number, maintenance = revision % 2 === 0): ChangeRecord {
+  return {
+    epoch: 1,
+    revision,
+    digest: Buffer.alloc(32, revision),
+    ops: [
+      {
+        kind: "put-host",
+        host: { id: "target", domain: "/", address: "127.0.0.1", labels: { rack: "r1" }, maintenance, status: "up", packages: [] },
+      },
+    ],
+    timeUnixMs: 1_700_000_000_000 + revision,
+    cause: `host maintenance target ${maintenance ? "on" : "off"}`,
+  };
+}
+
+/** A change source holding its log in memory; `publish` tells the subscribers at once, as the store does. */
+class MemorySource implements ChangeSource {
+  readonly log: ChangeRecord[] = [changeAt(1)];
+  private readonly listeners = new Set<(change: ChangeRecord) => void>();
+
+  get position(): Position {
+    const last = this.log.at(-1)!;
+    return { clusterId: CLUSTER, epoch: last.epoch, revision: last.revision, digest: Buffer.from(last.digest) };
+  }
+  get durablePosition(): Position {
+    return this.position;
+  }
+  async changesAfter(revision: number): Promise<ChangeRecord[] | undefined> {
+    return this.log.filter((c) => c.revision > revision);
+  }
+  snapshot(): never {
+    throw new Error("no snapshot in this test");
+  }
+  subscribe(listener: (change: ChangeRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  subscribeDurable(): () => void {
+    return () => undefined;
+  }
+  onCommit(): () => void {
+    return () => undefined;
+  }
+  publish(): ChangeRecord {
+    const change = changeAt(this.position.revision + 1);
+    this.log.push(change);
+    for (const listener of this.listeners) listener(change);
+    return change;
+  }
+}
+
+/** grpc-js's own `http2` (a CommonJS module object, which can be patched, unlike an ES namespace). */
+const http2Module = createRequire(import.meta.url)("node:http2") as typeof http2;
+
+/**
+ * A Replication server whose Watch is `watchServer` and whose Ack plays a
+ * writer: it publishes a change, then answers, in the same turn, as a
+ * registry manager's mutation does. `seen` records, in order, each Ack
+ * stream's close (its trailers are out) and each message written on a
+ * Watch stream after the first Ack arrived.
+ */
+async function startServer(source: MemorySource, watchServer: WatchServer, defer: ReturnType<typeof useDefer>) {
+  const seen: string[] = [];
+  let acking = false;
+  const original = http2Module.createServer;
+  http2Module.createServer = function (this: unknown, ...args: unknown[]) {
+    const server = (original as (...a: unknown[]) => http2.Http2Server).apply(this, args);
+    server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
+      const path = String(headers[":path"]);
+      if (path.endsWith("/Ack")) {
+        acking = true;
+        stream.once("close", () => seen.push("ack closed"));
+      } else if (path.endsWith("/Watch")) {
+        const write = stream.write.bind(stream) as (...a: unknown[]) => boolean;
+        (stream as unknown as { write: (...a: unknown[]) => boolean }).write = (...a: unknown[]) => {
+          if (acking) seen.push("watch write");
+          return write(...a);
+        };
+      }
+    });
+    return server;
+  } as typeof http2Module.createServer;
+  const server = newServer();
+  server.addService(replicationServiceWithEncodedEvents, {
+    Watch: watchServer.handle,
+    Ack: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
+      source.publish();
+      callback(null, {});
+    },
+  });
+  let port: number;
+  try {
+    port = await bindServer(server, "127.0.0.1:0");
+  } finally {
+    http2Module.createServer = original;
+  }
+  defer(() => stopServer(server, 100));
+  return { address: `127.0.0.1:${port}`, seen };
+}
+
+function newWatchServer(source: MemorySource, defer: ReturnType<typeof useDefer>): WatchServer {
+  const watchServer = new WatchServer({
+    source,
+    primary: () => ({ host: "manager", address: "127.0.0.1:1" }),
+    admit: () => ({ backup: false }),
+    syncBackups: () => 0,
+    clock: systemClock,
+    logger: silentLogger,
+  });
+  defer(() => watchServer.stop());
+  return watchServer;
+}
+
+describe("WatchServer", () => {
+  const defer = useDefer();
+
+  it("answers the writer before the broadcast: the reply's trailers are out before any watcher is written the change", async () => {
+    const source = new MemorySource();
+    const watchServer = newWatchServer(source, defer);
+    const { address, seen } = await startServer(source, watchServer, defer);
+    const received: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const client = new v1.Replication(address, grpc.credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 });
+      defer(() => client.close());
+      const call = client.Watch({ host: `watcher-${i}`, from_revision: 1, epoch: 1, digest: Buffer.from(source.log[0]!.digest), cluster_id: CLUSTER });
+      defer(() => call.cancel());
+      call.on("data", (event) => {
+        if (event.change) received.push(event.change.revision);
+      });
+      call.on("error", () => undefined);
+    }
+    await until(() => watchServer.watchers === 5, "5 watchers");
+    // Each watcher gets its Progress on going live; wait until those are written.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const writer = new v1.Replication(address, grpc.credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 });
+    defer(() => writer.close());
+    for (let round = 0; round < 3; round++) {
+      seen.length = 0;
+      await new Promise<void>((resolve, reject) => writer.Ack({ host: "writer", epoch: 1, revision: 1 }, (error) => (error ? reject(error) : resolve())));
+      await until(() => seen.filter((s) => s === "watch write").length === 5 && seen.includes("ack closed"), "the ack and 5 writes");
+      expect(seen.indexOf("ack closed"), `round ${round}: ${seen.join(", ")}`).toBe(0);
+    }
+    await until(() => received.length === 15, "every change at every watcher");
+  });
+
+  it("keeps changes and their order through the deferred broadcast", async () => {
+    const source = new MemorySource();
+    const watchServer = newWatchServer(source, defer);
+    const { address } = await startServer(source, watchServer, defer);
+    const client = new v1.Replication(address, grpc.credentials.createInsecure());
+    defer(() => client.close());
+    const call = client.Watch({ host: "watcher", from_revision: 1, epoch: 1, digest: Buffer.from(source.log[0]!.digest), cluster_id: CLUSTER });
+    defer(() => call.cancel());
+    const received: number[] = [];
+    call.on("data", (event) => {
+      if (event.change) received.push(event.change.revision);
+    });
+    call.on("error", () => undefined);
+    await until(() => watchServer.watchers === 1, "the watcher");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Bursts in one turn, and turns in a row, as group commits publish them.
+    for (let turn = 0; turn < 10; turn++) {
+      for (let i = 0; i < 3; i++) source.publish();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await until(() => received.length === 30, "30 changes");
+    expect(received).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
+  });
+
+  it("feeds a replica through the default connection (the lean decoder) the same changes as were published", async () => {
+    const source = new MemorySource();
+    const watchServer = newWatchServer(source, defer);
+    const { address } = await startServer(source, watchServer, defer);
+    const applied: ChangeRecord[] = [];
+    let position = source.position;
+    const feed = new WatchFeed({
+      hostId: "replica",
+      sink: {
+        position: () => position,
+        seenEpoch: () => 1,
+        sawEpoch: () => undefined,
+        install: () => {
+          throw new Error("no snapshot expected");
+        },
+        apply: (changes) => {
+          applied.push(...changes);
+          const last = changes.at(-1)!;
+          position = { clusterId: CLUSTER, epoch: last.epoch, revision: last.revision, digest: Buffer.from(last.digest) };
+        },
+      },
+      candidates: () => [address],
+      clock: systemClock,
+      random: () => 0.5,
+      logger: silentLogger,
+    });
+    feed.start();
+    defer(() => feed.stop());
+    await until(() => feed.status.state === "live" && watchServer.watchers === 1, "a live feed");
+    for (let i = 0; i < 4; i++) source.publish();
+    await until(() => applied.length === 4, "4 changes applied");
+    expect(applied.map((c) => ({ ...c, digest: Buffer.from(c.digest) }))).toEqual(source.log.slice(1).map((c) => ({ ...c, digest: Buffer.from(c.digest) })));
+  });
+});
