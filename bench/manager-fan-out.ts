@@ -1,11 +1,13 @@
 /**
  * The parent side of bench/manager-watchers.ts: N watchers on their own
- * channels (and TCP connections) against one manager, in child processes,
- * and the time each of a series of changes, committed one at a time, takes
- * to reach every one of them, with where the CPU went meanwhile.
+ * channels (and TCP connections) against one manager (or several servers,
+ * of cairn or of a peer system: etcd, a bare grpc-js broadcast), in child
+ * processes, and the time each of a series of changes, committed one at a
+ * time, takes to reach every one of them, with where the CPU went meanwhile.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { WatchRequest } from "../src/generated/cairn/v1/WatchRequest.js";
 import type { TlsFiles } from "../src/security/tls-files.js";
 import type { TestRegistryClient } from "../test/support/manager.js";
 import {
@@ -19,7 +21,7 @@ import {
 } from "./lib/cairn-process.js";
 import { FanOutTimes, nowNs } from "./lib/stats.js";
 import { CHILD_EXEC_ARGV, QUIET_WAIT_MS, sleep, wallMs } from "./manager-write-load.js";
-import type { FromWatchers, ToWatchers } from "./manager-watchers.js";
+import type { FromWatchers, ToWatchers, WatchKind } from "./manager-watchers.js";
 
 const WATCHERS_SCRIPT = fileURLToPath(new URL("./manager-watchers.ts", import.meta.url));
 
@@ -32,6 +34,24 @@ export interface FanOutOptions {
   warmUp: number;
   /** mTLS files of the watchers' identity; insecure without. */
   tls?: TlsFiles;
+  /** Longest wait for a quiet machine before the timed changes (QUIET_WAIT_MS by default). */
+  quietWaitMs?: number;
+  /** Pause between two timed changes (5 ms by default). */
+  pauseMs?: number;
+}
+
+/**
+ * A server that watchers watch: where, what they ask it for, and its CPU
+ * time. Its clients' connections are counted on its port.
+ */
+export interface FanOutServer {
+  address: string;
+  port: number;
+  cpuSeconds(): number;
+  /** A cairn Watch request (the others ignore it). */
+  request: WatchRequest;
+  /** A cairn manager's stream by default. */
+  watch?: WatchKind;
 }
 
 export interface FanOut {
@@ -41,6 +61,7 @@ export interface FanOut {
   connections: number;
   /** Forking, opening every channel and the first change received by all. */
   setUpMs: number;
+  /** CPU of the watched server(s). */
   managerCpuS: number;
   watcherProcessesCpuS: number;
   benchCpuS: number;
@@ -73,11 +94,31 @@ export async function toggler(client: TestRegistryClient, target: string) {
 
 export type Change = Awaited<ReturnType<typeof toggler>>;
 
-export async function fanOut(cleanup: Cleanup, manager: ManagerProcess, client: TestRegistryClient, change: Change, options: FanOutOptions): Promise<FanOut> {
-  const { watchers } = options;
-  const baseline = establishedTo(manager.port);
+/** A manager's watchers, resumed from where it stands now. */
+export async function watchedManager(manager: Pick<ManagerProcess, "address" | "port" | "cpuSeconds">, client: TestRegistryClient): Promise<FanOutServer> {
   const status = await client.call("GetStatus", {});
-  const processes = Math.max(1, Math.min(options.processes, watchers));
+  return {
+    address: manager.address,
+    port: manager.port,
+    cpuSeconds: () => manager.cpuSeconds(),
+    request: { host: "bench-watcher", from_revision: status.revision, epoch: status.epoch, cluster_id: status.cluster_id },
+  };
+}
+
+export async function fanOut(cleanup: Cleanup, manager: ManagerProcess, client: TestRegistryClient, change: Change, options: FanOutOptions): Promise<FanOut> {
+  return fanOutTo(cleanup, [await watchedManager(manager, client)], change, options);
+}
+
+/**
+ * `options.watchers` watchers spread evenly over `options.processes` child
+ * processes, the processes over `servers` in turn (at least one each), and
+ * `change` committed one at a time, each timed until every watcher has it.
+ */
+export async function fanOutTo(cleanup: Cleanup, servers: readonly FanOutServer[], change: Change, options: FanOutOptions): Promise<FanOut> {
+  const { watchers } = options;
+  const ports = [...new Set(servers.map((s) => s.port))];
+  const baseline = ports.reduce((n, port) => n + establishedTo(port), 0);
+  const processes = Math.max(servers.length, Math.min(options.processes, watchers));
   const received = new Map<number, { reports: number; times: number[] }>();
   const waiters = new Map<number, () => void>();
   const problems: string[] = [];
@@ -106,13 +147,8 @@ export async function fanOut(cleanup: Cleanup, manager: ManagerProcess, client: 
         });
       }),
     );
-    const open: ToWatchers = {
-      type: "open",
-      address: manager.address,
-      count,
-      request: { host: "bench-watcher", from_revision: status.revision, epoch: status.epoch, cluster_id: status.cluster_id },
-      tls: options.tls,
-    };
+    const server = servers[p % servers.length]!;
+    const open: ToWatchers = { type: "open", address: server.address, count, request: server.request, tls: options.tls, watch: server.watch };
     child.send(open);
   }
   const closeChildren = async () => {
@@ -153,14 +189,15 @@ export async function fanOut(cleanup: Cleanup, manager: ManagerProcess, client: 
     received.delete(c.revision);
     if (i === 0) setUpMs = Number(nowNs() - t0) / 1e6;
   }
-  const connections = establishedTo(manager.port) - baseline;
+  const connections = ports.reduce((n, port) => n + establishedTo(port), 0) - baseline;
   if (connections < watchers) {
-    throw new Error(`${watchers} watchers but only ${connections} new established TCP connections to port ${manager.port}`);
+    throw new Error(`${watchers} watchers but only ${connections} new established TCP connections to port(s) ${ports.join(", ")}`);
   }
 
-  const quiet = await awaitQuiet(QUIET_WAIT_MS);
+  const quiet = await awaitQuiet(options.quietWaitMs ?? QUIET_WAIT_MS);
   const times = new FanOutTimes();
-  const cpu0 = manager.cpuSeconds();
+  const serversCpu = () => servers.reduce((sum, s) => sum + s.cpuSeconds(), 0);
+  const cpu0 = serversCpu();
   const childCpu0 = children.map(({ child }) => procCpuSeconds(child.pid!));
   const bench0 = process.cpuUsage();
   const machine0 = machineCpuSeconds();
@@ -170,10 +207,10 @@ export async function fanOut(cleanup: Cleanup, manager: ManagerProcess, client: 
     const got = await everyone(c.revision, 30_000);
     received.delete(c.revision);
     times.add(c, got.times, watchers, "watchers");
-    await sleep(5);
+    await sleep(options.pauseMs ?? 5);
   }
   const wallS = (wallMs() - wall0) / 1000;
-  const managerCpuS = manager.cpuSeconds() - cpu0;
+  const managerCpuS = serversCpu() - cpu0;
   const watcherProcessesCpuS = children.reduce((sum, { child }, i) => sum + procCpuSeconds(child.pid!) - childCpu0[i]!, 0);
   const benchUsage = process.cpuUsage(bench0);
   const benchCpuS = (benchUsage.user + benchUsage.system) / 1e6;

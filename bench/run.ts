@@ -15,6 +15,7 @@ import { benchHa } from "./ha.js";
 import { benchManager } from "./manager.js";
 import { benchMetrics } from "./metrics.js";
 import { benchRouter } from "./router.js";
+import { benchScale } from "./scale.js";
 import { benchTls } from "./tls.js";
 import { machineInfo, machineLine, type PartReport } from "./lib/stats.js";
 
@@ -26,6 +27,7 @@ const PARTS: Record<string, () => Promise<PartReport>> = {
   tls: () => benchTls(),
   metrics: () => benchMetrics(),
   console: () => benchConsole(),
+  scale: () => benchScale(),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

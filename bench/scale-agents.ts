@@ -1,0 +1,236 @@
+/**
+ * A child process of the scale bench (bench/lib/simulated-agents.ts):
+ * lightweight simulated agents, thousands per process, that do nothing but
+ * keep their host alive at a manager, each on its own gRPC channel with its
+ * own subchannel pool (so its own TCP connection, as a real agent process
+ * has). No replica, no watch, no Agent server: only liveness.
+ *
+ * `session` mode (SPEC 16, Replication.Session): each agent opens one
+ * stream, sends one whole HeartbeatRequest, waits for the first reply
+ * (`recorded` true on the primary; its `interval_ms` is the pulse interval),
+ * then writes a pulse `{ host, revision, pulse: true }` every interval,
+ * starting at a random point of the first one so that the pulses of all
+ * agents are spread evenly. A reply of `recorded` false, an error or an end
+ * counts as a problem (and the agent as not live).
+ *
+ * `unary` mode (the heartbeat before sessions): each agent calls
+ * Replication.Heartbeat with the whole request, then again every
+ * `interval_ms` of the reply, spread the same way.
+ *
+ * Agents are opened in batches (each batch's first replies awaited before
+ * the next), so that a manager's accept queue never sees thousands of
+ * connections at once.
+ *
+ * Messages in:  { type: "add", address, hosts, mode, revision, batch } | { type: "status" } | { type: "stop" }
+ * Messages out: { type: "added", ms, recorded } | { type: "status", … } | { type: "failed", message } | { type: "stopped" }
+ */
+import { readdirSync } from "node:fs";
+import * as grpc from "@grpc/grpc-js";
+import type { HeartbeatReply__Output } from "../src/generated/cairn/v1/HeartbeatReply.js";
+import type { HeartbeatRequest } from "../src/generated/cairn/v1/HeartbeatRequest.js";
+import { v1, type ReplicationClient } from "../src/wire/proto-loader.js";
+
+export type AgentMode = "session" | "unary";
+
+export type ToAgents =
+  | { type: "add"; address: string; hosts: string[]; mode: AgentMode; revision: number; batch: number }
+  | { type: "status" }
+  | { type: "stop" };
+
+export interface AgentsStatus {
+  agents: number;
+  /** Recorded by the primary and still open (session) or last call answered (unary). */
+  live: number;
+  /** Pulses (session) or calls (unary) sent since the start. */
+  sent: number;
+  /** Problems since the start, by kind: "UNIMPLEMENTED", "not recorded", "ended", … */
+  problems: Record<string, number>;
+  /** The first problem's text, for a failure message. */
+  firstProblem?: string;
+  rssKiB: number;
+  fds: number;
+}
+
+export type FromAgents =
+  | { type: "added"; ms: number; recorded: number }
+  | ({ type: "status" } & AgentsStatus)
+  | { type: "failed"; message: string }
+  | { type: "stopped" };
+
+/** How long an agent's first reply may take before it counts as a problem. */
+const FIRST_REPLY_TIMEOUT_MS = 120_000;
+const CHANNEL_OPTIONS = { "grpc.use_local_subchannel_pool": 1 } as const;
+
+function send(message: FromAgents): void {
+  if (process.connected) process.send!(message);
+}
+
+interface Agent {
+  host: string;
+  client: ReplicationClient;
+  live: boolean;
+  stop(): void;
+}
+
+const agents: Agent[] = [];
+let sent = 0;
+const problems: Record<string, number> = {};
+let firstProblem: string | undefined;
+let stopping = false;
+
+function problem(kind: string, text: string): void {
+  if (stopping) return;
+  problems[kind] = (problems[kind] ?? 0) + 1;
+  firstProblem ??= text;
+}
+
+function wholeHeartbeat(host: string, revision: number): HeartbeatRequest {
+  return { host, epoch: 0, packages: [], address: "127.0.0.1", domain: "/", revision, watching: "" };
+}
+
+/** Calls `beat` every `intervalMs`, from a random point of the first interval on. */
+function every(intervalMs: number, beat: () => void): () => void {
+  let interval: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    beat();
+    interval = setInterval(beat, intervalMs);
+  }, Math.random() * intervalMs);
+  return () => {
+    clearTimeout(first);
+    clearInterval(interval);
+  };
+}
+
+/** One agent's session; resolves once its first reply came (recorded or not) or it failed. */
+function openSession(address: string, host: string, revision: number): Promise<Agent> {
+  const client = new v1.Replication(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  const call = client.Session() as grpc.ClientDuplexStream<HeartbeatRequest, HeartbeatReply__Output>;
+  let stopPulses = () => undefined as void;
+  const agent: Agent = {
+    host,
+    client,
+    live: false,
+    stop: () => {
+      stopPulses();
+      call.cancel();
+      client.close();
+    },
+  };
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      problem("no first reply", `${host}: no reply to its first heartbeat within ${FIRST_REPLY_TIMEOUT_MS} ms`);
+      resolve(agent);
+    }, FIRST_REPLY_TIMEOUT_MS);
+    let first = true;
+    call.on("data", (reply: HeartbeatReply__Output) => {
+      if (!reply.recorded) {
+        agent.live = false;
+        problem("not recorded", `${host}: not recorded (primary ${reply.primary_address || "unknown"})`);
+      } else if (first) {
+        agent.live = true;
+        const pulse: HeartbeatRequest = { host, revision, pulse: true };
+        stopPulses = every(reply.interval_ms || 1_000, () => {
+          sent++;
+          call.write(pulse);
+        });
+      }
+      if (first) {
+        first = false;
+        clearTimeout(timer);
+        resolve(agent);
+      }
+    });
+    call.on("error", (error: grpc.ServiceError) => {
+      agent.live = false;
+      stopPulses();
+      problem(grpc.status[error.code] ?? String(error.code), `${host}: ${grpc.status[error.code]} ${error.details}`);
+      clearTimeout(timer);
+      resolve(agent);
+    });
+    call.on("end", () => {
+      agent.live = false;
+      stopPulses();
+      problem("ended", `${host}: the manager ended its session`);
+    });
+    call.write(wholeHeartbeat(host, revision));
+  });
+}
+
+/** One agent's unary heartbeats; resolves once its first call was answered (or failed). */
+function openUnary(address: string, host: string, revision: number): Promise<Agent> {
+  const client = new v1.Replication(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  const request = wholeHeartbeat(host, revision);
+  let stopBeats = () => undefined as void;
+  const agent: Agent = {
+    host,
+    client,
+    live: false,
+    stop: () => {
+      stopBeats();
+      client.close();
+    },
+  };
+  const beat = () =>
+    new Promise<HeartbeatReply__Output | undefined>((resolve) => {
+      sent++;
+      client.Heartbeat(request, { deadline: Date.now() + 10_000 }, (error, reply) => {
+        if (error) problem(grpc.status[error.code] ?? String(error.code), `${host}: ${grpc.status[error.code]} ${error.details}`);
+        else if (!reply!.recorded) problem("not recorded", `${host}: not recorded`);
+        agent.live = !error && reply!.recorded;
+        resolve(error ? undefined : reply);
+      });
+    });
+  return beat().then((reply) => {
+    if (reply) stopBeats = every(reply.interval_ms || 1_000, () => void beat());
+    return agent;
+  });
+}
+
+async function add(message: Extract<ToAgents, { type: "add" }>): Promise<void> {
+  const t0 = performance.now();
+  const open = message.mode === "session" ? openSession : openUnary;
+  let recorded = 0;
+  for (let at = 0; at < message.hosts.length; at += message.batch) {
+    const batch = await Promise.all(message.hosts.slice(at, at + message.batch).map((host) => open(message.address, host, message.revision)));
+    for (const agent of batch) if (agent.live) recorded++;
+    agents.push(...batch);
+  }
+  send({ type: "added", ms: performance.now() - t0, recorded });
+}
+
+function status(): void {
+  send({
+    type: "status",
+    agents: agents.length,
+    live: agents.filter((a) => a.live).length,
+    sent,
+    problems,
+    firstProblem,
+    rssKiB: Math.round(process.memoryUsage.rss() / 1024),
+    fds: readdirSync("/proc/self/fd").length,
+  });
+}
+
+function stop(): void {
+  stopping = true;
+  for (const agent of agents) agent.stop();
+  agents.length = 0;
+  send({ type: "stopped" });
+  process.disconnect();
+}
+
+function failed(error: unknown): void {
+  send({ type: "failed", message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  setTimeout(() => process.exit(1), 100);
+}
+
+process.on("message", (message: ToAgents) => {
+  if (message.type === "add") add(message).catch(failed);
+  else if (message.type === "status") status();
+  else if (message.type === "stop") stop();
+});
+process.on("uncaughtException", failed);
+process.on("unhandledRejection", failed);
+process.on("disconnect", () => {
+  if (!stopping) process.exit(0);
+});

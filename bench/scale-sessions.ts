@@ -1,0 +1,222 @@
+/**
+ * Row 4 of the scale bench (SPEC 16): agent sessions while nothing changes.
+ * Lightweight simulated agents (bench/scale-agents.ts) in a few child
+ * processes, each agent its own channel and TCP connection (counted in
+ * /proc/net/tcp), each holding one Replication.Session open against a real
+ * primary with the default --heartbeat-interval and --down-after. Once all
+ * are registered and up and the revision has stopped moving, the primary's
+ * CPU (user + system, /proc) and RSS are measured over a window, at two
+ * sizes, so that the per-agent cost comes from their difference (what the
+ * manager costs with no agents falls out), and 100,000 agents are projected
+ * from it. Then one agent process is SIGKILLed and timed until every one of
+ * its hosts is down in the change feed.
+ *
+ * When the manager has no Session (UNIMPLEMENTED), the rows say so and the
+ * same is measured with unary heartbeats at smaller sizes instead.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { DEFAULT_DOWN_AFTER_MS } from "../src/registry/defaults.js";
+import { TestRegistryClient } from "../test/support/manager.js";
+import { establishedTo, REPO_ROOT, startManagerProcess, type Cleanup, type ManagerProcess } from "./lib/cairn-process.js";
+import { stableRevision, watchDowns } from "./lib/down-feed.js";
+import { fdLimit } from "./lib/fd-limit.js";
+import { sleep, wallMs } from "./lib/fleet.js";
+import { sessionSupport, startSimulatedAgents, type SimulatedAgents } from "./lib/simulated-agents.js";
+import { summarize, type Row } from "./lib/stats.js";
+
+export interface SessionsOptions {
+  /** Agent counts measured, smallest first; the last is the budgeted one. */
+  sizes: readonly number[];
+  processes: number;
+  windowMs: number;
+  /** The agent count projected from the per-agent cost. */
+  project: number;
+  nodeArgs: readonly string[];
+}
+
+/** SPEC 16: 20,000 idle agents cost the primary at most this share of a core. */
+const IDLE_CPU_BUDGET = 0.1;
+/** SPEC 16: 100,000 agents, projected, on one 2-core primary with 8 GB. */
+const PROJECTED_CORES_BUDGET = 2;
+const PROJECTED_GIB_BUDGET = 8;
+/** Without sessions: unary heartbeats cost ~100 µs each, so the sizes are kept small. */
+const UNARY_SIZES = [2_000, 4_000];
+const RSS_SAMPLE_MS = 1_000;
+/** Files the manager holds besides its connections (LevelDB, stdio, epoll, …), with room. */
+const MANAGER_OWN_FILES = 100;
+/** The bench's own connections to the manager: a client, the down feed, the probe. */
+const BENCH_CONNECTIONS = 50;
+/** What the manager's default --max-connections keeps free (src/wire/connection-guard.ts's RESERVED_FILE_DESCRIPTORS). */
+const RESERVED_FDS = 1_500;
+
+interface Measured {
+  agents: number;
+  connections: number;
+  openMs: number;
+  /** The manager's CPU while they opened (and registered: a first heartbeat registers its host), in cores. */
+  openCores?: number;
+  cpuCores: number;
+  agentsCpuCores: number;
+  rssMiB: number;
+  revisionMoved: number;
+}
+
+export async function sessionsRows(cleanup: Cleanup, rows: Row[], options: SessionsOptions): Promise<Record<string, unknown>> {
+  // Every agent is a socket of the manager's: as many as the open-file limit (which the manager inherits) leaves
+  // room for, in whole hundreds per process, and a --max-connections that lets them all in (its default keeps
+  // RESERVED_FDS free, for a manager that also writes; this one sits idle).
+  const limit = fdLimit();
+  const step = options.processes * 100;
+  const room = Math.floor((limit.soft - MANAGER_OWN_FILES - BENCH_CONNECTIONS) / step) * step;
+  const biggest = Math.min(options.sizes.at(-1)!, room);
+  const maxConnections = biggest + BENCH_CONNECTIONS > limit.soft - RESERVED_FDS ? biggest + BENCH_CONNECTIONS : undefined;
+  const flagKnown = readFileSync(`${REPO_ROOT}dist/cli/manager-command.js`, "utf8").includes("--max-connections");
+  const manager = await startManagerProcess(cleanup, {
+    nodeArgs: options.nodeArgs,
+    args: maxConnections !== undefined && flagKnown ? ["--max-connections", String(maxConnections)] : [],
+  });
+  const client = new TestRegistryClient(manager.address);
+  cleanup.add(() => client.close());
+  const probe = await sessionSupport(manager.address, "scale-session-probe");
+  const downAfterMs = probe.downAfterMs ?? DEFAULT_DOWN_AFTER_MS;
+  const sessions = probe.mode === "session";
+  const what = sessions ? "agent sessions" : "agents on UNARY heartbeats (Session is UNIMPLEMENTED)";
+  const managerFds = readdirSync(`/proc/${manager.pid}/fd`).length;
+  const wanted = sessions ? options.sizes : UNARY_SIZES;
+  const sizes = wanted.map((n) => Math.min(n, room));
+  const limited =
+    sizes.at(-1)! < wanted.at(-1)!
+      ? `${sizes.at(-1)!.toLocaleString("en-US")}, not ${wanted.at(-1)!.toLocaleString("en-US")}: the manager may open ${limit.soft} files ` +
+        `(hard limit ${limit.hard}; raising it needs CAP_SYS_RESOURCE, which this machine does not give), holds ${managerFds} of its own at ` +
+        `the start, and ` +
+        (flagKnown && maxConnections !== undefined
+          ? `ran with --max-connections ${maxConnections} (the default leaves ${RESERVED_FDS} files free); `
+          : "took connections up to its default limit; ")
+      : "";
+
+  const agents = startSimulatedAgents(cleanup, { address: manager.address, processes: options.processes, mode: probe.mode, prefix: "idle-agent-" });
+  const measured: Measured[] = [];
+  for (const size of sizes) {
+    const perProcess = size / options.processes - agents.hosts(0).length;
+    const t0 = wallMs();
+    const openCpu0 = manager.cpuSeconds();
+    const added = await agents.add(perProcess);
+    const total = agents.allHosts().length;
+    if (added.recorded !== perProcess * options.processes) {
+      throw new Error(
+        `${added.recorded} of ${perProcess * options.processes} new agents recorded: ${JSON.stringify(await agents.status())}; ` +
+          `the manager's log ends:\n${manager.stderr().slice(-3_000)}`,
+      );
+    }
+    await stableRevision(client);
+    const openMs = wallMs() - t0;
+    const openCores = (manager.cpuSeconds() - openCpu0) / (openMs / 1000);
+    measured.push({ ...(await idleWindow(manager, client, agents, total, openMs, options.windowMs)), openCores });
+  }
+
+  const label = (n: number) => `${n.toLocaleString("en-US")} ${what}`;
+  for (const m of measured) {
+    rows.push({
+      name: `${label(m.agents)}, idle: primary CPU`,
+      unit: "% of a core",
+      value: m.cpuCores * 100,
+      ...(m === measured.at(-1) && sessions
+        ? { budget: { text: `≤ ${IDLE_CPU_BUDGET * 100}% (SPEC 16, at 20,000)`, checks: [{ metric: "max" as const, atMost: IDLE_CPU_BUDGET * 100 }] } }
+        : {}),
+      note:
+        (m === measured.at(-1) ? limited : "") +
+        `user + system over ${options.windowMs / 1000} s once all were up and the revision had stopped (it moved by ${m.revisionMoved} ` +
+        `in the window); ${m.connections.toLocaleString("en-US")} established connections to the manager's port; the ${options.processes} ` +
+        `agent processes used ${(m.agentsCpuCores * 100).toFixed(0)}% of a core; all opened and up in ${(m.openMs / 1000).toFixed(1)} s ` +
+        `(the manager at ${((m.openCores ?? NaN) * 100).toFixed(0)}% of a core meanwhile: each first heartbeat registers its host)`,
+    });
+    rows.push({ name: `${label(m.agents)}, idle: primary RSS`, unit: "MiB", value: m.rssMiB, note: `mean of samples every ${RSS_SAMPLE_MS / 1000} s in the window` });
+  }
+
+  const info: Record<string, unknown> = { mode: probe.mode, intervalMs: probe.intervalMs, downAfterMs, fdLimit: limit, managerFds, maxConnections, measured };
+  if (measured.length >= 2) {
+    const [small, big] = [measured[0]!, measured.at(-1)!];
+    const dn = big.agents - small.agents;
+    const cpuPerAgent = (big.cpuCores - small.cpuCores) / dn; // cores per agent = CPU seconds per agent per second
+    const bytesPerAgent = ((big.rssMiB - small.rssMiB) * 2 ** 20) / dn;
+    const baselineMiB = small.rssMiB - (small.agents * bytesPerAgent) / 2 ** 20;
+    const cores = options.project * cpuPerAgent;
+    const gib = (baselineMiB * 2 ** 20 + options.project * bytesPerAgent) / 2 ** 30;
+    const how = `from the difference between ${small.agents.toLocaleString("en-US")} and ${big.agents.toLocaleString("en-US")} agents (same manager, same processes)`;
+    rows.push({ name: "per agent: primary CPU", unit: "µs/s", value: cpuPerAgent * 1e6, note: `CPU µs per agent per second, ${how}` });
+    rows.push({ name: "per agent: primary memory", unit: "KiB", value: bytesPerAgent / 1024, note: `RSS slope ${how}; intercept (no agents) ${baselineMiB.toFixed(0)} MiB` });
+    const projected = `${options.project.toLocaleString("en-US")} agents${sessions ? "" : " on unary heartbeats"}`;
+    rows.push({
+      name: `${projected}, projected: primary CPU`,
+      unit: "cores",
+      value: cores,
+      ...(sessions ? { budget: { text: `≤ ${PROJECTED_CORES_BUDGET} (SPEC 16)`, checks: [{ metric: "max" as const, atMost: PROJECTED_CORES_BUDGET }] } } : {}),
+      note: `${options.project.toLocaleString("en-US")} × the per-agent CPU above (linear; the idle manager's own CPU is left out as a constant)`,
+    });
+    rows.push({
+      name: `${projected}, projected: primary memory`,
+      unit: "GiB",
+      value: gib,
+      ...(sessions ? { budget: { text: `≤ ${PROJECTED_GIB_BUDGET} GB (SPEC 16)`, checks: [{ metric: "max" as const, atMost: PROJECTED_GIB_BUDGET }] } } : {}),
+      note: `the intercept (${baselineMiB.toFixed(0)} MiB) + ${options.project.toLocaleString("en-US")} × the per-agent memory above`,
+    });
+    info.projection = { cpuPerAgentUs: cpuPerAgent * 1e6, bytesPerAgent, baselineMiB, cores, gib };
+  }
+
+  // One agent process SIGKILLed: every one of its hosts down within --down-after + 1 s.
+  const killed = agents.hosts(0);
+  const killedSet = new Set(killed);
+  const survivors = new Set(agents.allHosts().filter((h) => !killedSet.has(h)));
+  const feed = await watchDowns(manager.address, client, () => true);
+  cleanup.add(() => feed.close());
+  const killedAt = await agents.kill(0);
+  const lastDownAt = await feed.allDown(killed, downAfterMs + 30_000);
+  await sleep(500);
+  const survivorsDown = [...feed.everDown()].filter((h) => survivors.has(h));
+  const budgetMs = downAfterMs + 1_000;
+  const downs = summarize(killed.map((h) => feed.downAt(h)! - killedAt));
+  rows.push({
+    name: `SIGKILL of 1 agent process (${killed.length.toLocaleString("en-US")} hosts) → all its hosts down`,
+    unit: "ms",
+    value: lastDownAt - killedAt,
+    budget: { text: `≤ --down-after + 1 s = ${budgetMs} ms (SPEC 16)`, checks: [{ metric: "max", atMost: budgetMs }] },
+    note:
+      `from the SIGKILL to the change feed's last of them down (first ${downs.p50 === downs.max ? "and last " : ""}at ` +
+      `${(Math.min(...killed.map((h) => feed.downAt(h)! - killedAt)) / 1000).toFixed(2)} s; ${feed.counts().changes} changes); ` +
+      `hosts of the ${survivors.size.toLocaleString("en-US")} surviving agents marked down meanwhile: ${survivorsDown.length}`,
+  });
+  info.kill = { hosts: killed.length, ms: Math.round(lastDownAt - killedAt), survivorsDown: survivorsDown.length };
+  return info;
+}
+
+async function idleWindow(
+  manager: ManagerProcess,
+  client: TestRegistryClient,
+  agents: SimulatedAgents,
+  total: number,
+  openMs: number,
+  windowMs: number,
+): Promise<Measured> {
+  const statuses = await agents.status();
+  const live = statuses.reduce((s, a) => s + a.live, 0);
+  if (live !== total) throw new Error(`${live} of ${total} agents live before the window: ${JSON.stringify(statuses.map((s) => s.problems))}`);
+  const connections = establishedTo(manager.port);
+  if (connections < total) throw new Error(`${total} agents but only ${connections} established TCP connections to the manager's port ${manager.port}`);
+  const revision0 = (await client.call("GetStatus", {})).revision;
+  const cpu0 = manager.cpuSeconds();
+  const agentsCpu0 = agents.cpuSeconds();
+  const wall0 = wallMs();
+  const rss: number[] = [];
+  while (wallMs() - wall0 < windowMs) {
+    await sleep(Math.min(RSS_SAMPLE_MS, windowMs - (wallMs() - wall0)));
+    rss.push(manager.memoryKiB().rss / 1024);
+  }
+  const seconds = (wallMs() - wall0) / 1000;
+  const cpuCores = (manager.cpuSeconds() - cpu0) / seconds;
+  const agentsCpuCores = (agents.cpuSeconds() - agentsCpu0) / seconds;
+  const revisionMoved = (await client.call("GetStatus", {})).revision - revision0;
+  const after = await agents.status();
+  const liveAfter = after.reduce((s, a) => s + a.live, 0);
+  if (liveAfter !== total) throw new Error(`${liveAfter} of ${total} agents live after the window: ${JSON.stringify(after.map((s) => s.problems))}`);
+  return { agents: total, connections, openMs, cpuCores, agentsCpuCores, rssMiB: summarize(rss).mean, revisionMoved };
+}
