@@ -26,6 +26,7 @@ import { emptyRegistry, newHost } from "../../src/registry/model.js";
 import type { FromSwarm, ToSwarm } from "../lib/agent-swarm.js";
 import { awaitQuiet, establishedTo, machineCpuSeconds, pct, procCpuSeconds, quietNote, type Cleanup } from "../lib/cairn-process.js";
 import { fmtCount, importRegistry, round3, sleep, startManagerNode, until, wallMs } from "../lib/fleet.js";
+import { nextMessage } from "../lib/child-message.js";
 import { FanOutTimes, summarize, type Row } from "../lib/stats.js";
 import { MIB, QUIET_WAIT_MS, type NodeArgs } from "./shared.js";
 
@@ -77,24 +78,7 @@ export async function swarmPhase(
       if (m.type === "failed") failures.push(m.message);
     });
     const next = <T extends FromSwarm["type"]>(type: T, timeoutMs: number) =>
-      new Promise<Extract<FromSwarm, { type: T }>>((resolve, reject) => {
-        const timer = setTimeout(() => done(new Error(`swarm process ${prefix}: no "${type}" within ${timeoutMs} ms`)), timeoutMs);
-        const onMessage = (m: FromSwarm) => {
-          if (m.type === type) done(undefined, m as Extract<FromSwarm, { type: T }>);
-          else if (m.type === "failed") done(new Error(`swarm process ${prefix} failed: ${m.message}`));
-        };
-        const onExit = (code: number | null, signal: string | null) =>
-          done(new Error(`swarm process ${prefix} exited (${code ?? signal}) before "${type}"${failures.length ? `: ${failures[0]}` : ""}`));
-        const done = (error?: Error, message?: Extract<FromSwarm, { type: T }>) => {
-          clearTimeout(timer);
-          child.off("message", onMessage);
-          child.off("exit", onExit);
-          if (error) reject(error);
-          else resolve(message!);
-        };
-        child.on("message", onMessage);
-        child.once("exit", onExit);
-      });
+      nextMessage<FromSwarm, T>(child, `swarm process ${prefix}`, type, timeoutMs, () => (failures.length ? `: ${failures[0]}` : ""));
     return { child, count: options.perProcess, exited, next };
   });
   cleanup.add(async () => {

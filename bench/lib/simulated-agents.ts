@@ -14,6 +14,7 @@ import type { HeartbeatRequest } from "../../src/generated/cairn/v1/HeartbeatReq
 import { v1 } from "../../src/wire/proto-loader.js";
 import type { AgentMode, AgentsStatus, FromAgents, ToAgents } from "../scale-agents.js";
 import { procCpuSeconds, type Cleanup } from "./cairn-process.js";
+import { nextMessage } from "./child-message.js";
 import { CHILD_EXEC_ARGV } from "../manager-write-load.js";
 
 const AGENTS_SCRIPT = fileURLToPath(new URL("../scale-agents.ts", import.meta.url));
@@ -51,24 +52,7 @@ export function startSimulatedAgents(
     const child = fork(AGENTS_SCRIPT, [], { execArgv: CHILD_EXEC_ARGV, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     cleanup.child(child);
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    const next = <T extends FromAgents["type"]>(type: T, timeoutMs: number) =>
-      new Promise<Extract<FromAgents, { type: T }>>((resolve, reject) => {
-        const timer = setTimeout(() => done(new Error(`agent process ${p}: no "${type}" within ${timeoutMs} ms`)), timeoutMs);
-        const onMessage = (m: FromAgents) => {
-          if (m.type === type) done(undefined, m as Extract<FromAgents, { type: T }>);
-          else if (m.type === "failed") done(new Error(`agent process ${p} failed: ${m.message}`));
-        };
-        const onExit = (code: number | null, signal: string | null) => done(new Error(`agent process ${p} exited (${code ?? signal}) before "${type}"`));
-        const done = (error?: Error, message?: Extract<FromAgents, { type: T }>) => {
-          clearTimeout(timer);
-          child.off("message", onMessage);
-          child.off("exit", onExit);
-          if (error) reject(error);
-          else resolve(message!);
-        };
-        child.on("message", onMessage);
-        child.once("exit", onExit);
-      });
+    const next = <T extends FromAgents["type"]>(type: T, timeoutMs: number) => nextMessage<FromAgents, T>(child, `agent process ${p}`, type, timeoutMs);
     return { child, hosts: [], exited, next };
   });
   cleanup.add(async () => {
