@@ -8,14 +8,14 @@
 import type { Logger } from "pino";
 import { leavingManagersTheirOwn } from "./mutations/manager-records.js";
 import { setMaintenance } from "./mutations/hosts.js";
-import type { Mutation } from "./mutations/mutation.js";
+import type { Mutation, SteppedMutation } from "./mutations/mutation.js";
 import { restorePackage, withdrawPackage } from "./mutations/packages.js";
 import type { CommitResult } from "./store-api.js";
 import type { RegistryStore } from "./store.js";
 
-/** A mutation of the store and its cause, as a request describes them. */
-export interface Write {
-  mutation: Mutation;
+/** A mutation of the store and its cause, as a request describes them (an import's is stepped). */
+export interface Write<M extends SteppedMutation = Mutation> {
+  mutation: M;
   /** For people, as the CLI would say it ("host add agent-9"). */
   cause: string;
 }
@@ -46,7 +46,7 @@ export function adminWrite(write: Write): Write {
 export async function commitWrite(
   store: RegistryStore,
   log: Logger,
-  write: Write,
+  write: Write<SteppedMutation>,
   expectedRevision: number | undefined,
   deadline: number | undefined,
 ): Promise<CommitResult> {

@@ -29,8 +29,8 @@ export interface Accepted {
   change: ChangeRecord | undefined;
   /** The revision its answer rests on (its own change's, or the one it saw): answered once that is committed. */
   revision: number;
-  /** When the answer stops waiting for the commit (clock time); undefined: answered once durable. */
-  deadline: number | undefined;
+  /** When the answer stops waiting for the commit (clock time), asked once the change is durable; undefined: answered once durable. */
+  deadline: (() => number) | undefined;
   /** Answers the caller: its result, or its own rejection. */
   answer(): void;
   reject(error: unknown): void;
@@ -48,8 +48,8 @@ export interface GroupCommitHooks {
   write(changes: readonly ChangeRecord[]): Promise<void>;
   /** A batch is durable: publish its changes and answer its group. */
   written(group: Accepted[], changes: ChangeRecord[]): void;
-  /** A batch could not be written: the loop stops. */
-  failed(error: Error, group: Accepted[]): void;
+  /** A batch could not be written: the loop stops for good. Returns what every later push is refused with. */
+  failed(error: Error, group: Accepted[]): Error;
 }
 
 /**
@@ -62,10 +62,13 @@ export class GroupCommit {
   private accepted: Accepted[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private active = false;
+  /** Set once a batch failed: nothing more is written (the disk's state is unknown), every push is refused with it. */
+  private refusal: Error | undefined;
 
   constructor(private readonly hooks: GroupCommitHooks) {}
 
   push(accepted: Accepted): void {
+    if (this.refusal) return accepted.reject(this.refusal);
     this.accepted.push(accepted);
     if (!this.active) this.flushing = this.loop();
   }
@@ -98,7 +101,7 @@ export class GroupCommit {
         try {
           await batch.written;
         } catch (error) {
-          this.hooks.failed(error as Error, batch.group);
+          this.refusal = this.hooks.failed(error as Error, batch.group);
           return;
         }
         const next = this.next();

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
-import { entityLists, type ChangeRecord, type EntityLists, type Position, type Registry } from "../registry/model.js";
+import { cloneRegistry, entityLists, type ChangeRecord, type EntityLists, type Op, type Position, type Registry } from "../registry/model.js";
+import { ITEMS_PER_SLICE, runSteps, type Steps } from "../registry/steps.js";
 import { RouteIndex } from "../router/route-index.js";
 import { CommitWaiters } from "./commit-waiters.js";
 import { RecentChanges } from "./recent-changes.js";
@@ -11,6 +12,13 @@ import { RecentChanges } from "./recent-changes.js";
  * in `pending` until it is committed (`commitThrough`); only then do
  * readers (the index, snapshots, `subscribe`) see it, and the writers
  * waiting on its revision get their answers.
+ *
+ * A change of more than ITEMS_PER_SLICE ops (an import) is published
+ * through a new index, built over a copy of the registry a slice per turn
+ * of the event loop and swapped in whole: applied in place it would hold
+ * the loop for as long (a quarter of a second at 100,000 hosts), and cut
+ * into slices in place, readers would see half of it. The changes after it
+ * wait for the swap, in order.
  */
 export class Publication {
   /** The committed state, indexed for routes. */
@@ -20,6 +28,10 @@ export class Publication {
   private pending: ChangeRecord[];
   /** The highest commit point heard of: a backup may hear it before the changes it covers are on its disk. */
   private target: number;
+  /** The highest durable revision heard of: nothing past it is published. */
+  private durableThrough: number;
+  /** Set while a big change's index is being built; a reset or a close drops it. */
+  private building: { dropped: boolean } | undefined;
   private readonly recent = new RecentChanges();
   readonly waiters: CommitWaiters;
   private readonly listeners = new Set<(change: ChangeRecord) => void>();
@@ -37,6 +49,7 @@ export class Publication {
     this.published = RouteIndex.build(registry);
     this.committed = position;
     this.target = position.revision;
+    this.durableThrough = position.revision;
     this.pending = [...tail];
     for (const change of tail) this.recent.push(change);
     this.waiters = new CommitWaiters(clock);
@@ -76,17 +89,63 @@ export class Publication {
    */
   commitThrough(revision: number, durableRevision: number): void {
     this.target = Math.max(this.target, revision);
-    const through = Math.min(this.target, durableRevision);
+    this.durableThrough = Math.max(this.durableThrough, durableRevision);
+    // A big change on its way publishes the rest once it is in.
+    if (!this.building) this.publish();
+  }
+
+  /** Publishes what may be, in order: at once, up to the first big change, whose build then goes on over later turns. */
+  private publish(): void {
+    const through = Math.min(this.target, this.durableThrough);
     if (through <= this.committed.revision) return;
     let published = 0;
+    let big: ChangeRecord | undefined;
     while (published < this.pending.length && this.pending[published]!.revision <= through) {
       const change = this.pending[published]!;
+      if (change.ops.length > ITEMS_PER_SLICE) {
+        big = change;
+        break;
+      }
       this.published.apply(change.ops);
-      this.committed = { ...this.committed, epoch: change.epoch, revision: change.revision, digest: Buffer.from(change.digest) };
-      this.tell(this.listeners, change);
+      this.advance(change);
       published++;
     }
     this.pending.splice(0, published);
+    if (published > 0) this.tellCommitted();
+    if (big) this.build(big);
+  }
+
+  /** Builds the index after `change` a slice per turn, then swaps it in and publishes on. */
+  private build(change: ChangeRecord): void {
+    const building = { dropped: false };
+    this.building = building;
+    runSteps(
+      indexAfter(this.published.registry, change.ops, building),
+      (index) => {
+        if (!index || building.dropped) return;
+        this.building = undefined;
+        this.published = index;
+        this.pending.shift();
+        this.advance(change);
+        this.tellCommitted();
+        this.publish();
+      },
+      (error) => {
+        // The ops were checked before they were accepted: an index that cannot take them is a bug, and
+        // readers would be left behind for good. Stop here, loudly.
+        this.logger?.fatal({ err: error, revision: change.revision }, "the route index could not take a change");
+        throw error;
+      },
+    );
+  }
+
+  /** `change` is published: readers' position moves to it and its listeners are told. */
+  private advance(change: ChangeRecord): void {
+    this.committed = { ...this.committed, epoch: change.epoch, revision: change.revision, digest: Buffer.from(change.digest) };
+    this.tell(this.listeners, change);
+  }
+
+  private tellCommitted(): void {
     this.waiters.committed(this.committed.revision);
     for (const listener of this.commitListeners) listener(this.committed.revision);
   }
@@ -98,9 +157,11 @@ export class Publication {
 
   /** A snapshot replaced everything: readers see it at once, nothing is pending. */
   reset(registry: Registry, position: Position): void {
+    this.dropBuild();
     this.published = RouteIndex.build(registry);
     this.committed = position;
     this.target = position.revision;
+    this.durableThrough = position.revision;
     this.pending = [];
     this.recent.clear();
   }
@@ -130,10 +191,16 @@ export class Publication {
   }
 
   close(error: unknown): void {
+    this.dropBuild();
     this.waiters.rejectAll(error);
     this.listeners.clear();
     this.durableListeners.clear();
     this.commitListeners.clear();
+  }
+
+  private dropBuild(): void {
+    if (this.building) this.building.dropped = true;
+    this.building = undefined;
   }
 
   private tell(listeners: ReadonlySet<(change: ChangeRecord) => void>, change: ChangeRecord): void {
@@ -152,4 +219,26 @@ export class Publication {
       }
     }
   }
+}
+
+/**
+ * The index of `registry` after `ops`, a slice per step: a new index over a
+ * copy (records are immutable: a copy of the maps will do), then `ops`
+ * through `RouteIndex.apply`, the one way every change reaches an index,
+ * with its checks. Undefined, its work stopped, once `building` is dropped.
+ */
+function* indexAfter(registry: Readonly<Registry>, ops: readonly Op[], building: { dropped: boolean }): Steps<RouteIndex | undefined> {
+  const adopting = RouteIndex.adopting(cloneRegistry(registry as Registry));
+  let next = adopting.next();
+  for (; !next.done; next = adopting.next()) {
+    yield;
+    if (building.dropped) return undefined;
+  }
+  const index = next.value;
+  for (let from = 0; from < ops.length; from += ITEMS_PER_SLICE) {
+    yield;
+    if (building.dropped) return undefined;
+    index.apply(ops.slice(from, from + ITEMS_PER_SLICE));
+  }
+  return index;
 }

@@ -8,14 +8,14 @@ import type { ImportChunk__Output } from "../generated/cairn/v1/ImportChunk.js";
 import type { MutationReply } from "../generated/cairn/v1/MutationReply.js";
 import type { PromoteManagerRequest__Output } from "../generated/cairn/v1/PromoteManagerRequest.js";
 import type { SnapshotChunk } from "../generated/cairn/v1/SnapshotChunk.js";
-import { parseFixture } from "../fixture/parse.js";
+import { parseOffThread } from "../fixture/parse-off-thread.js";
 import {
   ROOT_PATH,
-  comparePaths,
   compareStrings,
   isSameOrDescendant,
   parentPath,
   sortedDomainPaths,
+  sortPaths,
 } from "../registry/model.js";
 import type { HostRecord, Registry } from "../registry/model.js";
 import { domainPathProblem } from "../registry/names.js";
@@ -35,7 +35,8 @@ import { callDeadline } from "../wire/server.js";
 import { toServiceError, unary } from "../wire/status.js";
 import { createDomain, deleteDomain, moveDomain } from "./mutations/domains.js";
 import { deployPackage, removePackage } from "./mutations/packages.js";
-import { importRegistry } from "./mutations/import.js";
+import { importRegistrySteps } from "./mutations/import.js";
+import { opsOf, type SteppedMutation } from "./mutations/mutation.js";
 import { moveHost, registerHost, removeHost, setLabels } from "./mutations/hosts.js";
 import { setType } from "./mutations/type-policies.js";
 import { snapshotChunks } from "../wire/snapshot.js";
@@ -86,7 +87,7 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
   const unexpected = (error: unknown) => log.error({ err: error }, "unexpected error in an admin call");
   const startedAt = ctx.clock.now();
 
-  const commit = (write: Write, expectedRevision: number | undefined, deadline: number | undefined): Promise<MutationReply> =>
+  const commit = (write: Write<SteppedMutation>, expectedRevision: number | undefined, deadline: number | undefined): Promise<MutationReply> =>
     commitWrite(ctx.store, log, write, expectedRevision, deadline);
   /**
    * A unary mutation RPC: the request describes one write, committed with
@@ -213,7 +214,7 @@ export function registryHandlers(ctx: RegistryContext): RegistryHandlers {
 
     // ---- export, import ----
     Export: (call) => void exportSnapshot(ctx, call, unexpected),
-    Import: importHandler(commit, ctx.maxImportBytes ?? MAX_IMPORT_BYTES, unexpected),
+    Import: importHandler(commit, ctx.maxImportBytes ?? MAX_IMPORT_BYTES, ctx.clock, unexpected),
 
     // ---- status, promotion ----
     // Answered even by a manager that serves nothing else: it is how an operator finds out why.
@@ -309,18 +310,25 @@ function drainedOrGone(call: grpc.ServerWritableStream<unknown, unknown>): Promi
  * Collects the chunks of a fixture (bounded by MAX_IMPORT_BYTES), parses it
  * whole once the client half-closes, and applies it as ONE mutation. A bad
  * file fails with INVALID_ARGUMENT whose details list every problem, and
- * nothing is written.
+ * nothing is written. One file is parsed at a time (each parse can take
+ * gigabytes of heap): an import that arrives meanwhile is refused with
+ * RESOURCE_EXHAUSTED, to be sent again. A caller that cancels or passes
+ * its deadline has its parse stopped, and its import is not applied: its
+ * steps check for it until its ops are worked out.
  */
 function importHandler(
-  commit: (write: Write, expectedRevision: number | undefined, deadline: number | undefined) => Promise<MutationReply>,
+  commit: (write: Write<SteppedMutation>, expectedRevision: number | undefined, deadline: number | undefined) => Promise<MutationReply>,
   maxBytes: number,
+  clock: Clock,
   unexpected: (error: unknown) => void,
 ): grpc.handleClientStreamingCall<ImportChunk__Output, MutationReply> {
+  let parsing = false;
   return (call, callback) => {
     let first: ImportChunk__Output | undefined;
     const parts: Buffer[] = [];
     let size = 0;
     let settled = false;
+    const gone = new AbortController();
     const finish = (error: unknown, reply?: MutationReply) => {
       if (settled) return;
       settled = true;
@@ -340,40 +348,64 @@ function importHandler(
     });
     call.on("end", () => {
       if (settled) return;
+      if (parsing) return finish(new CairnError(Code.RESOURCE_EXHAUSTED, "another import is being parsed; send this one again once it is done"));
       const options = first ?? { data: Buffer.alloc(0), format: "", replace: false, file_name: "" };
       const data = Buffer.concat(parts, size);
+      const deadline = callDeadline(call);
+      // Why the import is called off, if it is: the client cancelled, or its deadline passed.
+      const calledOff = () =>
+        gone.signal.aborted || call.cancelled
+          ? new CairnError(Code.CANCELLED, "the client cancelled the import; nothing was written")
+          : deadline !== undefined && clock.now() >= deadline
+            ? new CairnError(Code.DEADLINE_EXCEEDED, "the import's deadline passed before it was applied; nothing was written")
+            : undefined;
+      parsing = true;
       void (async () => {
         try {
-          finish(undefined, await commit(describeImport(options, data), options.expected_revision, callDeadline(call)));
+          const write = await describeImport(options, data, gone.signal).finally(() => (parsing = false));
+          finish(undefined, await commit({ ...write, mutation: unlessCalledOff(write.mutation, calledOff) }, options.expected_revision, deadline));
         } catch (error) {
           finish(error);
         }
       })();
     });
     call.on("error", (error) => finish(error));
-    // A client that gives up mid-stream gets no answer; its chunks are let go at once.
+    // A client that gives up gets no answer; its chunks are let go at once, its parse stopped.
     call.on("cancelled", () => {
       settled = true;
       parts.length = 0;
+      gone.abort(new CairnError(Code.CANCELLED, "the client cancelled the import"));
     });
   };
 }
 
-function describeImport(options: ImportChunk__Output, data: Buffer): Write {
+/** `mutation`, throwing what `calledOff` returns at its start and after each of its steps: nothing is written then. */
+function unlessCalledOff(mutation: SteppedMutation, calledOff: () => CairnError | undefined): SteppedMutation {
+  return function* (state) {
+    const check = () => {
+      const why = calledOff();
+      if (why) throw why;
+    };
+    check();
+    const steps = opsOf(mutation(state));
+    for (let next = steps.next(); ; next = steps.next()) {
+      check();
+      if (next.done) return next.value;
+      yield;
+    }
+  };
+}
+
+/** The import's write: the file decoded and parsed on a worker thread (seconds at 100,000 hosts), its mutation stepped. */
+async function describeImport(options: ImportChunk__Output, data: Buffer, signal: AbortSignal): Promise<Write<SteppedMutation>> {
   const fileName = options.file_name || "import";
   if (options.format !== "" && options.format !== "yaml" && options.format !== "json") {
     throw invalidArgument(`import format ${JSON.stringify(options.format)} is not yaml or json`);
   }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(data);
-  } catch {
-    throw invalidArgument(`${fileName}: not UTF-8 text`);
-  }
-  const registry = parseFixture(text, fileName, options.format === "" ? undefined : options.format);
+  const registry = await parseOffThread(data, fileName, options.format === "" ? undefined : options.format, signal);
   const name = fileName.length > MAX_CAUSE_NAME_LENGTH ? `${fileName.slice(0, MAX_CAUSE_NAME_LENGTH)}…` : fileName;
   return {
-    mutation: importRegistry(registry, { replace: options.replace }),
+    mutation: importRegistrySteps(registry, { replace: options.replace }),
     cause: `import ${name}${options.replace ? " --replace" : ""}`,
   };
 }
@@ -399,7 +431,7 @@ function domainSummaries(registry: Readonly<Registry>): DomainSummary[] {
     const parent = parentPath(path);
     if (parent !== undefined) subdomains.set(parent, (subdomains.get(parent) ?? 0) + 1);
   }
-  return [...registry.domains.keys()].sort(comparePaths).map((path) => ({
+  return sortPaths(registry.domains.keys()).map((path) => ({
     path,
     host_count: hosts.get(path) ?? 0,
     subdomain_count: subdomains.get(path) ?? 0,

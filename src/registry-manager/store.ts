@@ -2,17 +2,7 @@ import type { Logger } from "pino";
 import { systemClock, type Clock } from "../clock.js";
 import { CairnError, Code, unavailable } from "../errors.js";
 import { StateDigest } from "../registry/digest.js";
-import {
-  applyOps,
-  cloneRegistry,
-  entityLists,
-  type ChangeRecord,
-  type EntityLists,
-  type Op,
-  type Position,
-  type Registry,
-} from "../registry/model.js";
-import { checkChange } from "../replication/change-check.js";
+import { entityLists, type ChangeRecord, type EntityLists, type Position, type Registry } from "../registry/model.js";
 import { RouteIndex } from "../router/route-index.js";
 import { compactionDue, storedPosition } from "../storage/layout.js";
 import { isBehind, type HeadMark } from "../storage/head-mark.js";
@@ -24,7 +14,10 @@ import { GroupCommit, type Accepted } from "./group-commit.js";
 import { Publication } from "./publication.js";
 import type { AnswerCheck, CommitResult, MutateOptions, StoreOptions, WriteGate } from "./store-api.js";
 import { withRemedy } from "./store-remedy.js";
-import { checkExpectedRevision, type Mutation } from "./mutations/mutation.js";
+import { checkExpectedRevision, opsOf, type SteppedMutation } from "./mutations/mutation.js";
+import type { Steps } from "../registry/steps.js";
+import { WorkingState } from "./working-state.js";
+import { WriteIntake } from "./write-intake.js";
 
 /** How long an answer may wait for the backups before it is given up with UNAVAILABLE. */
 export const SYNC_TIMEOUT_MS = 5_000;
@@ -50,9 +43,7 @@ const DEADLINE_MARGIN_MS = 250;
  */
 export class RegistryStore {
   /** Every accepted mutation applied, durable or not yet: what mutations are checked against. */
-  private working: Registry;
-  private workingDigest: StateDigest;
-  private workingRevision: number;
+  private readonly working: WorkingState;
   /** What this disk holds (its epoch is the current reign's, set by `beginEpoch`). */
   private disk: Position;
   /** What readers see, and the way there from the disk. */
@@ -65,6 +56,8 @@ export class RegistryStore {
   private answerCheck: AnswerCheck | undefined;
   /** Replicated changes and snapshot installs, one after the other. */
   private replicating: Promise<void> = Promise.resolve();
+  /** Mutations, run one at a time in arrival order against `working` (an import takes many turns). */
+  private readonly intake: WriteIntake;
   /** Accepted mutations (in `working`) on their way to the disk, a group at a time. */
   private readonly queue: GroupCommit;
   private closed = false;
@@ -79,14 +72,13 @@ export class RegistryStore {
     loaded: Awaited<ReturnType<typeof loadVerified>>,
     options: StoreOptions,
   ) {
-    this.working = loaded.registry;
-    this.workingDigest = loaded.digest;
-    this.workingRevision = loaded.position.revision;
+    this.working = new WorkingState(loaded.registry, loaded.digest, loaded.position.revision);
     this.disk = loaded.position;
     this.logRetention = options.logRetention ?? DEFAULT_LOG_RETENTION;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
     this.publication = new Publication(loaded.committed.registry, loaded.committed.position, loaded.tail, this.clock, this.logger);
+    this.intake = new WriteIntake((error) => this.logger?.error({ err: error }, "a write failed unexpectedly; it was dropped"));
     this.queue = new GroupCommit({
       write: (changes) => this.writeLogged(changes),
       written: (group, changes) => this.written(group, changes),
@@ -144,10 +136,11 @@ export class RegistryStore {
   /**
    * Every change this manager holds applied, committed or not (and on a
    * primary, accepted ones too): the newest it knows, for finding its peers,
-   * never for readers. Read only.
+   * never for readers (mid-way through a change of many turns, an import,
+   * it holds part of it). Read only.
    */
   get latest(): Readonly<Registry> {
-    return this.working;
+    return this.working.registry;
   }
 
   /** The committed registry, indexed for routes. Read only. */
@@ -176,41 +169,64 @@ export class RegistryStore {
    * Runs `mutation` against the registry as it is after every write accepted
    * before it, and resolves once its change is committed (`untilDurable`: on
    * this disk). A mutation that returns no ops resolves with the current
-   * revision and adds none, also once that revision is committed.
+   * revision and adds none, also once that revision is committed. A
+   * stepped mutation (an import) and the change it makes take a slice of
+   * work per turn of the event loop; the writes after it wait their turn.
    */
-  mutate(mutation: Mutation, options: MutateOptions): Promise<CommitResult> {
-    if (this.failure) return Promise.reject(unavailable(`the store stopped after a failed write: ${this.failure.message}`));
-    if (this.closed) return Promise.reject(unavailable("the registry manager is shutting down"));
-    if (!this.initialized) return Promise.reject(unavailable("the registry manager has not joined a cluster yet"));
-    if (this.writeRefusal) return Promise.reject(this.writeRefusal);
-    try {
-      if (!options.untilDurable) this.gate?.admit();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  mutate(mutation: SteppedMutation, options: MutateOptions): Promise<CommitResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push(this.run(mutation, options, resolve, reject));
+      if (this.stopped(reject)) return;
+      if (!this.initialized) return reject(unavailable("the registry manager has not joined a cluster yet"));
+      if (!options.untilDurable) this.gate?.admit();
+      this.intake.push(() => this.run(mutation, options, resolve, reject), reject);
     });
   }
 
-  /** Runs a mutation against the working state; its answer waits for the disk, then the commit. */
-  private run(mutation: Mutation, options: MutateOptions, resolve: (result: CommitResult) => void, reject: (error: unknown) => void): Accepted {
+  /**
+   * Runs a mutation against the working state; its answer waits for the disk, then the commit.
+   * What stops the store during its turns (it may wait behind an import, or be one) stops it too,
+   * until it starts to apply its change: nothing of it is in the working state before that.
+   */
+  private *run(mutation: SteppedMutation, options: MutateOptions, resolve: (result: CommitResult) => void, reject: (error: unknown) => void): Steps<void> {
+    if (this.stopped(reject)) return;
     const epoch = this.disk.epoch;
-    const accepted = {
-      revision: this.workingRevision,
-      deadline: options.untilDurable ? undefined : this.answerDeadline(options.deadline),
-      reject,
-    };
+    const saw = this.working.revision;
+    // Counted from when the change is durable: an import's answer must not give up for the turns it took to get there.
+    const accepted = () => ({ deadline: options.untilDurable ? undefined : () => this.answerDeadline(options.deadline), reject });
+    let done: Accepted;
     try {
-      checkExpectedRevision(options.expectedRevision, this.workingRevision);
-      const ops = mutation(this.working);
-      const change = ops.length > 0 ? this.accept(ops, epoch, options.cause) : undefined;
-      const result = { revision: this.workingRevision, epoch, changed: change !== undefined };
-      return { ...accepted, revision: this.workingRevision, change, answer: () => resolve(result) };
+      checkExpectedRevision(options.expectedRevision, saw);
+      const ops = yield* opsOf(mutation(this.working.registry));
+      let change: ChangeRecord | undefined;
+      if (ops.length > 0) {
+        if (this.stopped(reject)) return;
+        const digested = yield* this.working.digestAfter(ops);
+        if (this.stopped(reject)) return;
+        change = yield* this.working.apply(ops, digested, epoch, options.cause, this.clock.now());
+      }
+      const result = { revision: this.working.revision, epoch, changed: change !== undefined };
+      done = { ...accepted(), revision: this.working.revision, change, answer: () => resolve(result) };
     } catch (error) {
       // Answered with the batch too: the rejection may rest on changes not yet committed.
-      return { ...accepted, change: undefined, answer: () => reject(error) };
+      done = { ...accepted(), revision: saw, change: undefined, answer: () => reject(error) };
     }
+    // A change applied is accepted and goes on (the queue refuses it if the store failed meanwhile).
+    if (!done.change && this.stopped(reject)) return;
+    this.queue.push(done);
+  }
+
+  /** True, and `reject` told why, when the store takes no more writes: it failed, it is closing, or it refuses them. */
+  private stopped(reject: (error: unknown) => void): boolean {
+    const failed = this.failure && unavailable(`the store stopped after a failed write: ${this.failure.message}`);
+    const why = failed ?? (this.closed ? unavailable("the registry manager is shutting down") : this.writeRefusal);
+    if (why) reject(why);
+    return why !== undefined;
+  }
+
+  /** Resolves once every write accepted so far is on disk (or failed). */
+  private async writesSettled(): Promise<void> {
+    await this.intake.idle();
+    await this.queue.idle();
   }
 
   /** When an answer stops waiting for the backups: SYNC_TIMEOUT_MS from now, or just before the caller's deadline. */
@@ -280,16 +296,13 @@ export class RegistryStore {
       if (changes.length === 0) return;
       // A manager that was refused its writes (stepping down) still writes what it had accepted,
       // and that must land before what its new primary sends replaces it.
-      await this.queue.idle();
+      await this.writesSettled();
       // Checked one by one against the working state. A refusal part-way leaves
       // it ahead of the disk, which is fine: a refused change always ends in a
       // snapshot install, which replaces it whole.
       let epoch = this.disk.epoch;
       for (const change of changes) {
-        const digest = checkChange(change, { revision: this.workingRevision, epoch, digest: this.workingDigest, registry: this.working });
-        applyOps(this.working, change.ops);
-        this.workingDigest = digest;
-        this.workingRevision = change.revision;
+        this.working.replicate(change, epoch);
         epoch = change.epoch;
       }
       await this.writeLogged(changes, epoch);
@@ -302,11 +315,9 @@ export class RegistryStore {
   /** Replaces everything with a snapshot (checked whole by the caller): a backup's resync. */
   install(registry: Registry, position: Position, digest = StateDigest.of(registry)): Promise<void> {
     const run = async () => {
-      await this.queue.idle();
+      await this.writesSettled();
       await this.db.replace(entityLists(registry), storedPosition(position));
-      this.working = cloneRegistry(registry);
-      this.workingDigest = digest.copy();
-      this.workingRevision = position.revision;
+      this.working.install(registry, position, digest);
       this.disk = { ...position, digest: digest.bytes() };
       this.publication.reset(registry, { ...this.disk });
     };
@@ -324,7 +335,7 @@ export class RegistryStore {
   async beginEpoch(epoch: number): Promise<void> {
     if (epoch <= this.disk.epoch) throw new CairnError(Code.FAILED_PRECONDITION, `epoch ${epoch} is not after ${this.disk.epoch}`);
     await this.replicating;
-    await this.queue.idle();
+    await this.writesSettled();
     const position = { ...this.disk, epoch };
     await this.db.write({ changes: [], position: storedPosition(position), log: false });
     this.disk = position;
@@ -367,10 +378,10 @@ export class RegistryStore {
     return changes.length === head - revision ? changes : undefined;
   }
 
-  /** Stops accepting writes, lets the queued ones finish, closes the database. */
+  /** Stops accepting writes (one still waiting, or in its steps before it applies, is refused), lets the accepted reach the disk, closes the database. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.queue.idle();
+    await this.writesSettled();
     await this.replicating;
     this.publication.close(unavailable("the registry manager is shutting down"));
     await this.db.close(this.publication.state);
@@ -398,7 +409,12 @@ export class RegistryStore {
     for (const accepted of group) {
       if (refusal) accepted.reject(refusal);
       else if (accepted.deadline === undefined || accepted.revision <= this.publication.position.revision) accepted.answer();
-      else this.publication.waiters.add(accepted.revision, accepted.deadline, accepted.answer, accepted.reject, (waited) => this.tooFewBackups(accepted.revision, waited));
+      else {
+        const until = accepted.deadline();
+        // The caller's deadline already spent (an import can spend it all): it, not the backups, gives the answer up.
+        const late = until <= this.clock.now();
+        this.publication.waiters.add(accepted.revision, until, accepted.answer, accepted.reject, (waited) => this.tooFewBackups(accepted.revision, waited, late));
+      }
     }
   }
 
@@ -416,29 +432,19 @@ export class RegistryStore {
     return refusal;
   }
 
-  private tooFewBackups(revision: number, waitedMs: number): CairnError {
-    const why = this.gate?.describe(revision, waitedMs) ?? `revision ${revision} was not committed within ${waitedMs} ms`;
+  private tooFewBackups(revision: number, waitedMs: number, late: boolean): CairnError {
+    const why = late
+      ? `the caller's deadline passed before revision ${revision} was on disk`
+      : (this.gate?.describe(revision, waitedMs) ?? `revision ${revision} was not committed within ${waitedMs} ms`);
     return unavailable(`${why}; readers will see it once enough backups hold it`);
   }
 
-  private accept(ops: Op[], epoch: number, cause: string): ChangeRecord {
-    this.workingDigest.update(this.working, ops);
-    applyOps(this.working, ops);
-    this.workingRevision += 1;
-    return {
-      epoch,
-      revision: this.workingRevision,
-      digest: this.workingDigest.bytes(),
-      ops,
-      timeUnixMs: this.clock.now(),
-      cause,
-    };
-  }
-
-  private fail(error: Error, group: Accepted[]): void {
+  /** A batch failed: it, and everything accepted after it, is refused; so is whatever is pushed later. */
+  private fail(error: Error, group: Accepted[]): CairnError {
     this.failure = error;
     this.logger?.fatal({ err: error }, "a durable write failed; the store accepts no more writes");
     const refusal = unavailable(`the write could not be made durable: ${error.message}`);
     for (const accepted of [...group, ...this.queue.takeAll()]) accepted.reject(refusal);
+    return refusal;
   }
 }

@@ -1,5 +1,6 @@
 import { hash } from "node:crypto";
 import type { DomainRecord, HostRecord, Op, PackageCheck, PackageRecord, Registry, TypeRecord } from "./model.js";
+import { completeSteps, SliceCounter, type Steps } from "./steps.js";
 
 export const DIGEST_BYTES = 32;
 
@@ -45,6 +46,16 @@ export class StateDigest {
 
   /** The digest after `ops`, given the registry as it was before them (not modified). */
   update(before: Readonly<Registry>, ops: readonly Op[]): void {
+    completeSteps(this.updating(before, ops));
+  }
+
+  /**
+   * `update` a slice of ops per step (a SHA-256 each: 100,000 hosts are
+   * half a second). Between steps the digest holds part of the change:
+   * update a copy, and keep it once done.
+   */
+  *updating(before: Readonly<Registry>, ops: readonly Op[]): Steps<void> {
+    const slices = new SliceCounter();
     // Ops may touch one entity twice; track the entity's latest value locally.
     const hosts = new Map<string, HostRecord | undefined>();
     const domains = new Map<string, DomainRecord | undefined>();
@@ -84,6 +95,7 @@ export class StateDigest {
           break;
         }
       }
+      if (slices.due()) yield;
     }
   }
 

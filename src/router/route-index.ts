@@ -18,6 +18,7 @@ import {
   type Policy,
   type Registry,
 } from "../registry/model.js";
+import { completeSteps, SliceCounter, type Steps } from "../registry/steps.js";
 import { rendezvousScore } from "./rendezvous.js";
 import type { Route, RouteCandidate, SkippedPackage, Tier } from "./route.js";
 import { meets, spillRoute, type WeighedTier } from "./spill.js";
@@ -69,9 +70,18 @@ export class RouteIndex {
 
   /** An index that takes `registry` over (no copy): the caller must not touch it again. */
   static adopt(registry: Registry): RouteIndex {
+    return completeSteps(RouteIndex.adopting(registry));
+  }
+
+  /** `adopt` a slice of hosts per step (100,000 hosts take a few hundred ms), for a caller that yields between them. */
+  static *adopting(registry: Registry): Steps<RouteIndex> {
     const index = new RouteIndex(registry);
     for (const path of sortedDomainPaths(registry)) index.tree.add(path);
-    for (const host of registry.hosts.values()) index.indexHost(host);
+    const slices = new SliceCounter();
+    for (const host of registry.hosts.values()) {
+      index.indexHost(host);
+      if (slices.due()) yield;
+    }
     return index;
   }
 

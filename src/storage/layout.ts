@@ -22,6 +22,7 @@
  */
 
 import type { ChangeRecord, DomainRecord, HostRecord, Op, Position, Registry, TypeRecord } from "../registry/model.js";
+import { SliceCounter, type Steps } from "../registry/steps.js";
 
 /**
  * The sublevels' key prefixes as abstract-level writes them (`!name!`): the
@@ -136,13 +137,15 @@ export interface Stale {
 }
 
 /**
- * The ops that bring `entries`' keys to the checkpoint. Without `committed`
- * the checkpoint is at the last change and every entry's latest JSON is its
- * value there. With it, an entry written after the committed revision takes
- * its value from the committed registry instead (the state readers are at),
- * and stays in `kept` for a later checkpoint.
+ * The ops that bring `entries`' keys to the checkpoint, pushed onto `ops`
+ * a slice per step. Without `committed` the checkpoint is at the last
+ * change and every entry's latest JSON is its value there. With it, an
+ * entry written after the committed revision takes its value from the
+ * committed registry instead (the state readers are at; it must not move
+ * between the steps), and stays in `kept` for a later checkpoint.
  */
-export function pushCheckpointOps(ops: RawOp[], entries: ReadonlyMap<string, Stale>, committed: CommittedState | undefined, kept: Map<string, Stale>): void {
+export function* checkpointOps(ops: RawOp[], entries: ReadonlyMap<string, Stale>, committed: CommittedState | undefined, kept: Map<string, Stale>): Steps<void> {
+  const slices = new SliceCounter();
   for (const [key, entry] of entries) {
     let json = entry.json;
     if (committed && entry.revision > committed.revision) {
@@ -153,6 +156,7 @@ export function pushCheckpointOps(ops: RawOp[], entries: ReadonlyMap<string, Sta
       kept.delete(key);
     }
     ops.push(json === null ? { type: "del", key } : { type: "put", key, value: json });
+    if (slices.due()) yield;
   }
 }
 

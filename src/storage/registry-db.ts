@@ -4,6 +4,7 @@ import { HeadMarker, type HeadMark } from "./head-mark.js";
 import { cannotOpen, damaged } from "./level-errors.js";
 import {
   PREFIX,
+  checkpointOps,
   encodeChange,
   encodeEntityOp,
   entityKey,
@@ -11,24 +12,15 @@ import {
   fromStored,
   revisionKey,
   storedChanges,
-  type RawOp,
-  pushCheckpointOps,
   type CommittedState,
+  type RawOp,
   type Stale,
   type StoredPosition,
 } from "./layout.js";
-
-import {
-  applyOps,
-  cloneRegistry,
-  emptyRegistry,
-  type ChangeRecord,
-  type DomainRecord,
-  type EntityLists,
-  type HostRecord,
-  type Registry,
-  type TypeRecord,
-} from "../registry/model.js";
+import { writeRawBatch } from "./raw-batch.js";
+import { finishSteps, nextTurn, SliceCounter } from "../registry/steps.js";
+import { applyOps, cloneRegistry, emptyRegistry, type ChangeRecord, type EntityLists, type Registry } from "../registry/model.js";
+import type { DomainRecord, HostRecord, TypeRecord } from "../registry/model.js";
 
 export interface BatchWrite {
   /** Changes to apply to the entities, in order; logged when `log` is set. */
@@ -61,8 +53,6 @@ export interface BatchWrite {
 }
 
 type Sublevel = ReturnType<Level<string, unknown>["sublevel"]>;
-
-
 
 /** What is on disk, as `load` reads it. */
 export interface Loaded {
@@ -281,7 +271,7 @@ export class RegistryDb {
    * key): the same bytes the sublevels read back, without their
    * per-operation encoding. LevelDB's cost is per entry, so a logged batch is
    * its log record and its position, plus the waiting entities at a
-   * checkpoint.
+   * checkpoint. A big batch (an import) is encoded a slice per turn.
    */
   async write(batch: BatchWrite): Promise<void> {
     const ops: RawOp[] = [];
@@ -296,31 +286,40 @@ export class RegistryDb {
     let revision = 0;
     const putEntity = logged ? (prefix: string, key: string, json: string) => void waiting.set(prefix + key, { json, revision }) : put;
     const delEntity = logged ? (prefix: string, key: string) => void waiting.set(prefix + key, { json: null, revision }) : del;
+    // Until now every change was written to its entities too: they are current before this batch.
+    let checkpoint = logged ? (this.checkpointRevision ?? first.revision - 1) : this.checkpointRevision;
+    const trailing = logged && batch.committed && batch.committed.revision < last.revision ? batch.committed : undefined;
+    // Due every so often, and whenever the log is to be compacted past the checkpoint; never past readers.
+    const compactingPast = batch.compactBelow !== undefined && checkpoint !== undefined && batch.compactBelow > checkpoint + 1;
+    const dueBy = (entities: number) => compactingPast || (last?.revision ?? 0) - (checkpoint ?? 0) >= CHECKPOINT_REVISIONS || entities >= CHECKPOINT_ENTITIES;
+    const opCount = batch.changes.reduce((n, change) => n + change.ops.length, 0);
+    // Readers' registry changes in place (RouteIndex.apply) while this batch takes turns: a checkpoint reads
+    // a copy of it as it is now, at its revision, before the first await (records are immutable: a copy of
+    // the maps will do), taken only when one may be due (at 100,000 hosts a copy is some 13 ms).
+    const committed = trailing && dueBy(this.stale.size + opCount) ? { revision: trailing.revision, registry: cloneRegistry(trailing.registry as Registry) } : undefined;
     const records: string[] = [];
+    const slices = new SliceCounter();
     for (const change of batch.changes) {
       revision = change.revision;
       const encodedOps: string[] = [];
-      for (const op of change.ops) encodedOps.push(encodeEntityOp(op, putEntity, delEntity));
+      for (const op of change.ops) {
+        encodedOps.push(encodeEntityOp(op, putEntity, delEntity));
+        if (slices.due()) await nextTurn();
+      }
       if (batch.log) records.push(encodeChange(change, encodedOps));
     }
-    let checkpoint = this.checkpointRevision;
     let kept: Map<string, Stale> | undefined;
     if (logged) {
       put(PREFIX.log, revisionKey(first.revision), `[${records.join(",")}]`);
-      // Until now every change was written to its entities too: they are current before this batch.
-      checkpoint ??= first.revision - 1;
-      const committed = batch.committed && batch.committed.revision < last.revision ? batch.committed : undefined;
-      const readersAt = committed?.revision ?? last.revision;
+      const readersAt = trailing?.revision ?? last.revision;
       put(PREFIX.meta, COMMITTED_KEY, String(readersAt));
-      // Due every so often, and whenever the log is to be compacted past the checkpoint; never past readers.
-      const compactingPast = batch.compactBelow !== undefined && batch.compactBelow > checkpoint + 1;
-      const entities = this.stale.size + waiting.size;
-      const due = compactingPast || last.revision - checkpoint >= CHECKPOINT_REVISIONS || entities >= CHECKPOINT_ENTITIES;
-      if (due && readersAt > checkpoint) {
+      const due = dueBy(this.stale.size + waiting.size);
+      // Trailing readers: the copy was taken whenever one could be due (no more entities wait than ops came).
+      if (due && readersAt > checkpoint! && (committed || !trailing)) {
         // This batch's values come last: in a batch, the last write of a key wins.
         kept = new Map();
-        pushCheckpointOps(ops, this.stale, committed, kept);
-        pushCheckpointOps(ops, waiting, committed, kept);
+        await finishSteps(checkpointOps(ops, this.stale, committed, kept));
+        await finishSteps(checkpointOps(ops, waiting, committed, kept));
         checkpoint = readersAt;
       }
       if (checkpoint !== this.checkpointRevision) put(PREFIX.meta, CHECKPOINT_KEY, String(checkpoint));
@@ -412,9 +411,9 @@ export class RegistryDb {
     this.checkpointRevision = position.revision;
   }
 
-  /** One batch at the root: its keys already prefixed, its values already encoded. */
+  /** One batch at the root: its keys already prefixed, its values already encoded (raw-batch.ts). */
   private writeRaw(ops: readonly RawOp[], sync: boolean): Promise<void> {
-    return this.db.batch(ops as never, { sync, keyEncoding: "utf8", valueEncoding: "utf8" } as never);
+    return writeRawBatch(this.db, ops, sync);
   }
 
   private forgetLog(): void {
@@ -434,7 +433,7 @@ export class RegistryDb {
     if (this.stale.size > 0 && this.lastLogged > 0 && at > (this.checkpointRevision ?? 0)) {
       const ops: RawOp[] = [];
       const kept = new Map<string, Stale>();
-      pushCheckpointOps(ops, this.stale, readers, kept);
+      await finishSteps(checkpointOps(ops, this.stale, readers, kept));
       ops.push({ type: "put", key: PREFIX.meta + CHECKPOINT_KEY, value: String(at) });
       await this.writeRaw(ops, true);
       this.stale = kept;

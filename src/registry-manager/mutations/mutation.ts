@@ -26,9 +26,24 @@
 import { aborted } from "../../errors.js";
 import { applyOps } from "../../registry/model.js";
 import type { Op, Registry } from "../../registry/model.js";
+import type { Steps } from "../../registry/steps.js";
 
 /** One write: the ops of one change for the registry as it is, or a thrown CairnError. */
 export type Mutation = (state: Readonly<Registry>) => Op[];
+
+/**
+ * A write too big for one turn of the event loop (an import of 100,000
+ * hosts): its ops come from steps that yield between slices of work (see
+ * registry/steps.ts). The store runs no other write while one is under way,
+ * so the state it was given does not change between its steps. Every
+ * `Mutation` is one (that never yields).
+ */
+export type SteppedMutation = (state: Readonly<Registry>) => Op[] | Steps<Op[]>;
+
+/** The ops of what a SteppedMutation returned: at once for a plain one, else as its steps give them. */
+export function* opsOf(made: Op[] | Steps<Op[]>): Steps<Op[]> {
+  return Array.isArray(made) ? made : yield* made;
+}
 
 /** Throws ABORTED when the caller expected another revision than the registry's. */
 export function checkExpectedRevision(expected: number | undefined, current: number): void {

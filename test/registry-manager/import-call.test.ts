@@ -1,0 +1,70 @@
+/**
+ * The Import call around its parse (a worker thread, seconds at 100,000
+ * hosts): one parse at a time, and a caller that gives up before its
+ * import is applied has nothing written.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { describe, expect, it } from "vitest";
+import { formatFixture } from "../../src/fixture/format.js";
+import { emptyRegistry, joinPath, newHost, type Registry } from "../../src/registry/model.js";
+import { useDefer } from "../support/defer.js";
+import { connect, startManager } from "../support/manager.js";
+
+const defer = useDefer();
+
+function fixture(hosts: number): string {
+  const registry: Registry = emptyRegistry();
+  for (let d = 0; d < 10; d++) registry.domains.set(joinPath("/", `d${d}`), { path: joinPath("/", `d${d}`) });
+  for (let i = 0; i < hosts; i++) {
+    const id = `host-${String(i).padStart(6, "0")}`;
+    registry.hosts.set(id, newHost(id, `/d${i % 10}`));
+  }
+  return formatFixture(registry, "yaml");
+}
+
+describe("Import", () => {
+  it("parses one file at a time: an import that comes meanwhile is refused with RESOURCE_EXHAUSTED", async () => {
+    const manager = await startManager(defer);
+    const client = connect(defer, manager.address);
+    const text = fixture(3_000);
+    const outcomes = await Promise.allSettled([
+      client.import(text, { format: "yaml", file_name: "one.yaml" }),
+      client.import(text, { format: "yaml", file_name: "two.yaml" }),
+    ]);
+    const refused = outcomes.filter((o) => o.status === "rejected");
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    const error = (refused[0] as PromiseRejectedResult).reason as grpc.ServiceError;
+    expect(error.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(error.details).toMatch(/another import is being parsed/);
+  });
+
+  it("writes nothing for a caller whose deadline passes while its file is parsed", async () => {
+    const manager = await startManager(defer);
+    const client = connect(defer, manager.address);
+    const start = await client.call("GetStatus", {});
+    const data = Buffer.from(fixture(20_000));
+    const outcome = await new Promise<grpc.ServiceError | null>((resolve) => {
+      // Too short for the worker to start and parse 20,000 hosts.
+      const call = client.raw.Import({ deadline: Date.now() + 150 }, (error) => resolve(error));
+      for (let at = 0; at < data.length; at += 64 * 1024) {
+        const piece = data.subarray(at, at + 64 * 1024);
+        call.write(at === 0 ? { format: "yaml", file_name: "late.yaml", data: piece } : { data: piece });
+      }
+      call.end();
+    });
+    expect(outcome?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    // Once the parse is over (a small import is taken again), the late one never landed.
+    let reply: { revision: number } | undefined;
+    for (let tries = 0; !reply && tries < 200; tries++) {
+      reply = await client.import(fixture(5), { format: "yaml", file_name: "small.yaml" }).catch((error: grpc.ServiceError) => {
+        if (error.code !== grpc.status.RESOURCE_EXHAUSTED) throw error;
+        return new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 50));
+      });
+    }
+    expect(reply?.revision).toBe(start.revision + 1);
+    // Nothing else comes later either (the parse of the late one would have been done long since).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await client.call("GetStatus", {})).revision).toBe(start.revision + 1);
+  });
+});
