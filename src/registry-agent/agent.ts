@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { seededRandom, systemClock, type Clock } from "../clock.js";
 import { invalidArgument } from "../errors.js";
 import { silentLogger } from "../logger.js";
-import { DEFAULT_HEARTBEAT_INTERVAL_MS } from "../registry/defaults.js";
+import { DEFAULT_HEARTBEAT_INTERVAL_MS, LONG_CHANGE_OPS } from "../registry/defaults.js";
 import { COMMAND_CONTROL_TYPE, DEFAULT_ADDRESS, endpointOf, REGISTRY_TYPE, ROOT_PATH, type ChangeRecord } from "../registry/model.js";
 import { checkHostId, dialableAddress, listenHost } from "../registry/names.js";
 import { serverSecurity, type SecurityOptions, type ServerSecurity } from "../security/server-security.js";
@@ -171,6 +171,8 @@ export class RegistryAgent {
         commandControl.registryChanged(hosts);
         // Only this host's own record says which packages to check (a snapshot may say anything).
         if (!change || hosts.includes(options.hostId)) health.reconcile();
+        // Applying it held up the beats: the primary hears from this host at once, not a pulse interval later.
+        if (!change || change.ops.length >= LONG_CHANGE_OPS) heartbeater?.beatSoon();
       });
       await transport.ready();
       const startedAt = clock.now();

@@ -2,21 +2,27 @@ import type { Logger } from "pino";
 import type { Clock, Timer } from "../clock.js";
 import type { LivenessTracker } from "./liveness.js";
 import { markSilentDown } from "./mutations/heartbeat.js";
-import type { Mutation } from "./mutations/mutation.js";
+import { SliceCounter, type Steps } from "../registry/steps.js";
+import { LONG_CHANGE_OPS } from "../registry/defaults.js";
+import type { Op } from "../registry/model.js";
+import { opsOf, type SteppedMutation } from "./mutations/mutation.js";
 import type { RegistryStore } from "./store.js";
 
 /**
  * A primary's look, every `everyMs`, for hosts silent past --down-after:
  * those found are marked down in one change, and each down is counted by
- * the liveness damping (flap-damping.ts). A look that comes a whole period
- * late means the event loop was busy, and the heartbeats that came
- * meanwhile may still be queued behind it: every host then gets its
- * --down-after again rather than being marked down for the manager's own
- * delay. Stopped when the manager stops being primary.
+ * the liveness damping (flap-damping.ts). A look that comes late means the
+ * event loop was busy, and the heartbeats that came meanwhile may still be
+ * queued behind it: silence is judged as of when the look was due, and
+ * after a long stall every host gets its --down-after again, rather than
+ * being marked down for the manager's own delay; so does every host after
+ * a change long enough to hold up each replica that applies it
+ * (LONG_CHANGE_OPS). Stopped when the manager stops being primary.
  */
 export class LivenessSweep {
   private timer: Timer | undefined;
   private dueAt = 0;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly tracker: LivenessTracker,
@@ -29,23 +35,38 @@ export class LivenessSweep {
   ) {}
 
   start(): void {
+    this.unsubscribe ??= this.store.subscribe((change) => {
+      if (change.ops.length >= LONG_CHANGE_OPS) this.tracker.excuse(this.clock.now());
+    });
     this.timer?.cancel();
     this.dueAt = this.clock.now() + this.everyMs;
     this.timer = this.clock.setTimeout(() => this.sweep(), this.everyMs);
   }
 
   stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     this.timer?.cancel();
     this.timer = undefined;
   }
 
   private sweep(): void {
+    // Judged as of when the look was due: a manager that was busy past it
+    // may not have read the heartbeats that came meanwhile. A stall of
+    // half of --down-after or more may have left more of them queued than
+    // one sweep interval reads: everyone gets --down-after again from now.
     const lateMs = this.clock.now() - this.dueAt;
     if (lateMs >= this.everyMs) {
-      this.tracker.excuse(this.clock.now());
-      this.log.warn({ lateMs }, `the liveness sweep ran ${lateMs} ms late (the event loop was busy): no host is marked down for it, each gets its --down-after again`);
+      const excused = lateMs * 2 >= this.tracker.downAfterMs;
+      if (excused) this.tracker.excuse(this.clock.now());
+      this.log.warn(
+        { lateMs },
+        excused
+          ? `the liveness sweep ran ${lateMs} ms late (the event loop was busy): no host is marked down for it, each gets its --down-after again`
+          : `the liveness sweep ran ${lateMs} ms late (the event loop was busy): silence is judged as of when it was due`,
+      );
     }
-    const overdue = this.tracker.overdue(this.store.index.registry, this.clock.now(), this.ownHost);
+    const overdue = this.tracker.overdue(this.store.index.registry, Math.min(this.dueAt, this.clock.now()), this.ownHost);
     if (overdue.length > 0) {
       const cause = overdue.length === 1 ? `no heartbeat from ${overdue[0]}` : `no heartbeat from ${overdue.length} hosts`;
       const stillSilent = (host: string) => this.tracker.isOverdue(host, this.clock.now());
@@ -59,26 +80,35 @@ export class LivenessSweep {
   /**
    * `mutation`, telling the damping of each host it marks down. Counted as
    * the store accepts the write (a mutation runs once, against the working
-   * state, in write order), so a heartbeat handled right after already
+   * state, in write order), so a heartbeat handled once it is accepted
    * finds the host held, and only real up -> down transitions count.
    */
-  private countingDowns(mutation: Mutation): Mutation {
-    return (state) => {
-      const ops = mutation(state);
-      const now = this.clock.now();
-      const { damping } = this.tracker;
-      for (const op of ops) {
-        if (op.kind !== "put-host") continue;
-        const verdict = damping.wentDown(op.host.id, now);
-        if (verdict.held) {
-          const { flapWindowMs, holdDownMs } = damping.settings;
-          this.log.warn(
-            { flapping: op.host.id, flaps: verdict.flaps, flapWindowMs, holdDownMs },
-            `host ${op.host.id} is flapping (${verdict.flaps} downs within ${flapWindowMs} ms): held down until it heartbeats steadily for ${holdDownMs} ms`,
-          );
-        }
-      }
+  private countingDowns(mutation: SteppedMutation): SteppedMutation {
+    const counted = this.counted.bind(this);
+    return function* (state): Steps<Op[]> {
+      const made = mutation(state);
+      const ops = yield* opsOf(made);
+      yield* counted(ops);
       return ops;
     };
+  }
+
+  /** Tells the damping of each host `ops` mark down, a slice at a time. */
+  private *counted(ops: readonly Op[]): Steps<void> {
+    const now = this.clock.now();
+    const { damping } = this.tracker;
+    const slices = new SliceCounter();
+    for (const op of ops) {
+      if (slices.due()) yield;
+      if (op.kind !== "put-host") continue;
+      const verdict = damping.wentDown(op.host.id, now);
+      if (verdict.held) {
+        const { flapWindowMs, holdDownMs } = damping.settings;
+        this.log.warn(
+          { flapping: op.host.id, flaps: verdict.flaps, flapWindowMs, holdDownMs },
+          `host ${op.host.id} is flapping (${verdict.flaps} downs within ${flapWindowMs} ms): held down until it heartbeats steadily for ${holdDownMs} ms`,
+        );
+      }
+    }
   }
 }

@@ -30,7 +30,7 @@ export class LivenessTracker {
   private graceFrom: number;
 
   constructor(
-    private readonly downAfterMs: number,
+    readonly downAfterMs: number,
     startedAt: number,
     readonly damping = new FlapDamping({ flapCount: DEFAULT_FLAP_COUNT, flapWindowMs: DEFAULT_FLAP_WINDOW_MS, holdDownMs: DEFAULT_HOLD_DOWN_MS, downAfterMs }),
   ) {

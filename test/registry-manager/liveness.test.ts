@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { HeartbeatReply__Output } from "../../src/generated/cairn/v1/HeartbeatReply.js";
 import type { HeartbeatRequest } from "../../src/generated/cairn/v1/HeartbeatRequest.js";
 import { LivenessTracker } from "../../src/registry-manager/liveness.js";
+import { LONG_CHANGE_OPS } from "../../src/registry/defaults.js";
 import type { RegistryManager } from "../../src/registry-manager/manager.js";
 import { newHost, emptyRegistry } from "../../src/registry/model.js";
 import { v1 } from "../../src/wire/proto-loader.js";
@@ -107,7 +108,8 @@ describe("liveness in a running manager, on a fake clock", () => {
     const heartbeat = heartbeatClient(defer, manager.address);
     await heartbeat({ host: "agent-1" });
     await heartbeat({ host: "agent-2" });
-    clock.advance(DOWN_AFTER);
+    // Short of down-after: the sweep at down-after would find both silent for it.
+    clock.advance(DOWN_AFTER - 500);
     await heartbeat({ host: "agent-1" });
     await heartbeat({ host: "agent-2" });
     const before = manager.store.position.revision;
@@ -126,6 +128,49 @@ describe("liveness in a running manager, on a fake clock", () => {
     clock.advance(1_000);
     await until(() => statusOf(manager, "agent-2") === "down", "agent-2 down after the grace");
     expect(statusOf(manager, "agent-1")).toBe("up");
+  });
+
+  it("judges silence as of when a sweep that ran late was due: the manager's own stall counts against nobody, a real silence still does", async () => {
+    const clock = new FakeClock();
+    const started = clock.now();
+    const manager = await startManager(defer, { clock, downAfterMs: DOWN_AFTER });
+    const heartbeat = heartbeatClient(defer, manager.address);
+    // Sweeps are due every 500 ms from the start (a quarter of down-after, at most 500 ms).
+    clock.advance(3_100);
+    await heartbeat({ host: "b" });
+    clock.advance(400);
+    await heartbeat({ host: "a" });
+    clock.advance(2_400);
+    const before = manager.store.position.revision;
+
+    // Busy from 5,900 to 7,100 ms: the sweep due at 6,000 runs at 7,100, 1,100 ms late.
+    clock.stall(1_200);
+    expect(clock.now() - started).toBe(7_100);
+    await new Promise((resolve) => setImmediate(resolve));
+    // As of 6,000 ms nobody was silent for down-after (b: 2,900 ms): nobody is down, though both are by now.
+    expect(manager.store.position.revision).toBe(before);
+    // a's heartbeat came during the stall and is read after it; b sent none.
+    await heartbeat({ host: "a" });
+    clock.advance(500);
+    await until(() => statusOf(manager, "b") === "down", "b down at the next sweep");
+    expect(statusOf(manager, "a")).toBe("up");
+  });
+
+  it(`gives every host down-after again from a change of ${LONG_CHANGE_OPS} ops or more, which holds up each replica that applies it`, async () => {
+    const clock = new FakeClock();
+    const manager = await startManager(defer, { clock, downAfterMs: DOWN_AFTER });
+    const heartbeat = heartbeatClient(defer, manager.address);
+    clock.advance(DOWN_AFTER);
+    await heartbeat({ host: "agent-1" });
+    clock.advance(DOWN_AFTER - 1_000);
+    const hosts = Array.from({ length: LONG_CHANGE_OPS }, (_, i) => newHost(`imported-${i}`, "/"));
+    await manager.store.mutate(() => hosts.map((host) => ({ kind: "put-host" as const, host })), { cause: "a long change" });
+    clock.advance(DOWN_AFTER - 500);
+    // Writes run in order: this one is answered after whatever the sweeps just wrote.
+    await manager.store.mutate(() => [], { cause: "after the sweeps" });
+    expect(statusOf(manager, "agent-1")).toBe("up");
+    clock.advance(1_000);
+    await until(() => statusOf(manager, "agent-1") === "down", "agent-1 down once the grace is over");
   });
 
   it("gives hosts down-after of grace after a restart before marking anyone down", async () => {

@@ -4,9 +4,10 @@
  */
 
 import { DEFAULT_ADDRESS, LIVENESS_VALUES, PACKAGE_HEALTHS, ROOT_PATH, newHost } from "../../registry/model.js";
-import type { Liveness, PackageHealth } from "../../registry/model.js";
+import type { Liveness, Op, PackageHealth } from "../../registry/model.js";
 import { addressProblem, domainPathProblem, hostIdProblem } from "../../registry/names.js";
-import { type Mutation } from "./mutation.js";
+import { SliceCounter } from "../../registry/steps.js";
+import type { Mutation, SteppedMutation } from "./mutation.js";
 import { Problems, oneOfProblem, requireDomain, requireHost, requireValid } from "./problems.js";
 
 export function setHostStatus(id: string, status: Liveness): Mutation {
@@ -73,13 +74,21 @@ export function firstContact(id: string, contact: FirstContact = {}): Mutation {
 }
 
 /**
- * Marks down, in one change, each of `hosts` still silent when the write
- * runs (`stillSilent` asks again: a heartbeat may have come in between).
+ * Marks down, in one change, each of `hosts` still up and still silent when
+ * the write runs (`stillSilent` asks again: a heartbeat may have come in
+ * between). Stepped: after an import of 100,000 hosts nobody heartbeats
+ * for, a sweep finds them all at once, and one turn for all of them would
+ * stall the manager (registry/steps.ts).
  */
-export function markSilentDown(hosts: readonly string[], stillSilent: (host: string) => boolean): Mutation {
-  return (state) =>
-    hosts.flatMap((id) => {
+export function markSilentDown(hosts: readonly string[], stillSilent: (host: string) => boolean): SteppedMutation {
+  return function* (state) {
+    const ops: Op[] = [];
+    const slices = new SliceCounter();
+    for (const id of hosts) {
       const host = state.hosts.get(id);
-      return host && host.status !== "down" && stillSilent(id) ? [{ kind: "put-host" as const, host: { ...host, status: "down" as const } }] : [];
-    });
+      if (host && host.status !== "down" && stillSilent(id)) ops.push({ kind: "put-host", host: { ...host, status: "down" } });
+      if (slices.due()) yield;
+    }
+    return ops;
+  };
 }
