@@ -322,7 +322,9 @@ function importHandler(
   clock: Clock,
   unexpected: (error: unknown) => void,
 ): grpc.handleClientStreamingCall<ImportChunk__Output, MutationReply> {
-  let parsing = false;
+  // One parse at a time (a 100,000-host file takes GiB of the worker's heap): the others wait their
+  // turn, holding only their bytes (at most the import bound each).
+  let parsing: Promise<unknown> = Promise.resolve();
   return (call, callback) => {
     let first: ImportChunk__Output | undefined;
     const parts: Buffer[] = [];
@@ -348,7 +350,6 @@ function importHandler(
     });
     call.on("end", () => {
       if (settled) return;
-      if (parsing) return finish(new CairnError(Code.RESOURCE_EXHAUSTED, "another import is being parsed; send this one again once it is done"));
       const options = first ?? { data: Buffer.alloc(0), format: "", replace: false, file_name: "" };
       const data = Buffer.concat(parts, size);
       const deadline = callDeadline(call);
@@ -359,10 +360,11 @@ function importHandler(
           : deadline !== undefined && clock.now() >= deadline
             ? new CairnError(Code.DEADLINE_EXCEEDED, "the import's deadline passed before it was applied; nothing was written")
             : undefined;
-      parsing = true;
+      const parsed = parsing.then(() => describeImport(options, data, gone.signal));
+      parsing = parsed.catch(() => undefined);
       void (async () => {
         try {
-          const write = await describeImport(options, data, gone.signal).finally(() => (parsing = false));
+          const write = await parsed;
           finish(undefined, await commit({ ...write, mutation: unlessCalledOff(write.mutation, calledOff) }, options.expected_revision, deadline));
         } catch (error) {
           finish(error);
