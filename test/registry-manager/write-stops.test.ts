@@ -94,26 +94,16 @@ describe("a write of many turns when the store stops meanwhile", () => {
     }
   });
 
-  it("is dropped whole when writes are refused once its ops are worked out", async () => {
+  it.each([
+    // Refused as the last op is made, before the digest.
+    { when: "once its ops are worked out", why: "switching over to m2", refuse: (refuse: () => void) => refuse() },
+    // Refused on the next turn: the ops are out by then, and the digest takes several turns.
+    { when: "while its digest is worked out", why: "stepped down", refuse: (refuse: () => void) => void setImmediate(refuse) },
+  ])("is dropped whole when writes are refused $when", async ({ why, refuse }) => {
     const store = await openStore();
     try {
-      const refusal = unavailable("switching over to m2");
-      const importing = store.mutate(manyHosts(3 * ITEMS_PER_SLICE, () => store.refuseWrites(refusal)), { cause: "import" });
-      expect(await rejection(importing)).toBe(refusal);
-      await turns();
-      expect(store.latest.hosts.size).toBe(0);
-      expect(store.durablePosition.revision).toBe(0);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it("is dropped whole when writes are refused while its digest is worked out", async () => {
-    const store = await openStore();
-    try {
-      const refusal = unavailable("stepped down");
-      // Refused on the next turn: the ops are out by then, and the digest takes several turns.
-      const importing = store.mutate(manyHosts(3 * ITEMS_PER_SLICE, () => setImmediate(() => store.refuseWrites(refusal))), { cause: "import" });
+      const refusal = unavailable(why);
+      const importing = store.mutate(manyHosts(3 * ITEMS_PER_SLICE, () => refuse(() => store.refuseWrites(refusal))), { cause: "import" });
       expect(await rejection(importing)).toBe(refusal);
       await turns();
       expect(store.latest.hosts.size).toBe(0);
