@@ -34,7 +34,8 @@ server.addService(broadcastService, {
     const reply = Buffer.alloc(4);
     reply.writeUInt32LE(revision, 0);
     callback(null, reply);
-    // After the reply has gone out (grpc-js sends it on the next turn): the writer is answered before the broadcast.
+    // A turn later, as a plain server would: the reply's trailers still leave after this broadcast (cairn waits a
+    // turn more, src/replication/watch-server.ts afterReplies), so this peer's acknowledgement waits behind it.
     setImmediate(() => {
       for (const subscriber of subscribers) subscriber.write(message);
     });
