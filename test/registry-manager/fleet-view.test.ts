@@ -3,19 +3,15 @@
  * heartbeat, the pure `agentViews` over the registry, its wire form, and
  * the manager's `agents()` and ListAgents in a running manager.
  */
-import * as grpc from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
-import type { HeartbeatReply__Output } from "../../src/generated/cairn/v1/HeartbeatReply.js";
-import type { HeartbeatRequest } from "../../src/generated/cairn/v1/HeartbeatRequest.js";
 import { agentViews } from "../../src/registry-manager/fleet-view.js";
 import { agentViewFromWire, agentViewToWire } from "../../src/registry-manager/fleet-view-wire.js";
 import { LivenessTracker } from "../../src/registry-manager/liveness.js";
 import { emptyRegistry, newHost } from "../../src/registry/model.js";
 import { Code } from "../../src/errors.js";
-import { v1 } from "../../src/wire/proto-loader.js";
-import { useDefer, type Defer } from "../support/defer.js";
+import { useDefer } from "../support/defer.js";
 import { FakeClock } from "../support/fake-clock.js";
-import { connect, MANAGER_HOST, startManager } from "../support/manager.js";
+import { connect, heartbeatClient, MANAGER_HOST, startManager } from "../support/manager.js";
 import { until } from "../support/until.js";
 
 const defer = useDefer();
@@ -94,14 +90,6 @@ describe("agentViews", () => {
   });
 });
 
-function heartbeatClient(defer: Defer, address: string) {
-  const client = new v1.Replication(address, grpc.credentials.createInsecure());
-  defer(() => client.close());
-  return (request: HeartbeatRequest) =>
-    new Promise<HeartbeatReply__Output>((resolve, reject) =>
-      client.Heartbeat(request, { deadline: Date.now() + 5_000 }, (error, reply) => (error ? reject(error) : resolve(reply!))),
-    );
-}
 
 describe("the fleet view of a running manager", () => {
   it("agents() and ListAgents show what each heartbeat reported, its age on the manager's (fake) clock, and the lag behind the registry", async () => {

@@ -1,15 +1,11 @@
-import * as grpc from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
-import type { HeartbeatReply__Output } from "../../src/generated/cairn/v1/HeartbeatReply.js";
-import type { HeartbeatRequest } from "../../src/generated/cairn/v1/HeartbeatRequest.js";
 import { LivenessTracker } from "../../src/registry-manager/liveness.js";
 import { LONG_CHANGE_OPS } from "../../src/registry/defaults.js";
 import type { RegistryManager } from "../../src/registry-manager/manager.js";
 import { newHost, emptyRegistry } from "../../src/registry/model.js";
-import { v1 } from "../../src/wire/proto-loader.js";
-import { useDefer, type Defer } from "../support/defer.js";
+import { useDefer } from "../support/defer.js";
 import { FakeClock } from "../support/fake-clock.js";
-import { startManager } from "../support/manager.js";
+import { heartbeatClient, startManager } from "../support/manager.js";
 import { useTempDirs } from "../support/temp-dir.js";
 import { until } from "../support/until.js";
 
@@ -53,14 +49,6 @@ describe("LivenessTracker", () => {
   });
 });
 
-function heartbeatClient(defer: Defer, address: string) {
-  const client = new v1.Replication(address, grpc.credentials.createInsecure());
-  defer(() => client.close());
-  return (request: HeartbeatRequest) =>
-    new Promise<HeartbeatReply__Output>((resolve, reject) =>
-      client.Heartbeat(request, { deadline: Date.now() + 5_000 }, (error, reply) => (error ? reject(error) : resolve(reply!))),
-    );
-}
 
 const statusOf = (manager: RegistryManager, host: string) => manager.store.index.registry.hosts.get(host)?.status;
 

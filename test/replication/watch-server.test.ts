@@ -137,6 +137,7 @@ describe("WatchServer", () => {
     const watchServer = newWatchServer(source, defer);
     const { address, seen } = await startServer(source, watchServer, defer);
     const received: number[] = [];
+    let live = 0;
     for (let i = 0; i < 5; i++) {
       const client = new v1.Replication(address, grpc.credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 });
       defer(() => client.close());
@@ -144,12 +145,12 @@ describe("WatchServer", () => {
       defer(() => call.cancel());
       call.on("data", (event) => {
         if (event.change) received.push(event.change.revision);
+        if (event.progress) live++;
       });
       call.on("error", () => undefined);
     }
-    await until(() => watchServer.watchers === 5, "5 watchers");
-    // Each watcher gets its Progress on going live; wait until those are written.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Each watcher gets its Progress on going live: once all have it, no write but the changes' is left.
+    await until(() => live === 5, "5 watchers live");
 
     const writer = new v1.Replication(address, grpc.credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 });
     defer(() => writer.close());
@@ -171,12 +172,13 @@ describe("WatchServer", () => {
     const call = client.Watch({ host: "watcher", from_revision: 1, epoch: 1, digest: Buffer.from(source.log[0]!.digest), cluster_id: CLUSTER });
     defer(() => call.cancel());
     const received: number[] = [];
+    let live = false;
     call.on("data", (event) => {
       if (event.change) received.push(event.change.revision);
+      if (event.progress) live = true;
     });
     call.on("error", () => undefined);
-    await until(() => watchServer.watchers === 1, "the watcher");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => live, "the watcher live");
     // Bursts in one turn, and turns in a row, as group commits publish them.
     for (let turn = 0; turn < 10; turn++) {
       for (let i = 0; i < 3; i++) source.publish();
@@ -186,7 +188,7 @@ describe("WatchServer", () => {
     expect(received).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
   });
 
-  it("feeds a replica through the default connection (the lean decoder) the same changes as were published", async () => {
+  it("feeds a replica through the default connection the same changes as were published", async () => {
     const source = new MemorySource();
     const watchServer = newWatchServer(source, defer);
     const { address } = await startServer(source, watchServer, defer);

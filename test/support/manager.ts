@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import type { MethodDefinition } from "@grpc/proto-loader";
+import type { HeartbeatReply__Output } from "../../src/generated/cairn/v1/HeartbeatReply.js";
+import type { HeartbeatRequest } from "../../src/generated/cairn/v1/HeartbeatRequest.js";
 import type { ImportChunk } from "../../src/generated/cairn/v1/ImportChunk.js";
 import type { MutationReply__Output } from "../../src/generated/cairn/v1/MutationReply.js";
 import type { SnapshotChunk__Output } from "../../src/generated/cairn/v1/SnapshotChunk.js";
@@ -98,4 +100,14 @@ export function connect(defer: Defer, address: string): TestRegistryClient {
   const client = new TestRegistryClient(address);
   defer(() => client.close());
   return client;
+}
+
+/** A raw Replication.Heartbeat caller to `address`, closed by `defer`. */
+export function heartbeatClient(defer: Defer, address: string) {
+  const client = new v1.Replication(address, grpc.credentials.createInsecure());
+  defer(() => client.close());
+  return (request: HeartbeatRequest) =>
+    new Promise<HeartbeatReply__Output>((resolve, reject) =>
+      client.Heartbeat(request, { deadline: Date.now() + 5_000 }, (error, reply) => (error ? reject(error) : resolve(reply!))),
+    );
 }
