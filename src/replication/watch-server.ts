@@ -235,8 +235,9 @@ export class WatchServer {
    * Sends the changes the watcher misses (up to `through`: a backup's take
    * what the disk holds) and returns the revision it is then at, or
    * undefined when its history cannot be continued from the log (it needs a
-   * snapshot): another cluster, revision 0, ahead of us, compacted away, or
-   * a change at its revision that is not the one it has.
+   * snapshot): another cluster, revision 0, ahead of us, compacted away,
+   * a change at its revision that is not the one it has, or changes from an
+   * epoch older than one it has seen.
    */
   private async resume(request: WatchRequest__Output, watcher: Watcher<OutgoingEvent>, through: number | undefined): Promise<number | undefined> {
     const { source } = this.options;
@@ -248,6 +249,9 @@ export class WatchServer {
     const own = changes?.[0];
     if (!changes || !own || own.epoch !== request.epoch) return undefined;
     if (request.digest.length > 0 && !Buffer.from(own.digest).equals(request.digest)) return undefined;
+    // A watcher refuses a change from an epoch older than one it has seen (SPEC 6), even one that
+    // this log rightly holds from before a promotion: one that lagged across the promotion gets the state.
+    if (changes.some((change, i) => i > 0 && change.epoch < request.seen_epoch)) return undefined;
     let at = from;
     for (const change of changes.slice(1)) {
       await watcher.sendCatchingUp({ change: changeToWire(change) }, change.revision);

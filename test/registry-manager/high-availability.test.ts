@@ -72,10 +72,13 @@ describe("a highly available registry", () => {
     const target = await digestOf(best);
     await until(async () => (await digestOf(other)) === target, "the other backup converged");
     // The new primary's registry may move on meanwhile (the dead primary's host goes down): agents converge on where it is.
+    let seen = "";
     await until(async () => {
-      const [now, statuses] = await Promise.all([digestOf(best), Promise.all(agentClients.map((c) => c.status()))]);
-      return statuses.every((s) => Buffer.from(s.digest).toString("hex") === now);
-    }, "every agent converged on the new primary's digest");
+      const [now, statuses] = await Promise.all([status(best), Promise.all(agentClients.map((c) => c.status()))]);
+      const digest = (s: { digest: Uint8Array }) => Buffer.from(s.digest).toString("hex");
+      seen = [`primary ${now.revision} ${digest(now).slice(0, 8)}`, ...statuses.map((s) => `${s.host} ${s.watch_state} ${s.manager_host} ${s.revision} ${digest(s).slice(0, 8)}`)].join("; ");
+      return statuses.every((s) => digest(s) === digest(now));
+    }, () => `every agent converged on the new primary's digest (last seen: ${seen})`);
   });
 
   it("makes a restarted old primary step down, drop what nobody else has, converge, and never acknowledge a write", async () => {

@@ -4,7 +4,7 @@ import * as grpc from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { systemClock } from "../../src/clock.js";
 import { silentLogger } from "../../src/logger.js";
-import type { ChangeRecord, Position } from "../../src/registry/model.js";
+import type { ChangeRecord, EntityLists, Position } from "../../src/registry/model.js";
 import type { ChangeSource } from "../../src/replication/change-source.js";
 import { WatchFeed } from "../../src/replication/watch-feed.js";
 import { replicationServiceWithEncodedEvents, WatchServer } from "../../src/replication/watch-server.js";
@@ -15,9 +15,9 @@ import { until } from "../support/until.js";
 
 const CLUSTER = "cluster-test";
 
-function changeAt(revision: number, maintenance = revision % 2 === 0): ChangeRecord {
+function changeAt(revision: number, maintenance = revision % 2 === 0, epoch = 1): ChangeRecord {
   return {
-    epoch: 1,
+    epoch,
     revision,
     digest: Buffer.alloc(32, revision),
     ops: [
@@ -46,8 +46,8 @@ class MemorySource implements ChangeSource {
   async changesAfter(revision: number): Promise<ChangeRecord[] | undefined> {
     return this.log.filter((c) => c.revision > revision);
   }
-  snapshot(): never {
-    throw new Error("no snapshot in this test");
+  snapshot(): { entities: EntityLists; position: Position } {
+    return { entities: { domains: [], hosts: [], types: [] }, position: this.position };
   }
   subscribe(listener: (change: ChangeRecord) => void): () => void {
     this.listeners.add(listener);
@@ -220,5 +220,27 @@ describe("WatchServer", () => {
     for (let i = 0; i < 4; i++) source.publish();
     await until(() => applied.length === 4, "4 changes applied");
     expect(applied.map((c) => ({ ...c, digest: Buffer.from(c.digest) }))).toEqual(source.log.slice(1).map((c) => ({ ...c, digest: Buffer.from(c.digest) })));
+  });
+
+  it("sends the state, not the log, to a watcher that lagged across a promotion: it has seen a later epoch than changes it misses", async () => {
+    const source = new MemorySource();
+    // Revisions 2 and 3 from before the promotion, 4 from after it.
+    source.log.push(changeAt(2), changeAt(3), changeAt(4, true, 2));
+    const watchServer = newWatchServer(source, defer);
+    const { address } = await startServer(source, watchServer, defer);
+    const client = new v1.Replication(address, grpc.credentials.createInsecure());
+    defer(() => client.close());
+    const firstEvents = async (seenEpoch: number) => {
+      const call = client.Watch({ host: "watcher", from_revision: 1, epoch: 1, digest: Buffer.from(source.log[0]!.digest), cluster_id: CLUSTER, seen_epoch: seenEpoch });
+      defer(() => call.cancel());
+      const kinds: string[] = [];
+      call.on("data", (event) => kinds.push(event.snapshot ? "snapshot" : event.change ? `change ${event.change.revision}` : "progress"));
+      call.on("error", () => undefined);
+      await until(() => kinds.includes("progress"), "the watcher live");
+      call.cancel();
+      return kinds;
+    };
+    expect(await firstEvents(1)).toEqual(["change 2", "change 3", "change 4", "progress"]);
+    expect(await firstEvents(2)).toEqual(["snapshot", "progress"]);
   });
 });
