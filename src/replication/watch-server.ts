@@ -11,7 +11,8 @@ import { CairnError, Code } from "../errors.js";
 import type { Progress } from "../generated/cairn/v1/Progress.js";
 import type { WatchEvent } from "../generated/cairn/v1/WatchEvent.js";
 import type { WatchRequest__Output } from "../generated/cairn/v1/WatchRequest.js";
-import { changeToWire } from "../wire/convert.js";
+import { changeEventSteps } from "../wire/change-event.js";
+import { finishSteps } from "../registry/steps.js";
 import { replicationService } from "../wire/proto-loader.js";
 import { snapshotChunks } from "../wire/snapshot.js";
 import { toServiceError } from "../wire/status.js";
@@ -104,6 +105,8 @@ export class WatchServer {
   private readonly backups: WatchHub<OutgoingEvent>;
   private readonly unsubscribe: (() => void)[];
   private keepAlive: Timer | undefined;
+  /** The end of the work waiting to be sent in order (see `inOrder`), while there is any. */
+  private encoding: Promise<void> | undefined;
   /** A commit-point notice is sent once per turn of the event loop, however many commits that turn saw. */
   private commitNoticeDue = false;
   private readonly log: Logger;
@@ -168,17 +171,44 @@ export class WatchServer {
     // Nobody to tell: a watcher that comes later reads this change in its catch-up.
     if (hub.size === 0) return;
     // Encoded once for every watcher, and sent once the writers' answers have left.
-    const event = encodeWatchEvent({ change: changeToWire(change) });
-    afterReplies(() => hub.broadcast(change.revision, event));
+    const steps = changeEventSteps(change, encodeWatchEvent);
+    const first = this.encoding ? undefined : steps.next();
+    if (first?.done) {
+      const event = first.value;
+      afterReplies(() => hub.broadcast(change.revision, event));
+      return;
+    }
+    // A long change is encoded a slice per turn; whatever is sent after it waits its turn.
+    this.inOrder(async () => hub.broadcast(change.revision, await finishSteps(steps)));
   }
 
   private commitMoved(): void {
     if (this.backups.size === 0 || this.options.syncBackups() === 0 || this.commitNoticeDue) return;
     this.commitNoticeDue = true;
     // After the changes' own broadcast (scheduled the same way, earlier), so that a notice never overtakes its changes.
-    afterReplies(() => {
+    const notify = () => {
       this.commitNoticeDue = false;
       this.backups.notifyAll({ progress: this.backupProgress() });
+    };
+    if (this.encoding) this.inOrder(notify);
+    else afterReplies(notify);
+  }
+
+  /**
+   * Runs `task` after what was scheduled before it (a long change being
+   * encoded, then whatever came after it) and after the replies of the turn
+   * it is called in. A task that fails leaves watchers short of a change:
+   * every watch is ended, and watchers resume from the log.
+   */
+  private inOrder(task: () => void | Promise<void>): void {
+    const previous = this.encoding ?? new Promise<void>((resolve) => afterReplies(resolve));
+    const next = previous.then(task).catch((error: unknown) => {
+      this.log.error({ err: error }, "a change could not be sent to watchers; ending every watch");
+      this.closeAll(new CairnError(Code.UNAVAILABLE, "this registry manager could not send a change; watch again"));
+    });
+    this.encoding = next;
+    void next.then(() => {
+      if (this.encoding === next) this.encoding = undefined;
     });
   }
 
@@ -254,7 +284,7 @@ export class WatchServer {
     if (changes.some((change, i) => i > 0 && change.epoch < request.seen_epoch)) return undefined;
     let at = from;
     for (const change of changes.slice(1)) {
-      await watcher.sendCatchingUp({ change: changeToWire(change) }, change.revision);
+      await watcher.sendCatchingUp(await finishSteps(changeEventSteps(change, encodeWatchEvent)), change.revision);
       at = change.revision;
     }
     return at;
@@ -273,7 +303,7 @@ export class WatchServer {
     if (!changes) return undefined;
     let at = from;
     for (const change of changes) {
-      await watcher.sendCatchingUp({ change: changeToWire(change) }, change.revision);
+      await watcher.sendCatchingUp(await finishSteps(changeEventSteps(change, encodeWatchEvent)), change.revision);
       at = change.revision;
     }
     return at;

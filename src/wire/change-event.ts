@@ -1,0 +1,41 @@
+/**
+ * A WatchEvent carrying one change, encoded in slices: an import's change
+ * holds 100,000 ops, and encoding it in one go held a manager's event loop
+ * for about 220 ms (SPEC 16: at most 50).
+ *
+ * Each slice of ops is encoded alone, as the `change` of an event of its
+ * own, and the slices are joined. Protobuf appends a repeated field's
+ * entries across concatenated messages, so the Change is its slices' bytes
+ * end to end. A nested message field repeated is not merged by protobufjs's
+ * decoder (the last one wins), so the slices are joined inside the event's
+ * `change` field, not as whole events: read out of each slice's event and
+ * written back around the joined bytes with protobufjs's own Reader and
+ * Writer, under the tag the encoder used.
+ */
+import protobuf from "protobufjs";
+import type { WatchEvent } from "../generated/cairn/v1/WatchEvent.js";
+import { ITEMS_PER_SLICE, type Steps } from "../registry/steps.js";
+import type { ChangeRecord } from "../registry/model.js";
+import { changeToWire, opToWire } from "./convert.js";
+
+/**
+ * Encodes `{ change }` with `encode` (a WatchEvent serializer), a slice of
+ * ops per step. A change of at most ITEMS_PER_SLICE ops is encoded whole,
+ * in one step that never yields.
+ */
+export function* changeEventSteps(change: ChangeRecord, encode: (event: WatchEvent) => Buffer): Steps<Buffer> {
+  const { ops } = change;
+  if (ops.length <= ITEMS_PER_SLICE) return encode({ change: changeToWire(change) });
+  const joined: Uint8Array[] = [];
+  let tag = 0;
+  for (let from = 0; from < ops.length; from += ITEMS_PER_SLICE) {
+    if (from > 0) yield;
+    const slice = ops.slice(from, from + ITEMS_PER_SLICE).map(opToWire);
+    const wire = from === 0 ? { ...changeToWire({ ...change, ops: [] }), ops: slice } : { ops: slice };
+    const reader = protobuf.Reader.create(encode({ change: wire }));
+    tag = reader.uint32();
+    joined.push(reader.bytes());
+    if (reader.pos !== reader.len) throw new Error("a change's event encoded as more than its change field");
+  }
+  return Buffer.from(protobuf.Writer.create().uint32(tag).bytes(Buffer.concat(joined)).finish());
+}
