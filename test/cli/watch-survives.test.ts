@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { spawnCli, type CliProcess } from "../support/cli.js";
 import { useDefer } from "../support/defer.js";
-import { Managers, promote, status, writer, type Acknowledgement } from "../support/managers.js";
+import { Managers, mostUpToDate, promote, status, writer, type Acknowledgement } from "../support/managers.js";
 import { useTempDirs } from "../support/temp-dir.js";
 import { until } from "../support/until.js";
 
@@ -82,10 +82,10 @@ describe("cairn watch survives", () => {
 
     await primary.process.kill();
     await before.stop();
-    const [p2, p3] = await Promise.all([status(m2), status(m3)]);
-    const best = p2.revision >= p3.revision ? m2 : m3;
-    const other = best === m2 ? m3 : m2;
-    expect((await promote(best, best.host)).code).toBe(0);
+    const [best, other] = await mostUpToDate(m2, m3);
+    const promoted = await promote(best, best.host);
+    expect(promoted.stderr).toBe("");
+    expect(promoted.code).toBe(0);
     // With --sync-backups 1 the new primary takes writes once the other backup follows it.
     await until(async () => (await status(best)).backups.some((b) => b.host === other.host && b.connected), "the other backup following the new primary");
     const after = writer(best.client, "after");

@@ -14,7 +14,7 @@ import {
   startCommandControl,
   importRegistry,
 } from "../support/fleet.js";
-import { digestOf, Managers, promote, status, writer, type Manager, type ManagerStart } from "../support/managers.js";
+import { digestOf, Managers, mostUpToDate, promote, status, writer, type Manager, type ManagerStart } from "../support/managers.js";
 import { loadSeed } from "../support/seed.js";
 import { useTempDirs } from "../support/temp-dir.js";
 import { until } from "../support/until.js";
@@ -57,9 +57,7 @@ describe("a highly available registry", () => {
       return statuses.every((s) => s.connected && [m2.address, m3.address].includes(s.manager_address));
     }, "agents watching a backup");
 
-    const [p2, p3] = await Promise.all([status(m2), status(m3)]);
-    const best = p2.revision >= p3.revision ? m2 : m3;
-    const other = best === m2 ? m3 : m2;
+    const [best, other] = await mostUpToDate(m2, m3);
     const promoted = await promote(best, best.host);
     expect(promoted.stderr).toBe("");
     expect(JSON.parse(promoted.stdout)).toMatchObject({ host: best.host, epoch: 2 });

@@ -70,6 +70,29 @@ export async function everyKnowsTheOthers(managers: readonly Manager[]): Promise
 }
 
 export const status = (manager: Manager) => manager.client.call("GetStatus", {});
+
+/**
+ * The backup with the later position, and the other, once neither moves
+ * (two looks 100 ms apart agree): a dead primary's last changes may still
+ * be reaching one of them, and promote-manager refuses a backup that
+ * another one is ahead of.
+ */
+export async function mostUpToDate(a: Manager, b: Manager): Promise<[Manager, Manager]> {
+  let last = "";
+  const ahead = await until(
+    async () => {
+      const [pa, pb] = await Promise.all([status(a), status(b)]);
+      const now = `${pa.epoch}:${pa.revision} ${pb.epoch}:${pb.revision}`;
+      const settled = now === last;
+      last = now;
+      return settled ? { a: pa.epoch > pb.epoch || (pa.epoch === pb.epoch && pa.revision >= pb.revision) } : undefined;
+    },
+    "both backups' positions settled",
+    10_000,
+    100,
+  );
+  return ahead.a ? [a, b] : [b, a];
+}
 export const digestOf = async (manager: Manager) => Buffer.from((await status(manager)).digest).toString("hex");
 export const roleOf = async (manager: Manager) => (await status(manager).catch(() => undefined))?.role;
 
