@@ -78,7 +78,16 @@ export async function importRows(cleanup: Cleanup, rows: Row[], options: ImportO
   if (feed.problem()) throw new Error(feed.problem());
 
   const label = `import of ${options.hosts.toLocaleString("en-US")} hosts with ${options.agents.toLocaleString("en-US")} live agents`;
-  const worst = window.worst.map((g) => `${g.ms.toFixed(0)} ms at +${((g.at - sentAt) / 1000).toFixed(2)} s`).join(", ");
+  const since = (at: number) => `+${((at - sentAt) / 1000).toFixed(2)} s`;
+  // A gap that holds a collection's pause was (at least in part) the collector's.
+  const gcIn = (gap: { at: number; ms: number }) => window.gcWorst.find((gc) => gc.at >= gap.at && gc.at < gap.at + gap.ms);
+  const worst = window.worst
+    .map((g) => {
+      const gc = gcIn(g);
+      return `${g.ms.toFixed(0)} ms at ${since(g.at)}${gc ? ` (a ${gc.ms.toFixed(0)} ms ${gc.kind} GC in it)` : ""}`;
+    })
+    .join(", ");
+  const pauses = window.gcWorst.map((gc) => `${gc.ms.toFixed(0)} ms ${gc.kind} at ${since(gc.at)}`).join(", ");
   rows.push({
     name: `${label}: manager event loop, longest delay`,
     unit: "ms",
@@ -88,7 +97,8 @@ export async function importRows(cleanup: Cleanup, rows: Row[], options: ImportO
       `monitorEventLoopDelay (resolution ${LOOP_DELAY_RESOLUTION_MS} ms, a delay counts the timer's own interval) in the manager by a ` +
       `preload, from the import's start to ${((window.to - sentAt) / 1000).toFixed(1)} s later (--down-after + 1 s after the ` +
       `acknowledgement); p50 ${window.p50Ms.toFixed(1)} ms, p99 ${window.p99Ms.toFixed(1)} ms, mean ${window.meanMs.toFixed(1)} ms ` +
-      `over ${window.count} ticks; the longest gaps of the probe's own timer, from the import's send: ${worst}`,
+      `over ${window.count} ticks; the longest gaps of the probe's own timer, from the import's send: ${worst}; ` +
+      `GC pauses ${window.gcMs.toFixed(0)} ms in all, the longest ${pauses}`,
   });
   rows.push({ name: `${label}: manager event loop, p99 delay`, unit: "ms", value: window.p99Ms });
   rows.push({

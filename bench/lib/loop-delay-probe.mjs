@@ -1,7 +1,9 @@
 /**
  * A preload for a server under the scale bench (bench/lib/loop-delay.ts
  * starts it and reads it): perf_hooks.monitorEventLoopDelay, plus a timer of
- * its own that notes the longest gaps and when they were; at every SIGUSR2
+ * its own that notes the longest gaps and when they were, and the longest
+ * garbage-collection pauses (a gap that holds one was the collector's, not
+ * the server's code); at every SIGUSR2
  * the figures since the last one are written (atomically) to a file, and
  * both start afresh. Loaded as `--import <this file's URL>?out=FILE&resolution=MS`.
  *
@@ -11,7 +13,7 @@
  * Nothing else of the server is touched.
  */
 import { renameSync, writeFileSync } from "node:fs";
-import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from "node:perf_hooks";
 import { isMainThread } from "node:worker_threads";
 
 const KEPT_GAPS = 5;
@@ -41,6 +43,21 @@ if (isMainThread) {
     }
   }, resolution).unref();
 
+  /** @type {{ at: number; ms: number; kind: string }[]} */
+  let gcWorst = [];
+  let gcMs = 0;
+  const GC_KINDS = { [constants.NODE_PERFORMANCE_GC_MAJOR]: "major", [constants.NODE_PERFORMANCE_GC_MINOR]: "minor", [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental", [constants.NODE_PERFORMANCE_GC_WEAKCB]: "weak callbacks" };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcMs += entry.duration;
+      if (gcWorst.length < KEPT_GAPS || entry.duration > gcWorst[gcWorst.length - 1].ms) {
+        gcWorst.push({ at: performance.timeOrigin + entry.startTime, ms: entry.duration, kind: GC_KINDS[entry.detail?.kind] ?? String(entry.detail?.kind) });
+        gcWorst.sort((a, b) => b.ms - a.ms);
+        if (gcWorst.length > KEPT_GAPS) gcWorst.length = KEPT_GAPS;
+      }
+    }
+  }).observe({ entryTypes: ["gc"] });
+
   process.on("SIGUSR2", () => {
     const to = wallMs();
     /** @param {number} ns */
@@ -55,11 +72,15 @@ if (isMainThread) {
       meanMs: ms(histogram.mean),
       count: histogram.count,
       worst,
+      gcWorst,
+      gcMs,
     };
     writeFileSync(`${out}.tmp`, JSON.stringify(figures));
     renameSync(`${out}.tmp`, out);
     histogram.reset();
     worst = [];
+    gcWorst = [];
+    gcMs = 0;
     from = to;
   });
 }

@@ -25,6 +25,9 @@ export interface LoopDelay {
   count: number;
   /** The longest gaps between two ticks of the probe's own timer in the window: when (wall-clock ms) and how long. */
   worst: { at: number; ms: number }[];
+  /** The longest garbage-collection pauses in the window (wall-clock ms, how long, which kind), and all of them together. */
+  gcWorst: { at: number; ms: number; kind: string }[];
+  gcMs: number;
 }
 
 /** Node flags that load the probe, writing to `file`. */

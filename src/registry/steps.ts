@@ -17,10 +17,12 @@
 /**
  * Items per slice. The costliest per-item steps of a change measured 2 to
  * 10 µs a host on the 2-core machine (the digest's SHA-256, the JSON of a
- * host, LevelDB's per-entry cost), so a slice stays near 20 ms, with room
- * for a garbage collection, under the 50 ms budget.
+ * host, LevelDB's per-entry cost), so a slice stays near 10 ms. Slices of
+ * several works share a turn (an import's batch, its change's encoding for
+ * watchers, a sweep), with the turn's I/O and a collection on top, so a
+ * slice is kept well under a third of the budget.
  */
-export const ITEMS_PER_SLICE = 2_000;
+export const ITEMS_PER_SLICE = 1_000;
 
 /** Work that yields between slices and returns T. */
 export type Steps<T> = Generator<void, T, void>;
