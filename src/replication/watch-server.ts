@@ -52,11 +52,15 @@ export function afterReplies(task: () => void): void {
 /** A watch stream's events: objects, or a change already encoded for every watcher. */
 export type OutgoingEvent = WatchEvent | Buffer;
 
+const encodeWatchEvent = replicationService.Watch.responseSerialize as (event: WatchEvent) => Buffer;
+
+/** A change's event, encoded a slice of ops per turn when it is long. */
+const changeEvent = (change: ChangeRecord): Promise<Buffer> => finishSteps(changeEventSteps(change, encodeWatchEvent));
+
 /**
  * The Replication service definition, except that Watch also takes events
  * already encoded: a change is encoded once, not once per watcher.
  */
-const encodeWatchEvent = replicationService.Watch.responseSerialize as (event: WatchEvent) => Buffer;
 export const replicationServiceWithEncodedEvents: grpc.ServiceDefinition = {
   ...replicationService,
   Watch: {
@@ -284,7 +288,7 @@ export class WatchServer {
     if (changes.some((change, i) => i > 0 && change.epoch < request.seen_epoch)) return undefined;
     let at = from;
     for (const change of changes.slice(1)) {
-      await watcher.sendCatchingUp(await finishSteps(changeEventSteps(change, encodeWatchEvent)), change.revision);
+      await watcher.sendCatchingUp(await changeEvent(change), change.revision);
       at = change.revision;
     }
     return at;
@@ -303,7 +307,7 @@ export class WatchServer {
     if (!changes) return undefined;
     let at = from;
     for (const change of changes) {
-      await watcher.sendCatchingUp(await finishSteps(changeEventSteps(change, encodeWatchEvent)), change.revision);
+      await watcher.sendCatchingUp(await changeEvent(change), change.revision);
       at = change.revision;
     }
     return at;

@@ -4,7 +4,8 @@ import * as grpc from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { systemClock } from "../../src/clock.js";
 import { silentLogger } from "../../src/logger.js";
-import type { ChangeRecord, EntityLists, Position } from "../../src/registry/model.js";
+import type { ChangeRecord, EntityLists, HostRecord, Position } from "../../src/registry/model.js";
+import { ITEMS_PER_SLICE } from "../../src/registry/steps.js";
 import type { ChangeSource } from "../../src/replication/change-source.js";
 import { WatchFeed } from "../../src/replication/watch-feed.js";
 import { replicationServiceWithEncodedEvents, WatchServer } from "../../src/replication/watch-server.js";
@@ -59,8 +60,7 @@ class MemorySource implements ChangeSource {
   onCommit(): () => void {
     return () => undefined;
   }
-  publish(): ChangeRecord {
-    const change = changeAt(this.position.revision + 1);
+  publish(change = changeAt(this.position.revision + 1)): ChangeRecord {
     this.log.push(change);
     for (const listener of this.listeners) listener(change);
     return change;
@@ -186,6 +186,35 @@ describe("WatchServer", () => {
     }
     await until(() => received.length === 30, "30 changes");
     expect(received).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
+  });
+
+  it("sends a long change, encoded over several turns, in order with the changes published after it, and whole", async () => {
+    const source = new MemorySource();
+    const watchServer = newWatchServer(source, defer);
+    const { address } = await startServer(source, watchServer, defer);
+    const client = new v1.Replication(address, grpc.credentials.createInsecure());
+    defer(() => client.close());
+    const call = client.Watch({ host: "watcher", from_revision: 1, epoch: 1, digest: Buffer.from(source.log[0]!.digest), cluster_id: CLUSTER });
+    defer(() => call.cancel());
+    const received: { revision: number; ops: number }[] = [];
+    let live = false;
+    call.on("data", (event) => {
+      if (event.change) received.push({ revision: Number(event.change.revision), ops: event.change.ops.length });
+      if (event.progress) live = true;
+    });
+    call.on("error", () => undefined);
+    await until(() => live, "the watcher live");
+    const long = changeAt(2);
+    const ops = Array.from({ length: 2 * ITEMS_PER_SLICE + 1 }, (_, i) => ({ ...long.ops[0]!, host: { ...(long.ops[0] as { host: HostRecord }).host, id: `h-${i}` } }));
+    source.publish({ ...long, ops });
+    // In the same turn, and in the turns after it, while the long one is still being encoded.
+    source.publish();
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      source.publish();
+    }
+    await until(() => received.length === 5, "5 changes");
+    expect(received).toEqual([{ revision: 2, ops: ops.length }, ...[3, 4, 5, 6].map((revision) => ({ revision, ops: 1 }))]);
   });
 
   it("feeds a replica through the default connection the same changes as were published", async () => {
