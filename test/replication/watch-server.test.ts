@@ -6,6 +6,7 @@ import { systemClock } from "../../src/clock.js";
 import { silentLogger } from "../../src/logger.js";
 import type { ChangeRecord, EntityLists, HostRecord, Position } from "../../src/registry/model.js";
 import { ITEMS_PER_SLICE } from "../../src/registry/steps.js";
+import type { Change__Output } from "../../src/generated/cairn/v1/Change.js";
 import type { ChangeSource } from "../../src/replication/change-source.js";
 import { WatchFeed } from "../../src/replication/watch-feed.js";
 import { replicationServiceWithEncodedEvents, WatchServer } from "../../src/replication/watch-server.js";
@@ -129,6 +130,25 @@ function newWatchServer(source: MemorySource, defer: ReturnType<typeof useDefer>
   return watchServer;
 }
 
+/** A watcher of a fresh source, live from revision 1; `changes` fills as changes arrive. */
+async function liveWatcher(defer: ReturnType<typeof useDefer>): Promise<{ source: MemorySource; changes: Change__Output[] }> {
+  const source = new MemorySource();
+  const { address } = await startServer(source, newWatchServer(source, defer), defer);
+  const client = new v1.Replication(address, grpc.credentials.createInsecure());
+  defer(() => client.close());
+  const call = client.Watch({ host: "watcher", from_revision: 1, epoch: 1, digest: Buffer.from(source.log[0]!.digest), cluster_id: CLUSTER });
+  defer(() => call.cancel());
+  const changes: Change__Output[] = [];
+  let live = false;
+  call.on("data", (event) => {
+    if (event.change) changes.push(event.change);
+    if (event.progress) live = true;
+  });
+  call.on("error", () => undefined);
+  await until(() => live, "the watcher live");
+  return { source, changes };
+}
+
 describe("WatchServer", () => {
   const defer = useDefer();
 
@@ -164,46 +184,18 @@ describe("WatchServer", () => {
   });
 
   it("keeps changes and their order through the deferred broadcast", async () => {
-    const source = new MemorySource();
-    const watchServer = newWatchServer(source, defer);
-    const { address } = await startServer(source, watchServer, defer);
-    const client = new v1.Replication(address, grpc.credentials.createInsecure());
-    defer(() => client.close());
-    const call = client.Watch({ host: "watcher", from_revision: 1, epoch: 1, digest: Buffer.from(source.log[0]!.digest), cluster_id: CLUSTER });
-    defer(() => call.cancel());
-    const received: number[] = [];
-    let live = false;
-    call.on("data", (event) => {
-      if (event.change) received.push(event.change.revision);
-      if (event.progress) live = true;
-    });
-    call.on("error", () => undefined);
-    await until(() => live, "the watcher live");
+    const { source, changes } = await liveWatcher(defer);
     // Bursts in one turn, and turns in a row, as group commits publish them.
     for (let turn = 0; turn < 10; turn++) {
       for (let i = 0; i < 3; i++) source.publish();
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await until(() => received.length === 30, "30 changes");
-    expect(received).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
+    await until(() => changes.length === 30, "30 changes");
+    expect(changes.map((c) => Number(c.revision))).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
   });
 
   it("sends a long change, encoded over several turns, in order with the changes published after it, and whole", async () => {
-    const source = new MemorySource();
-    const watchServer = newWatchServer(source, defer);
-    const { address } = await startServer(source, watchServer, defer);
-    const client = new v1.Replication(address, grpc.credentials.createInsecure());
-    defer(() => client.close());
-    const call = client.Watch({ host: "watcher", from_revision: 1, epoch: 1, digest: Buffer.from(source.log[0]!.digest), cluster_id: CLUSTER });
-    defer(() => call.cancel());
-    const received: { revision: number; ops: number }[] = [];
-    let live = false;
-    call.on("data", (event) => {
-      if (event.change) received.push({ revision: Number(event.change.revision), ops: event.change.ops.length });
-      if (event.progress) live = true;
-    });
-    call.on("error", () => undefined);
-    await until(() => live, "the watcher live");
+    const { source, changes } = await liveWatcher(defer);
     const long = changeAt(2);
     const ops = Array.from({ length: 2 * ITEMS_PER_SLICE + 1 }, (_, i) => ({ ...long.ops[0]!, host: { ...(long.ops[0] as { host: HostRecord }).host, id: `h-${i}` } }));
     source.publish({ ...long, ops });
@@ -213,7 +205,8 @@ describe("WatchServer", () => {
       await new Promise((resolve) => setImmediate(resolve));
       source.publish();
     }
-    await until(() => received.length === 5, "5 changes");
+    await until(() => changes.length === 5, "5 changes");
+    const received = changes.map((c) => ({ revision: Number(c.revision), ops: c.ops.length }));
     expect(received).toEqual([{ revision: 2, ops: ops.length }, ...[3, 4, 5, 6].map((revision) => ({ revision, ops: 1 }))]);
   });
 
