@@ -11,8 +11,8 @@ import { CairnError, Code } from "../errors.js";
 import type { Progress } from "../generated/cairn/v1/Progress.js";
 import type { WatchEvent } from "../generated/cairn/v1/WatchEvent.js";
 import type { WatchRequest__Output } from "../generated/cairn/v1/WatchRequest.js";
-import { changeEventSteps } from "../wire/change-event.js";
-import { finishSteps } from "../registry/steps.js";
+import { changeEventSteps, isLongChange } from "../wire/change-event.js";
+import { completeSteps, finishSteps } from "../registry/steps.js";
 import { replicationService } from "../wire/proto-loader.js";
 import { snapshotChunks } from "../wire/snapshot.js";
 import { toServiceError } from "../wire/status.js";
@@ -109,8 +109,15 @@ export class WatchServer {
   private readonly backups: WatchHub<OutgoingEvent>;
   private readonly unsubscribe: (() => void)[];
   private keepAlive: Timer | undefined;
-  /** The end of the work waiting to be sent in order (see `inOrder`), while there is any. */
-  private encoding: Promise<void> | undefined;
+  /** For each hub, the end of the work waiting to be sent to it in order (see `inOrder`), while there is any. */
+  private readonly queues = new Map<WatchHub<OutgoingEvent>, Promise<void>>();
+  /** A long change's event, encoded once for both hubs (a primary tells its backups, then its readers). */
+  private readonly longEvents = new WeakMap<ChangeRecord, Promise<Buffer>>();
+  /**
+   * Raised by every `closeAll`: what was queued for the watches it ended is
+   * sent to nobody (a watcher that comes after them catches up from the log).
+   */
+  private generation = 0;
   /** A commit-point notice is sent once per turn of the event loop, however many commits that turn saw. */
   private commitNoticeDue = false;
   private readonly log: Logger;
@@ -158,6 +165,7 @@ export class WatchServer {
 
   /** Ends every watch (with `error`, or cleanly): a manager that changed role, resynced or stops. */
   closeAll(error?: CairnError): void {
+    this.generation++;
     this.readers.closeAll(error);
     this.backups.closeAll(error);
   }
@@ -174,16 +182,35 @@ export class WatchServer {
   private broadcast(hub: WatchHub<OutgoingEvent>, change: ChangeRecord): void {
     // Nobody to tell: a watcher that comes later reads this change in its catch-up.
     if (hub.size === 0) return;
-    // Encoded once for every watcher, and sent once the writers' answers have left.
-    const steps = changeEventSteps(change, encodeWatchEvent);
-    const first = this.encoding ? undefined : steps.next();
-    if (first?.done) {
-      const event = first.value;
-      afterReplies(() => hub.broadcast(change.revision, event));
+    const send = (event: Buffer) => hub.broadcast(change.revision, event);
+    if (this.queues.has(hub) || isLongChange(change)) {
+      // A long change is encoded a slice per turn; whatever is sent after it waits its turn.
+      this.inOrder(hub, async () => send(await this.eventOf(change)));
       return;
     }
-    // A long change is encoded a slice per turn; whatever is sent after it waits its turn.
-    this.inOrder(async () => hub.broadcast(change.revision, await finishSteps(steps)));
+    // Encoded once for every watcher, and sent once the writers' answers have left.
+    let event: Buffer;
+    try {
+      event = completeSteps(changeEventSteps(change, encodeWatchEvent));
+    } catch (error) {
+      this.failed(error);
+      return;
+    }
+    const generation = this.generation;
+    afterReplies(() => {
+      if (generation === this.generation) send(event);
+    });
+  }
+
+  /** The event of `change`; a long one's is encoded a slice per turn, once. */
+  private eventOf(change: ChangeRecord): Promise<Buffer> {
+    if (!isLongChange(change)) return changeEvent(change);
+    let event = this.longEvents.get(change);
+    if (!event) {
+      event = changeEvent(change);
+      this.longEvents.set(change, event);
+    }
+    return event;
   }
 
   private commitMoved(): void {
@@ -194,26 +221,33 @@ export class WatchServer {
       this.commitNoticeDue = false;
       this.backups.notifyAll({ progress: this.backupProgress() });
     };
-    if (this.encoding) this.inOrder(notify);
+    if (this.queues.has(this.backups)) this.inOrder(this.backups, notify);
     else afterReplies(notify);
   }
 
   /**
-   * Runs `task` after what was scheduled before it (a long change being
-   * encoded, then whatever came after it) and after the replies of the turn
-   * it is called in. A task that fails leaves watchers short of a change:
-   * every watch is ended, and watchers resume from the log.
+   * Runs `task` after what was queued for `hub` before it (a long change
+   * being encoded, then whatever came after it), and no sooner than the
+   * replies of the turn it is called in have left. Not at all once a
+   * `closeAll` has ended the watches it was for. A task that fails leaves
+   * watchers short of a change: see `failed`.
    */
-  private inOrder(task: () => void | Promise<void>): void {
-    const previous = this.encoding ?? new Promise<void>((resolve) => afterReplies(resolve));
-    const next = previous.then(task).catch((error: unknown) => {
-      this.log.error({ err: error }, "a change could not be sent to watchers; ending every watch");
-      this.closeAll(new CairnError(Code.UNAVAILABLE, "this registry manager could not send a change; watch again"));
-    });
-    this.encoding = next;
+  private inOrder(hub: WatchHub<OutgoingEvent>, task: () => void | Promise<void>): void {
+    const generation = this.generation;
+    const repliesOut = new Promise<void>((resolve) => afterReplies(resolve));
+    const next = Promise.all([this.queues.get(hub), repliesOut])
+      .then(() => (generation === this.generation ? task() : undefined))
+      .catch((error: unknown) => this.failed(error));
+    this.queues.set(hub, next);
     void next.then(() => {
-      if (this.encoding === next) this.encoding = undefined;
+      if (this.queues.get(hub) === next) this.queues.delete(hub);
     });
+  }
+
+  /** A change that could not be sent: every watch is ended, and watchers resume from the log. */
+  private failed(error: unknown): void {
+    this.log.error({ err: error }, "a change could not be sent to watchers; ending every watch");
+    this.closeAll(new CairnError(Code.UNAVAILABLE, "this registry manager could not send a change; watch again"));
   }
 
   private async watch(call: grpc.ServerWritableStream<WatchRequest__Output, OutgoingEvent>): Promise<void> {
@@ -250,14 +284,23 @@ export class WatchServer {
       const through = isBackup ? this.options.source.durablePosition.revision : undefined;
       let at = await this.resume(request, watcher, through);
       if (at === undefined) {
+        // A reader refuses a state from before an epoch it has seen: a new primary's is, until its first change commits.
+        const { epoch } = this.options.source.position;
+        if (!isBackup && epoch < request.seen_epoch) {
+          throw new CairnError(Code.UNAVAILABLE, `this registry manager's state is of epoch ${epoch}, before epoch ${request.seen_epoch} that you have seen; watch again`);
+        }
         at = await this.sendSnapshot(watcher);
         // A backup also takes what the disk holds beyond the snapshot (which is of the committed state).
         if (isBackup) at = await this.sendChanges(watcher, at, this.options.source.durablePosition.revision);
       }
       if (at === undefined) throw new CairnError(Code.UNAVAILABLE, "the log no longer holds the changes after the snapshot; watch again");
       watcher.goLive(at);
-      // Tells the watcher it has caught up (and with whom), even when nothing was missing.
-      watcher.deliver(0, { progress: isBackup ? this.backupProgress() : this.progress() });
+      // Tells the watcher it has caught up (and with whom), even when nothing was missing; behind
+      // any change still queued, whose epoch may be older than the one the progress names.
+      const hub = isBackup ? this.backups : this.readers;
+      const caughtUp = { progress: isBackup ? this.backupProgress() : this.progress() };
+      if (this.queues.has(hub)) this.inOrder(hub, () => watcher.deliver(0, caughtUp));
+      else watcher.deliver(0, caughtUp);
       this.log.debug({ watcher: request.host, from: request.from_revision, backup: isBackup }, "watcher live");
     } catch (error) {
       this.log.warn({ err: error, watcher: request.host }, "watch failed");
@@ -288,6 +331,7 @@ export class WatchServer {
     if (changes.some((change, i) => i > 0 && change.epoch < request.seen_epoch)) return undefined;
     let at = from;
     for (const change of changes.slice(1)) {
+      if (watcher.isClosed) break;
       await watcher.sendCatchingUp(await changeEvent(change), change.revision);
       at = change.revision;
     }
@@ -307,6 +351,7 @@ export class WatchServer {
     if (!changes) return undefined;
     let at = from;
     for (const change of changes) {
+      if (watcher.isClosed) break;
       await watcher.sendCatchingUp(await changeEvent(change), change.revision);
       at = change.revision;
     }
@@ -315,9 +360,10 @@ export class WatchServer {
 
   private scheduleKeepAlive(): void {
     this.keepAlive = this.options.clock.setTimeout(() => {
-      // Encoded once for all, as a change is.
-      this.readers.progress(encodeWatchEvent({ progress: this.progress() }));
-      this.backups.progress(encodeWatchEvent({ progress: this.backupProgress() }));
+      // Encoded once for all, as a change is. Not while a change is queued: the watchers are not idle,
+      // and the position would name what they have not been sent yet.
+      if (!this.queues.has(this.readers)) this.readers.progress(encodeWatchEvent({ progress: this.progress() }));
+      if (!this.queues.has(this.backups)) this.backups.progress(encodeWatchEvent({ progress: this.backupProgress() }));
       this.scheduleKeepAlive();
     }, PROGRESS_INTERVAL_MS);
   }

@@ -18,14 +18,19 @@ import { ITEMS_PER_SLICE, type Steps } from "../registry/steps.js";
 import type { ChangeRecord } from "../registry/model.js";
 import { changeToWire, opToWire } from "./convert.js";
 
+/** Whether `change` is encoded over several turns. */
+export function isLongChange(change: ChangeRecord): boolean {
+  return change.ops.length > ITEMS_PER_SLICE;
+}
+
 /**
  * Encodes `{ change }` with `encode` (a WatchEvent serializer), a slice of
- * ops per step. A change of at most ITEMS_PER_SLICE ops is encoded whole,
- * in one step that never yields.
+ * ops per step. A change that is not long is encoded whole, in one step
+ * that never yields.
  */
 export function* changeEventSteps(change: ChangeRecord, encode: (event: WatchEvent) => Buffer): Steps<Buffer> {
   const { ops } = change;
-  if (ops.length <= ITEMS_PER_SLICE) return encode({ change: changeToWire(change) });
+  if (!isLongChange(change)) return encode({ change: changeToWire(change) });
   const joined: Uint8Array[] = [];
   let tag = 0;
   for (let from = 0; from < ops.length; from += ITEMS_PER_SLICE) {
@@ -37,5 +42,8 @@ export function* changeEventSteps(change: ChangeRecord, encode: (event: WatchEve
     joined.push(reader.bytes());
     if (reader.pos !== reader.len) throw new Error("a change's event encoded as more than its change field");
   }
-  return Buffer.from(protobuf.Writer.create().uint32(tag).bytes(Buffer.concat(joined)).finish());
+  // The field's tag and length, then its bytes: copied once.
+  const length = joined.reduce((sum, part) => sum + part.length, 0);
+  const head = protobuf.Writer.create().uint32(tag).uint32(length).finish();
+  return Buffer.concat([head, ...joined], head.length + length);
 }

@@ -130,23 +130,37 @@ function newWatchServer(source: MemorySource, defer: ReturnType<typeof useDefer>
   return watchServer;
 }
 
-/** A watcher of a fresh source, live from revision 1; `changes` fills as changes arrive. */
-async function liveWatcher(defer: ReturnType<typeof useDefer>): Promise<{ source: MemorySource; changes: Change__Output[] }> {
+/** A change of 2 × ITEMS_PER_SLICE + 1 ops at `revision`: encoded over several turns. */
+function longChange(revision: number): ChangeRecord {
+  const change = changeAt(revision);
+  const host = (change.ops[0] as { host: HostRecord }).host;
+  return { ...change, ops: Array.from({ length: 2 * ITEMS_PER_SLICE + 1 }, (_, i) => ({ kind: "put-host" as const, host: { ...host, id: `h-${i}` } })) };
+}
+
+/**
+ * A fresh source and its server with one watcher, live from revision 1;
+ * `changes` fills as changes arrive. `watch()` opens another, the same way.
+ */
+async function liveWatcher(defer: ReturnType<typeof useDefer>) {
   const source = new MemorySource();
-  const { address } = await startServer(source, newWatchServer(source, defer), defer);
+  const watchServer = newWatchServer(source, defer);
+  const { address } = await startServer(source, watchServer, defer);
   const client = new v1.Replication(address, grpc.credentials.createInsecure());
   defer(() => client.close());
-  const call = client.Watch({ host: "watcher", from_revision: 1, epoch: 1, digest: Buffer.from(source.log[0]!.digest), cluster_id: CLUSTER });
-  defer(() => call.cancel());
-  const changes: Change__Output[] = [];
-  let live = false;
-  call.on("data", (event) => {
-    if (event.change) changes.push(event.change);
-    if (event.progress) live = true;
-  });
-  call.on("error", () => undefined);
-  await until(() => live, "the watcher live");
-  return { source, changes };
+  const watch = async (): Promise<Change__Output[]> => {
+    const call = client.Watch({ host: "watcher", from_revision: 1, epoch: 1, digest: Buffer.from(source.log[0]!.digest), cluster_id: CLUSTER });
+    defer(() => call.cancel());
+    const changes: Change__Output[] = [];
+    let live = false;
+    call.on("data", (event) => {
+      if (event.change) changes.push(event.change);
+      if (event.progress) live = true;
+    });
+    call.on("error", () => undefined);
+    await until(() => live, "the watcher live");
+    return changes;
+  };
+  return { source, watchServer, watch, changes: await watch() };
 }
 
 describe("WatchServer", () => {
@@ -196,9 +210,7 @@ describe("WatchServer", () => {
 
   it("sends a long change, encoded over several turns, in order with the changes published after it, and whole", async () => {
     const { source, changes } = await liveWatcher(defer);
-    const long = changeAt(2);
-    const ops = Array.from({ length: 2 * ITEMS_PER_SLICE + 1 }, (_, i) => ({ ...long.ops[0]!, host: { ...(long.ops[0] as { host: HostRecord }).host, id: `h-${i}` } }));
-    source.publish({ ...long, ops });
+    const long = source.publish(longChange(2));
     // In the same turn, and in the turns after it, while the long one is still being encoded.
     source.publish();
     for (let i = 0; i < 3; i++) {
@@ -207,7 +219,7 @@ describe("WatchServer", () => {
     }
     await until(() => changes.length === 5, "5 changes");
     const received = changes.map((c) => ({ revision: Number(c.revision), ops: c.ops.length }));
-    expect(received).toEqual([{ revision: 2, ops: ops.length }, ...[3, 4, 5, 6].map((revision) => ({ revision, ops: 1 }))]);
+    expect(received).toEqual([{ revision: 2, ops: long.ops.length }, ...[3, 4, 5, 6].map((revision) => ({ revision, ops: 1 }))]);
   });
 
   it("feeds a replica through the default connection the same changes as were published", async () => {
@@ -252,17 +264,35 @@ describe("WatchServer", () => {
     const { address } = await startServer(source, watchServer, defer);
     const client = new v1.Replication(address, grpc.credentials.createInsecure());
     defer(() => client.close());
-    const firstEvents = async (seenEpoch: number) => {
-      const call = client.Watch({ host: "watcher", from_revision: 1, epoch: 1, digest: Buffer.from(source.log[0]!.digest), cluster_id: CLUSTER, seen_epoch: seenEpoch });
+    const firstEvents = async (seenEpoch: number, from = 1) => {
+      const at = source.log[from - 1]!;
+      const call = client.Watch({ host: "watcher", from_revision: from, epoch: at.epoch, digest: Buffer.from(at.digest), cluster_id: CLUSTER, seen_epoch: seenEpoch });
       defer(() => call.cancel());
       const kinds: string[] = [];
+      let ended: string | undefined;
       call.on("data", (event) => kinds.push(event.snapshot ? "snapshot" : event.change ? `change ${event.change.revision}` : "progress"));
-      call.on("error", () => undefined);
-      await until(() => kinds.includes("progress"), "the watcher live");
+      call.on("error", (error: grpc.ServiceError) => (ended = `${grpc.status[error.code]}: ${error.details}`));
+      await until(() => kinds.includes("progress") || ended, "the watcher live, or refused");
       call.cancel();
-      return kinds;
+      return ended ? [...kinds, ended] : kinds;
     };
     expect(await firstEvents(1)).toEqual(["change 2", "change 3", "change 4", "progress"]);
     expect(await firstEvents(2)).toEqual(["snapshot", "progress"]);
+    // The change it has is from before the promotion, but none it misses is.
+    expect(await firstEvents(2, 3)).toEqual(["change 4", "progress"]);
+    // A state from before the epoch it has seen would be refused: it is told to watch again instead.
+    expect(await firstEvents(3)).toEqual(["UNAVAILABLE: this registry manager's state is of epoch 2, before epoch 3 that you have seen; watch again"]);
+  });
+
+  it("sends nobody a change queued before closeAll: a watcher that comes after it catches up from the log", async () => {
+    const { source, watchServer, watch } = await liveWatcher(defer);
+    source.publish(longChange(2));
+    watchServer.closeAll();
+    // The manager resynced: its history no longer holds that revision 2, and another one comes.
+    source.log.splice(1);
+    const later = await watch();
+    source.publish();
+    await until(() => later.length === 1, "the new revision 2");
+    expect(later.map((c) => ({ revision: Number(c.revision), ops: c.ops.length }))).toEqual([{ revision: 2, ops: 1 }]);
   });
 });

@@ -82,10 +82,12 @@ export async function mostUpToDate(a: Manager, b: Manager): Promise<[Manager, Ma
   const ahead = await until(
     async () => {
       const [pa, pb] = await Promise.all([status(a), status(b)]);
-      const now = `${pa.epoch}:${pa.revision} ${pb.epoch}:${pb.revision}`;
+      // What each holds on disk, as promote-manager compares them (what readers see may lag it).
+      const [ra, rb] = [Number(pa.durable_revision), Number(pb.durable_revision)];
+      const now = `${pa.epoch}:${ra} ${pb.epoch}:${rb}`;
       const settled = now === last;
       last = now;
-      return settled ? { a: pa.epoch > pb.epoch || (pa.epoch === pb.epoch && pa.revision >= pb.revision) } : undefined;
+      return settled ? { a: pa.epoch > pb.epoch || (pa.epoch === pb.epoch && ra >= rb) } : undefined;
     },
     "both backups' positions settled",
     10_000,
