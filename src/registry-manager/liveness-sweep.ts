@@ -84,17 +84,12 @@ export class LivenessSweep {
    * finds the host held, and only real up -> down transitions count.
    */
   private countingDowns(mutation: SteppedMutation): SteppedMutation {
-    const counted = this.counted.bind(this);
-    return function* (state): Steps<Op[]> {
-      const made = mutation(state);
-      const ops = yield* opsOf(made);
-      yield* counted(ops);
-      return ops;
-    };
+    return (state) => this.counted(mutation(state));
   }
 
-  /** Tells the damping of each host `ops` mark down, a slice at a time. */
-  private *counted(ops: readonly Op[]): Steps<void> {
+  /** The ops `made` gives, once the damping is told of each host they mark down, a slice at a time. */
+  private *counted(made: Op[] | Steps<Op[]>): Steps<Op[]> {
+    const ops = yield* opsOf(made);
     const now = this.clock.now();
     const { damping } = this.tracker;
     const slices = new SliceCounter();
@@ -110,5 +105,6 @@ export class LivenessSweep {
         );
       }
     }
+    return ops;
   }
 }

@@ -311,8 +311,8 @@ function drainedOrGone(call: grpc.ServerWritableStream<unknown, unknown>): Promi
  * whole once the client half-closes, and applies it as ONE mutation. A bad
  * file fails with INVALID_ARGUMENT whose details list every problem, and
  * nothing is written. One file is parsed at a time (each parse can take
- * gigabytes of heap): an import that arrives meanwhile is refused with
- * RESOURCE_EXHAUSTED, to be sent again. A caller that cancels or passes
+ * gigabytes of heap): an import that arrives meanwhile waits its turn,
+ * holding only its bytes. A caller that cancels or passes
  * its deadline has its parse stopped, and its import is not applied: its
  * steps check for it until its ops are worked out.
  */
@@ -322,8 +322,7 @@ function importHandler(
   clock: Clock,
   unexpected: (error: unknown) => void,
 ): grpc.handleClientStreamingCall<ImportChunk__Output, MutationReply> {
-  // One parse at a time (a 100,000-host file takes GiB of the worker's heap): the others wait their
-  // turn, holding only their bytes (at most the import bound each).
+  // The end of the parse under way; the next one starts after it (at most the import bound waits, each).
   let parsing: Promise<unknown> = Promise.resolve();
   return (call, callback) => {
     let first: ImportChunk__Output | undefined;

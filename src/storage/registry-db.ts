@@ -19,8 +19,7 @@ import {
 } from "./layout.js";
 import { writeRawBatch } from "./raw-batch.js";
 import { finishSteps, nextTurn, SliceCounter } from "../registry/steps.js";
-import { applyOps, cloneRegistry, emptyRegistry, type ChangeRecord, type EntityLists, type Registry } from "../registry/model.js";
-import type { DomainRecord, HostRecord, TypeRecord } from "../registry/model.js";
+import { applyOps, cloneRegistry, emptyRegistry, type ChangeRecord, type DomainRecord, type EntityLists, type HostRecord, type Registry, type TypeRecord } from "../registry/model.js";
 
 export interface BatchWrite {
   /** Changes to apply to the entities, in order; logged when `log` is set. */
