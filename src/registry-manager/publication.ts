@@ -3,6 +3,7 @@ import type { Clock } from "../clock.js";
 import { cloneRegistry, entityLists, type ChangeRecord, type EntityLists, type Op, type Position, type Registry } from "../registry/model.js";
 import { ITEMS_PER_SLICE, runSteps, type Steps } from "../registry/steps.js";
 import { RouteIndex } from "../router/route-index.js";
+import { isLongChange } from "../wire/change-event.js";
 import { CommitWaiters } from "./commit-waiters.js";
 import { RecentChanges } from "./recent-changes.js";
 
@@ -13,7 +14,7 @@ import { RecentChanges } from "./recent-changes.js";
  * readers (the index, snapshots, `subscribe`) see it, and the writers
  * waiting on its revision get their answers.
  *
- * A change of more than ITEMS_PER_SLICE ops (an import) is published
+ * A long change (more than ITEMS_PER_SLICE ops: an import) is published
  * through a new index, built over a copy of the registry a slice per turn
  * of the event loop and swapped in whole: applied in place it would hold
  * the loop for as long (a quarter of a second at 100,000 hosts), and cut
@@ -102,7 +103,7 @@ export class Publication {
     let big: ChangeRecord | undefined;
     while (published < this.pending.length && this.pending[published]!.revision <= through) {
       const change = this.pending[published]!;
-      if (change.ops.length > ITEMS_PER_SLICE) {
+      if (isLongChange(change)) {
         big = change;
         break;
       }

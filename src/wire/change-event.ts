@@ -18,7 +18,7 @@ import { ITEMS_PER_SLICE, type Steps } from "../registry/steps.js";
 import type { ChangeRecord } from "../registry/model.js";
 import { changeToWire, opToWire } from "./convert.js";
 
-/** Whether `change` is encoded over several turns. */
+/** Whether `change` is long: more than a slice of ops, so encoded (and published, publication.ts) over several turns. */
 export function isLongChange(change: ChangeRecord): boolean {
   return change.ops.length > ITEMS_PER_SLICE;
 }
