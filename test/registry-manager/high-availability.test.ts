@@ -62,11 +62,13 @@ describe("a highly available registry", () => {
     expect(promoted.stderr).toBe("");
     expect(JSON.parse(promoted.stdout)).toMatchObject({ host: best.host, epoch: 2 });
 
-    const registry = registryFromSnapshot(await best.client.export());
-    for (const id of writes.ids()) expect(registry.hosts.has(id), `acknowledged ${id}`).toBe(true);
     // With --sync-backups 1 the survivor must be able to take writes: the other backup follows it.
     await until(async () => (await status(best)).backups.some((b) => b.host === other.host && b.connected), "the other backup following the new primary");
     await best.client.call("RegisterHost", { id: "after-promotion", domain: "/" });
+    // Every acknowledged write is on its disk; readers (Export) see those its predecessor had not yet
+    // told it were committed once it commits a change of its own, which the write above is.
+    const registry = registryFromSnapshot(await best.client.export());
+    for (const id of writes.ids()) expect(registry.hosts.has(id), `acknowledged ${id}`).toBe(true);
     const target = await digestOf(best);
     await until(async () => (await digestOf(other)) === target, "the other backup converged");
     // The new primary's registry may move on meanwhile (the dead primary's host goes down): agents converge on where it is.
