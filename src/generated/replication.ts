@@ -18,6 +18,11 @@ import type { PackageCheck as _cairn_v1_PackageCheck, PackageCheck__Output as _c
 import type { PackageHealthReport as _cairn_v1_PackageHealthReport, PackageHealthReport__Output as _cairn_v1_PackageHealthReport__Output } from './cairn/v1/PackageHealthReport.js';
 import type { Position as _cairn_v1_Position, Position__Output as _cairn_v1_Position__Output } from './cairn/v1/Position.js';
 import type { Progress as _cairn_v1_Progress, Progress__Output as _cairn_v1_Progress__Output } from './cairn/v1/Progress.js';
+import type { Pulse as _cairn_v1_Pulse, Pulse__Output as _cairn_v1_Pulse__Output } from './cairn/v1/Pulse.js';
+import type { PulseAnswer as _cairn_v1_PulseAnswer, PulseAnswer__Output as _cairn_v1_PulseAnswer__Output } from './cairn/v1/PulseAnswer.js';
+import type { RelayReply as _cairn_v1_RelayReply, RelayReply__Output as _cairn_v1_RelayReply__Output } from './cairn/v1/RelayReply.js';
+import type { RelayReport as _cairn_v1_RelayReport, RelayReport__Output as _cairn_v1_RelayReport__Output } from './cairn/v1/RelayReport.js';
+import type { RelayedPulse as _cairn_v1_RelayedPulse, RelayedPulse__Output as _cairn_v1_RelayedPulse__Output } from './cairn/v1/RelayedPulse.js';
 import type { ReplicationClient as _cairn_v1_ReplicationClient, ReplicationDefinition as _cairn_v1_ReplicationDefinition } from './cairn/v1/Replication.js';
 import type { ResolveRequest as _cairn_v1_ResolveRequest, ResolveRequest__Output as _cairn_v1_ResolveRequest__Output } from './cairn/v1/ResolveRequest.js';
 import type { Route as _cairn_v1_Route, Route__Output as _cairn_v1_Route__Output } from './cairn/v1/Route.js';
@@ -59,6 +64,11 @@ export interface ProtoGrpcType {
       Policy: EnumTypeDefinition
       Position: MessageTypeDefinition<_cairn_v1_Position, _cairn_v1_Position__Output>
       Progress: MessageTypeDefinition<_cairn_v1_Progress, _cairn_v1_Progress__Output>
+      Pulse: MessageTypeDefinition<_cairn_v1_Pulse, _cairn_v1_Pulse__Output>
+      PulseAnswer: MessageTypeDefinition<_cairn_v1_PulseAnswer, _cairn_v1_PulseAnswer__Output>
+      RelayReply: MessageTypeDefinition<_cairn_v1_RelayReply, _cairn_v1_RelayReply__Output>
+      RelayReport: MessageTypeDefinition<_cairn_v1_RelayReport, _cairn_v1_RelayReport__Output>
+      RelayedPulse: MessageTypeDefinition<_cairn_v1_RelayedPulse, _cairn_v1_RelayedPulse__Output>
       Replication: SubtypeConstructor<typeof grpc.Client, _cairn_v1_ReplicationClient> & { service: _cairn_v1_ReplicationDefinition }
       ResolveRequest: MessageTypeDefinition<_cairn_v1_ResolveRequest, _cairn_v1_ResolveRequest__Output>
       Route: MessageTypeDefinition<_cairn_v1_Route, _cairn_v1_Route__Output>

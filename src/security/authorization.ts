@@ -57,6 +57,9 @@ export const RULES = {
     Watch: "any",
     Heartbeat: "own-host",
     Session: "own-host",
+    Pulses: "own-host",
+    // A relay reports for itself: one manager must not pass as another's relay.
+    Relay: "own-manager",
     // Stricter than SPEC 11's manager/*: one manager acknowledging as several backups would meet --sync-backups alone.
     Ack: "own-manager",
     GetPosition: "managers",

@@ -208,6 +208,34 @@ describe("the SPEC 11 table, end to end", () => {
     ]);
   });
 
+  it("Relay: a manager reports as the relay it is only; Pulses: for the sender's own host only", async () => {
+    const report = { host: "m9", address: "127.0.0.1:1", pulses: [{ host: AGENT, age_ms: 0, revision: 1 }] };
+    const callers = EVERYONE.filter((caller) => !caller.startsWith("manager/"));
+    const outcomes = await Promise.all(
+      callers.map(async (caller) => (await rawClientAs(defer, ca, caller, manager.address, { kind: "manager" })).call(replicationService.Relay, report)),
+    );
+    expect(allowedAmong(outcomes, callers, replicationService.Relay.path.slice(1))).toEqual([]);
+    const asItself = await (await rawClientAs(defer, ca, "manager/m9", manager.address, { kind: "manager" })).call(replicationService.Relay, report);
+    expect(asItself.ok).toBe(true);
+    const asAnother = await (await rawClientAs(defer, ca, "manager/m9", manager.address, { kind: "manager" })).call(replicationService.Relay, { ...report, host: "m2" });
+    expect(asAnother).toMatchObject({ ok: false, code: grpc.status.PERMISSION_DENIED, details: expect.stringContaining("manager/m2 only") });
+
+    const pulses = async (identity: string, host: string) => {
+      const { client } = await rawClientAs(defer, ca, identity, manager.address, { kind: "manager" });
+      const method = replicationService.Pulses;
+      const call = client.makeBidiStreamRequest(method.path, method.requestSerialize, method.responseDeserialize);
+      let failure: grpc.ServiceError | undefined;
+      call.on("error", (error: grpc.ServiceError) => (failure = error));
+      defer(() => call.cancel());
+      call.write({ host, revision: 1 });
+      return until(() => failure, `the pulses of ${identity} for ${host} ended`);
+    };
+    expect((await pulses("host/agent-1", AGENT)).code).toBe(grpc.status.PERMISSION_DENIED);
+    // Its own host's pulse passes the table; this manager relays none, and says so.
+    const own = await pulses(`host/${AGENT}`, AGENT);
+    expect([own.code, own.details]).toEqual([grpc.status.FAILED_PRECONDITION, "this registry manager relays no pulses (it runs without --relay-heartbeats)"]);
+  });
+
   it("CommandControl.Authorize: only host/ID asking as agent_host ID", async () => {
     const outcomes = await everyoneCalls(commandControl.address, { kind: "service", type: CC, name: MANAGER_HOST }, commandControlService.Authorize, () => ({
       agent_host: AGENT,

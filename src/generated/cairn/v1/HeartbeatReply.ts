@@ -24,6 +24,13 @@ export interface HeartbeatReply {
    */
   'recorded'?: (boolean);
   'cluster_id'?: (string);
+  /**
+   * In a session's reply only: the backup that relays this host's pulses
+   * (the nearest on its registry route that reports to this primary);
+   * empty when the agent pulses here.
+   */
+  'relay_host'?: (string);
+  'relay_address'?: (string);
 }
 
 export interface HeartbeatReply__Output {
@@ -48,4 +55,11 @@ export interface HeartbeatReply__Output {
    */
   'recorded': (boolean);
   'cluster_id': (string);
+  /**
+   * In a session's reply only: the backup that relays this host's pulses
+   * (the nearest on its registry route that reports to this primary);
+   * empty when the agent pulses here.
+   */
+  'relay_host': (string);
+  'relay_address': (string);
 }

@@ -10,6 +10,10 @@ import type { GetPositionRequest as _cairn_v1_GetPositionRequest, GetPositionReq
 import type { HeartbeatReply as _cairn_v1_HeartbeatReply, HeartbeatReply__Output as _cairn_v1_HeartbeatReply__Output } from '../../cairn/v1/HeartbeatReply.js';
 import type { HeartbeatRequest as _cairn_v1_HeartbeatRequest, HeartbeatRequest__Output as _cairn_v1_HeartbeatRequest__Output } from '../../cairn/v1/HeartbeatRequest.js';
 import type { Position as _cairn_v1_Position, Position__Output as _cairn_v1_Position__Output } from '../../cairn/v1/Position.js';
+import type { Pulse as _cairn_v1_Pulse, Pulse__Output as _cairn_v1_Pulse__Output } from '../../cairn/v1/Pulse.js';
+import type { PulseAnswer as _cairn_v1_PulseAnswer, PulseAnswer__Output as _cairn_v1_PulseAnswer__Output } from '../../cairn/v1/PulseAnswer.js';
+import type { RelayReply as _cairn_v1_RelayReply, RelayReply__Output as _cairn_v1_RelayReply__Output } from '../../cairn/v1/RelayReply.js';
+import type { RelayReport as _cairn_v1_RelayReport, RelayReport__Output as _cairn_v1_RelayReport__Output } from '../../cairn/v1/RelayReport.js';
 import type { WatchEvent as _cairn_v1_WatchEvent, WatchEvent__Output as _cairn_v1_WatchEvent__Output } from '../../cairn/v1/WatchEvent.js';
 import type { WatchRequest as _cairn_v1_WatchRequest, WatchRequest__Output as _cairn_v1_WatchRequest__Output } from '../../cairn/v1/WatchRequest.js';
 
@@ -81,6 +85,44 @@ export interface ReplicationClient extends grpc.Client {
   heartbeat(argument: _cairn_v1_HeartbeatRequest, callback: grpc.requestCallback<_cairn_v1_HeartbeatReply__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Pulses relayed (SPEC 16): a backup started with --relay-heartbeats
+   * takes the pulses of the agents the primary sends to it (a whole
+   * heartbeat's `relay_address`), answering each, and reports them to the
+   * primary four times a second (Relay). Whole heartbeats still go to the
+   * primary. An answer with `relayed` false, or none within a second, sends
+   * the agent's next heartbeat, whole, to the primary.
+   */
+  Pulses(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_cairn_v1_Pulse, _cairn_v1_PulseAnswer__Output>;
+  Pulses(options?: grpc.CallOptions): grpc.ClientDuplexStream<_cairn_v1_Pulse, _cairn_v1_PulseAnswer__Output>;
+  /**
+   * Pulses relayed (SPEC 16): a backup started with --relay-heartbeats
+   * takes the pulses of the agents the primary sends to it (a whole
+   * heartbeat's `relay_address`), answering each, and reports them to the
+   * primary four times a second (Relay). Whole heartbeats still go to the
+   * primary. An answer with `relayed` false, or none within a second, sends
+   * the agent's next heartbeat, whole, to the primary.
+   */
+  pulses(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_cairn_v1_Pulse, _cairn_v1_PulseAnswer__Output>;
+  pulses(options?: grpc.CallOptions): grpc.ClientDuplexStream<_cairn_v1_Pulse, _cairn_v1_PulseAnswer__Output>;
+  
+  /**
+   * A relaying backup's report: the hosts whose pulses it took since its
+   * last report, each with how long ago its last one came.
+   */
+  Relay(argument: _cairn_v1_RelayReport, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cairn_v1_RelayReply__Output>): grpc.ClientUnaryCall;
+  Relay(argument: _cairn_v1_RelayReport, metadata: grpc.Metadata, callback: grpc.requestCallback<_cairn_v1_RelayReply__Output>): grpc.ClientUnaryCall;
+  Relay(argument: _cairn_v1_RelayReport, options: grpc.CallOptions, callback: grpc.requestCallback<_cairn_v1_RelayReply__Output>): grpc.ClientUnaryCall;
+  Relay(argument: _cairn_v1_RelayReport, callback: grpc.requestCallback<_cairn_v1_RelayReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * A relaying backup's report: the hosts whose pulses it took since its
+   * last report, each with how long ago its last one came.
+   */
+  relay(argument: _cairn_v1_RelayReport, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cairn_v1_RelayReply__Output>): grpc.ClientUnaryCall;
+  relay(argument: _cairn_v1_RelayReport, metadata: grpc.Metadata, callback: grpc.requestCallback<_cairn_v1_RelayReply__Output>): grpc.ClientUnaryCall;
+  relay(argument: _cairn_v1_RelayReport, options: grpc.CallOptions, callback: grpc.requestCallback<_cairn_v1_RelayReply__Output>): grpc.ClientUnaryCall;
+  relay(argument: _cairn_v1_RelayReport, callback: grpc.requestCallback<_cairn_v1_RelayReply__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * The same as a session (SPEC 16): one stream per agent for as long as it
    * lives, so that liveness costs the primary one small message per pulse
    * instead of a call per interval. The first message is a whole heartbeat;
@@ -149,6 +191,22 @@ export interface ReplicationHandlers extends grpc.UntypedServiceImplementation {
   Heartbeat: grpc.handleUnaryCall<_cairn_v1_HeartbeatRequest__Output, _cairn_v1_HeartbeatReply>;
   
   /**
+   * Pulses relayed (SPEC 16): a backup started with --relay-heartbeats
+   * takes the pulses of the agents the primary sends to it (a whole
+   * heartbeat's `relay_address`), answering each, and reports them to the
+   * primary four times a second (Relay). Whole heartbeats still go to the
+   * primary. An answer with `relayed` false, or none within a second, sends
+   * the agent's next heartbeat, whole, to the primary.
+   */
+  Pulses: grpc.handleBidiStreamingCall<_cairn_v1_Pulse__Output, _cairn_v1_PulseAnswer>;
+  
+  /**
+   * A relaying backup's report: the hosts whose pulses it took since its
+   * last report, each with how long ago its last one came.
+   */
+  Relay: grpc.handleUnaryCall<_cairn_v1_RelayReport__Output, _cairn_v1_RelayReply>;
+  
+  /**
    * The same as a session (SPEC 16): one stream per agent for as long as it
    * lives, so that liveness costs the primary one small message per pulse
    * instead of a call per interval. The first message is a whole heartbeat;
@@ -175,6 +233,8 @@ export interface ReplicationDefinition extends grpc.ServiceDefinition {
   Announce: MethodDefinition<_cairn_v1_EpochNotice, _cairn_v1_AnnounceReply, _cairn_v1_EpochNotice__Output, _cairn_v1_AnnounceReply__Output>
   GetPosition: MethodDefinition<_cairn_v1_GetPositionRequest, _cairn_v1_Position, _cairn_v1_GetPositionRequest__Output, _cairn_v1_Position__Output>
   Heartbeat: MethodDefinition<_cairn_v1_HeartbeatRequest, _cairn_v1_HeartbeatReply, _cairn_v1_HeartbeatRequest__Output, _cairn_v1_HeartbeatReply__Output>
+  Pulses: MethodDefinition<_cairn_v1_Pulse, _cairn_v1_PulseAnswer, _cairn_v1_Pulse__Output, _cairn_v1_PulseAnswer__Output>
+  Relay: MethodDefinition<_cairn_v1_RelayReport, _cairn_v1_RelayReply, _cairn_v1_RelayReport__Output, _cairn_v1_RelayReply__Output>
   Session: MethodDefinition<_cairn_v1_HeartbeatRequest, _cairn_v1_HeartbeatReply, _cairn_v1_HeartbeatRequest__Output, _cairn_v1_HeartbeatReply__Output>
   Watch: MethodDefinition<_cairn_v1_WatchRequest, _cairn_v1_WatchEvent, _cairn_v1_WatchRequest__Output, _cairn_v1_WatchEvent__Output>
 }
