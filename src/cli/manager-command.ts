@@ -36,6 +36,7 @@ interface ManagerStartOptions extends TlsFlags, LogFlags {
   leaseTtl: number;
   http?: string;
   maxConnections?: number;
+  relayHeartbeats?: boolean;
 }
 
 /** A usage error for commander (exit 2), from the parser's own message. */
@@ -95,6 +96,7 @@ export function registerManagerCommands(program: Command, output: Output): void 
     .option("--coordinator <etcd://host:port,…>", "elect the primary on this etcd cluster (automatic failover)", coordinatorOption)
     .option("--lease-ttl <duration>", "with --coordinator: the primary's etcd lease, whole seconds", leaseTtlOption, DEFAULT_LEASE_TTL_SECONDS)
     .option("--http <addr>", "serve /metrics and /healthz on this HOST:PORT, over HTTPS with --ca/--cert/--key (port 0: any free port)", httpListenOption)
+    .option("--relay-heartbeats", "while a backup, relay the pulses of the agents nearest it to the primary, which then hears one report instead of a message per agent")
     .option("--max-connections <n>", MAX_CONNECTIONS_HELP, maxConnectionsOption);
   withLogFormat(withServerTls(start)).action(async (options: ManagerStartOptions) => {
       const logging = logSettings(start, options);
@@ -121,6 +123,7 @@ export function registerManagerCommands(program: Command, output: Output): void 
         security: serverTls(options),
         ...(options.http && { http: options.http }),
         ...(options.maxConnections !== undefined && { maxConnections: options.maxConnections }),
+        relayHeartbeats: options.relayHeartbeats ?? false,
         logger,
       });
       // Watched before the line: a parent that signals as soon as it reads it gets a clean stop.

@@ -12,3 +12,17 @@ export const DEFAULT_FLAP_COUNT = 3;
 export const DEFAULT_FLAP_WINDOW_MS = 60_000;
 /** --hold-down: how long a flapping host must heartbeat steadily before it is up again. */
 export const DEFAULT_HOLD_DOWN_MS = 10_000;
+/**
+ * How often a relaying backup reports the pulses it took (SPEC 16). A host
+ * whose agent stops is marked down up to this much later than without a
+ * relay; the primary's cost is a call per report, whatever the number of
+ * agents.
+ */
+export const RELAY_REPORT_MS = 250;
+/**
+ * A relay whose last report is this old is silent: its primary names it to
+ * no agent and gives its hosts their --down-after again; the relay itself
+ * answers pulses `relayed` false once its last report that reached a primary
+ * is this old.
+ */
+export const RELAY_SILENT_MS = 1_500;

@@ -6,6 +6,7 @@ import type { HeartbeatRequest__Output } from "../generated/cairn/v1/HeartbeatRe
 import { callerOf } from "../security/authorization.js";
 import { toServiceError } from "../wire/status.js";
 import { heartbeatReply, recordHeartbeat, type HeartbeatContext } from "./heartbeats.js";
+import { nameRelay } from "./relay-reports.js";
 
 /**
  * Replication.Session (SPEC 16): an agent's heartbeats on one stream. A
@@ -15,7 +16,8 @@ import { heartbeatReply, recordHeartbeat, type HeartbeatContext } from "./heartb
  * pulse's revision, and not answered. Messages are handled one at a time,
  * in order. When this manager is no primary (now, or by the time a pulse
  * comes), it says so and ends the session: the agent opens its next one at
- * the primary named.
+ * the primary named. A whole heartbeat's answer names the relay the agent
+ * pulses instead, if one reports for it (relay-reports.ts).
  */
 export function heartbeatSession(
   ctx: HeartbeatContext,
@@ -39,15 +41,15 @@ export function heartbeatSession(
       if (error === undefined) call.end();
       else call.emit("error", toServiceError(error, onUnexpected));
     };
-    const answer = (recorded: boolean) => {
+    const answer = (recorded: boolean, host?: string) => {
       if (ended) return;
-      call.write(heartbeatReply(ctx, recorded, pulseMs));
+      call.write(heartbeatReply(ctx, recorded, pulseMs, recorded && host !== undefined ? nameRelay(ctx, host) : undefined));
       if (!recorded) end();
     };
     const handle = async (message: HeartbeatRequest__Output) => {
       if (!message.pulse) {
         last = message;
-        answer(await recordHeartbeat(ctx, log, message, believed));
+        answer(await recordHeartbeat(ctx, log, message, believed), message.host);
         return;
       }
       if (!last) throw invalidArgument("a session starts with a whole heartbeat, not a pulse");

@@ -20,8 +20,8 @@ export interface HeartbeatContext {
   downAfterMs: number;
 }
 
-/** The reply to a heartbeat: this manager's epoch, the primary, and how often to beat (`intervalMs`). */
-export function heartbeatReply(ctx: HeartbeatContext, recorded: boolean, intervalMs: number): HeartbeatReply {
+/** The reply to a heartbeat: this manager's epoch, the primary, how often to beat (`intervalMs`), and where to pulse (`relay`, SPEC 16). */
+export function heartbeatReply(ctx: HeartbeatContext, recorded: boolean, intervalMs: number, relay?: { host: string; address: string }): HeartbeatReply {
   const primary = ctx.manager.primary();
   return {
     epoch: ctx.store.epoch,
@@ -31,6 +31,8 @@ export function heartbeatReply(ctx: HeartbeatContext, recorded: boolean, interva
     down_after_ms: ctx.downAfterMs,
     cluster_id: ctx.store.position.clusterId,
     recorded,
+    relay_host: relay?.host ?? "",
+    relay_address: relay?.address ?? "",
   };
 }
 

@@ -4,6 +4,7 @@ import type { LivenessTracker } from "./liveness.js";
 import { markSilentDown } from "./mutations/heartbeat.js";
 import { SliceCounter, type Steps } from "../registry/steps.js";
 import { LONG_CHANGE_OPS } from "../registry/defaults.js";
+import { RELAY_SILENT_MS } from "./defaults.js";
 import type { Op } from "../registry/model.js";
 import { opsOf, type SteppedMutation } from "./mutations/mutation.js";
 import type { RegistryStore } from "./store.js";
@@ -65,6 +66,10 @@ export class LivenessSweep {
           ? `the liveness sweep ran ${lateMs} ms late (the event loop was busy): no host is marked down for it, each gets its --down-after again`
           : `the liveness sweep ran ${lateMs} ms late (the event loop was busy): silence is judged as of when it was due`,
       );
+    }
+    const silentRelays = this.tracker.dropSilentRelays(this.clock.now(), RELAY_SILENT_MS);
+    if (silentRelays.length > 0) {
+      this.log.warn({ relays: silentRelays }, `relay ${silentRelays.join(", ")} fell silent: the hosts that pulsed through it get their --down-after again, to reach this primary themselves`);
     }
     const overdue = this.tracker.overdue(this.store.index.registry, Math.min(this.dueAt, this.clock.now()), this.ownHost);
     if (overdue.length > 0) {

@@ -10,6 +10,17 @@ export interface Heard {
   revision: number;
   /** The host id of the registry manager it watches, as it reported it ("" when none). */
   watching: string;
+  /** The relay it came through (a backup's host id, SPEC 16), "" when it came to the primary itself. */
+  via: string;
+}
+
+/** A backup that relays pulses (pulse-relay.ts), as the primary last heard of it. */
+export interface Relay {
+  host: string;
+  /** Where agents reach it. */
+  address: string;
+  /** Clock time of its last report. */
+  at: number;
 }
 
 /**
@@ -21,13 +32,19 @@ export interface Heard {
  * late cannot tell a silent host from a heartbeat still queued). Only
  * hosts the registry has as `up` can go down: a host no agent ever spoke
  * for stays `unknown`. Its `damping` (SPEC 13) lives and dies with it: one
- * per reign of a primary.
+ * per reign of a primary. So do the relays it has heard of. A host whose
+ * last pulse came through a relay is overdue only once that relay has
+ * reported since the host's time ran out; one whose relay fell silent gets
+ * its --down-after again from then (its agent moves to the primary when its
+ * next pulse goes unanswered), rather than being marked down for the
+ * relay's fault.
  */
 export class LivenessTracker {
   /** Per host, its last heartbeat this reign; updated in place, so a steady heartbeat allocates nothing. */
   private readonly lastHeard = new Map<string, Heard>();
   /** Nobody's silence counts from before this: the start, or the last time the manager was late. */
   private graceFrom: number;
+  private readonly relays = new Map<string, Relay>();
 
   constructor(
     readonly downAfterMs: number,
@@ -46,12 +63,77 @@ export class LivenessTracker {
   heard(host: string, now: number, revision = 0, watching = ""): void {
     const known = this.lastHeard.get(host);
     if (!known) {
-      this.lastHeard.set(host, { at: now, revision, watching });
+      this.lastHeard.set(host, { at: now, revision, watching, via: "" });
       return;
     }
     known.at = now;
     known.revision = revision;
     known.watching = watching;
+    known.via = "";
+  }
+
+  /**
+   * A pulse of `host` at `at`, through the relay `via`: false, and nothing
+   * counted, when no whole heartbeat of it came this reign (a pulse says
+   * only that nothing changed since one).
+   */
+  relayed(host: string, at: number, revision: number, via: string): boolean {
+    const known = this.lastHeard.get(host);
+    if (!known) return false;
+    if (at > known.at) known.at = at;
+    known.revision = revision;
+    known.via = via;
+    return true;
+  }
+
+  /**
+   * `host` was told to pulse through `relay`: from now its silence is judged
+   * by that relay's reports, before its first pulse comes through it (which
+   * may take a pulse interval and a report).
+   */
+  pulsesVia(host: string, relay: string): void {
+    const known = this.lastHeard.get(host);
+    if (known) known.via = relay;
+  }
+
+  /** A report from `relay` (its host id) at `now`: it is named to agents while it keeps reporting. */
+  relayReported(relay: string, address: string, now: number): void {
+    const known = this.relays.get(relay);
+    if (known) {
+      known.address = address;
+      known.at = now;
+    } else {
+      this.relays.set(relay, { host: relay, address, at: now });
+    }
+  }
+
+  /** Relays heard of and not yet forgotten. */
+  get relayCount(): number {
+    return this.relays.size;
+  }
+
+  /** `relay`, when it reported within `silentMs` of `now`. */
+  liveRelay(relay: string, now: number, silentMs: number): Readonly<Relay> | undefined {
+    const known = this.relays.get(relay);
+    return known && now - known.at < silentMs ? known : undefined;
+  }
+
+  /**
+   * Forgets the relays silent for `silentMs` or more at `now`; each host
+   * whose last pulse came through one has its silence counted from `now`.
+   * Returns the relays forgotten.
+   */
+  dropSilentRelays(now: number, silentMs: number): string[] {
+    const silent: string[] = [];
+    for (const relay of this.relays.values()) if (now - relay.at >= silentMs) silent.push(relay.host);
+    if (silent.length === 0) return silent;
+    for (const relay of silent) this.relays.delete(relay);
+    for (const heard of this.lastHeard.values()) {
+      if (heard.via === "" || !silent.includes(heard.via)) continue;
+      heard.at = Math.max(heard.at, now);
+      heard.via = "";
+    }
+    return silent;
   }
 
   /** `host`'s last heartbeat this reign; undefined when none came. */
@@ -64,8 +146,13 @@ export class LivenessTracker {
   }
 
   isOverdue(host: string, now: number): boolean {
-    const since = Math.max(this.lastHeard.get(host)?.at ?? this.graceFrom, this.graceFrom);
-    return now - since >= this.downAfterMs;
+    const heard = this.lastHeard.get(host);
+    const since = Math.max(heard?.at ?? this.graceFrom, this.graceFrom);
+    if (now - since < this.downAfterMs) return false;
+    // Through a relay, silence is known only once the relay reported after the host's time ran out:
+    // until then its pulse may be in the relay's next report.
+    const relay = heard?.via ? this.relays.get(heard.via) : undefined;
+    return relay === undefined || relay.at >= since + this.downAfterMs;
   }
 
   /** Hosts `up` in the registry that are overdue now, except `alwaysAlive` (the manager's own host). */

@@ -41,6 +41,8 @@ export interface ManagerOptions {
   security?: SecurityOptions;
   /** host:port of the HTTP endpoint (`--http`: /metrics, /healthz, the console); port 0 picks a free one. HTTPS with `security`'s TLS. */
   http?: string;
+  /** `--relay-heartbeats`: while a backup, take the pulses of the agents the primary sends here (pulse-relay.ts). */
+  relayHeartbeats?: boolean;
   /** `--max-connections`: connections the gRPC port holds at most (default from the open-file limit; connection-guard.ts). */
   maxConnections?: number;
   clock?: Clock;

@@ -21,6 +21,7 @@ import { agentViews, type AgentFilter, type AgentView } from "./fleet-view.js";
 import { newFollower, type Follower } from "./following.js";
 import { LivenessTracker, sweepIntervalMs } from "./liveness.js";
 import { LivenessSweep } from "./liveness-sweep.js";
+import { PulseRelay } from "./pulse-relay.js";
 import type { ElectionStatus, ManagerAddress, ManagerControl, PromotionResult } from "./manager-control.js";
 import { managerWatchServer } from "./manager-watch.js";
 import { primaryRecords } from "./mutations/manager-records.js";
@@ -31,7 +32,7 @@ import { checkPromotion } from "./promotion.js";
 import { startManagerHttp, type ManagerHttp } from "./manager-http.js";
 import { registryHandlers } from "./registry-service.js";
 import { replicationHandlers } from "./replication-service.js";
-import { nextRole, reportedRole, type RoleEvent, type RoleState } from "./role.js";
+import { backupRefusal, nextRole, reportedRole, type RoleEvent, type RoleState } from "./role.js";
 import { healthFacts, managerHealth } from "./serving-health.js";
 import { RegistryStore } from "./store.js";
 
@@ -64,6 +65,8 @@ export class RegistryManager implements ManagerControl {
   readonly backups: BackupTracker;
   readonly watchServer: WatchServer;
   private readonly peers: ManagerPeers;
+  /** With --relay-heartbeats: takes agents' pulses while this manager is a backup. */
+  private readonly relay: PulseRelay | undefined;
   private readonly announcer: Announcer;
   /** Set once this primary found its disk behind what it acknowledged (`sawRevision`): every call is refused with it. */
   private lost: CairnError | undefined;
@@ -102,6 +105,7 @@ export class RegistryManager implements ManagerControl {
       clock,
     );
     this.watchServer = managerWatchServer(this, store, clock, log, options.maxWatchQueue);
+    this.relay = options.relayHeartbeats ? new PulseRelay(this, this.peers, () => store.epoch, clock, log.child({ component: "relay" })) : undefined;
   }
 
   get hostId(): string {
@@ -241,7 +245,7 @@ export class RegistryManager implements ManagerControl {
 
   /** The fleet view (fleet-view.ts): only the primary hears heartbeats, so a backup names it. */
   agents(filter?: AgentFilter): AgentView[] {
-    if (this.state !== "primary" || !this.livenessTracker) throw this.notPrimaryError();
+    if (this.state !== "primary" || !this.livenessTracker) throw backupRefusal(this.hostId, this.primaryAt);
     return agentViews(this.store.index.registry, this.livenessTracker, this.store.position.revision, this.clock.now(), this.hostId, filter);
   }
 
@@ -313,6 +317,7 @@ export class RegistryManager implements ManagerControl {
       // First: a primary that stops hands its key over at once, not a TTL later.
       await this.elector?.stop().catch((error: unknown) => this.log.warn({ err: error }, "could not leave etcd cleanly"));
       this.sweep?.stop();
+      this.relay?.stop();
       this.announcer.stop();
       this.stopFollowing();
       this.peers.close();
@@ -377,19 +382,13 @@ export class RegistryManager implements ManagerControl {
     await this.follow(primary);
   }
 
-  private notPrimaryError(): CairnError {
-    const { host, address } = this.primaryAt;
-    const named = host ? `${host} at ${address}` : address || "unknown";
-    return notPrimary(`${this.hostId} is a backup registry manager; the primary is ${named}`, address);
-  }
-
   /**
    * Takes `primary` for the primary: writes are refused naming it, and the
    * choice is kept on disk (resolves once it is; a failure is logged).
    */
   private namePrimary(primary: ManagerAddress): Promise<void> {
     this.primaryAt = primary;
-    this.store.refuseWrites(this.notPrimaryError());
+    this.store.refuseWrites(backupRefusal(this.hostId, this.primaryAt));
     if (!this.store.initialized) return Promise.resolve();
     return this.store
       .setMeta({ [ROLE_KEY]: "backup", [PRIMARY_KEY]: primary })
@@ -437,7 +436,8 @@ export class RegistryManager implements ManagerControl {
   private serve(server: grpc.Server): void {
     const { store, clock, log: logger } = this;
     const { heartbeatIntervalMs, downAfterMs } = this.options;
-    const replication = replicationHandlers({ store, watch: this.watchServer.handle, manager: this, clock, logger, heartbeatIntervalMs, downAfterMs });
+    const replication = replicationHandlers({ store, watch: this.watchServer.handle, relay: this.relay, manager: this, clock, logger, heartbeatIntervalMs, downAfterMs });
+    this.relay?.start();
     server.addService(replicationServiceWithEncodedEvents, replication);
     server.addService(registryService, registryHandlers({ store, clock, logger, manager: this }));
     this.served = serveStandardServices(server, [registryService, replicationServiceWithEncodedEvents], () => this.health());

@@ -10,6 +10,8 @@ import { Peers } from "../client/peers.js";
 import type { ChannelSettings } from "../security/transport.js";
 import type { AckRequest } from "../generated/cairn/v1/AckRequest.js";
 import type { HeartbeatReply__Output } from "../generated/cairn/v1/HeartbeatReply.js";
+import type { RelayReply__Output } from "../generated/cairn/v1/RelayReply.js";
+import type { RelayReport } from "../generated/cairn/v1/RelayReport.js";
 import type { HeartbeatRequest } from "../generated/cairn/v1/HeartbeatRequest.js";
 import type { Position__Output } from "../generated/cairn/v1/Position.js";
 import { endpointOf, packageOf, REGISTRY_TYPE, type Registry } from "../registry/model.js";
@@ -102,6 +104,11 @@ export class ManagerPeers {
 
   heartbeat(primary: string, request: HeartbeatRequest): Promise<HeartbeatReply__Output> {
     return this.peers.call(primary, "Heartbeat", request);
+  }
+
+  /** A relaying backup's report of the pulses it took (pulse-relay.ts), answered within `timeoutMs`. */
+  relay(primary: string, report: RelayReport, timeoutMs: number): Promise<RelayReply__Output> {
+    return this.peers.call(primary, "Relay", report, timeoutMs);
   }
 
   close(): void {

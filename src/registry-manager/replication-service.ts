@@ -16,6 +16,9 @@ import type { ManagerControl } from "./manager-control.js";
 import { heartbeatReply, recordHeartbeat, type HeartbeatContext } from "./heartbeats.js";
 import { heartbeatSession } from "./heartbeat-session.js";
 import { pulseIntervalMs } from "./liveness.js";
+import { refusePulses, type PulseRelay } from "./pulse-relay.js";
+import { recordRelayReport } from "./relay-reports.js";
+import type { RelayReport__Output } from "../generated/cairn/v1/RelayReport.js";
 
 /**
  * Whether a Watch is served, and as a backup's: epochs and revisions are
@@ -40,13 +43,15 @@ export function admitWatch(manager: ManagerControl, epoch: number, request: Watc
 export interface ReplicationContext extends HeartbeatContext {
   /** The Watch handler (the replication component's, src/replication/watch-server.ts). */
   watch: ReplicationHandlers["Watch"];
+  /** With --relay-heartbeats: this manager's relay, which takes pulses while it is a backup. */
+  relay: PulseRelay | undefined;
   logger: Logger;
 }
 
 /**
  * cairn.v1.Replication on a registry manager: Watch from the replication
- * component, and the calls that are the manager's own: heartbeats and
- * heartbeat sessions (liveness),
+ * component, and the calls that are the manager's own: heartbeats,
+ * heartbeat sessions and relayed pulses (liveness),
  * where it stands, backups' acknowledgements, epoch announcements.
  */
 export function replicationHandlers(ctx: ReplicationContext): ReplicationHandlers {
@@ -59,6 +64,8 @@ export function replicationHandlers(ctx: ReplicationContext): ReplicationHandler
       return heartbeatReply(ctx, recorded, ctx.heartbeatIntervalMs);
     }, unexpected),
     Session: heartbeatSession(ctx, log, pulseIntervalMs(ctx.heartbeatIntervalMs, ctx.downAfterMs), unexpected),
+    Pulses: ctx.relay?.handle ?? refusePulses,
+    Relay: unary(async (report: RelayReport__Output, call) => recordRelayReport(ctx, report, ctx.manager.believes(callerOf(call), report.host)), unexpected),
     GetPosition: unary(async (request: GetPositionRequest__Output) => {
       ctx.manager.learnedEpoch(request.seen_epoch);
       return positionOf(ctx);

@@ -9,6 +9,7 @@
  *                                                      promoting --promotion-failed--> backup
  *   any --stop--> stopped
  */
+import { notPrimary, type CairnError } from "../errors.js";
 
 export type RoleState = "starting" | "primary" | "stepping-down" | "backup" | "promoting" | "stopped";
 
@@ -46,4 +47,10 @@ export function nextRole(state: RoleState, event: RoleEvent): RoleState | undefi
 /** The role a manager in `state` reports (GetStatus, its registry package): only a settled primary is one. */
 export function reportedRole(state: RoleState): "primary" | "backup" {
   return state === "primary" ? "primary" : "backup";
+}
+
+/** What backup `hostId` answers a call only a primary takes: the primary it follows, for the caller to go to. */
+export function backupRefusal(hostId: string, primary: { host: string; address: string }): CairnError {
+  const named = primary.host ? `${primary.host} at ${primary.address}` : primary.address || "unknown";
+  return notPrimary(`${hostId} is a backup registry manager; the primary is ${named}`, primary.address);
 }

@@ -34,11 +34,11 @@ describe("LivenessTracker keeps each host's last report", () => {
     expect(tracker.lastHeartbeat("a")).toBeUndefined();
     tracker.heard("a", 1_000, 7, "m1");
     const first = tracker.lastHeartbeat("a");
-    expect(first).toEqual({ at: 1_000, revision: 7, watching: "m1" });
+    expect(first).toEqual({ at: 1_000, revision: 7, watching: "m1", via: "" });
     tracker.heard("a", 2_000, 9, "m2");
     // The same record: a steady heartbeat allocates nothing.
     expect(tracker.lastHeartbeat("a")).toBe(first);
-    expect(first).toEqual({ at: 2_000, revision: 9, watching: "m2" });
+    expect(first).toEqual({ at: 2_000, revision: 9, watching: "m2", via: "" });
     // Still what liveness goes by.
     expect(tracker.isOverdue("a", 2_000 + DOWN_AFTER - 1)).toBe(false);
     expect(tracker.isOverdue("a", 2_000 + DOWN_AFTER)).toBe(true);

@@ -5,15 +5,12 @@
  * answered; a session that goes silent with its stream still open (a
  * SIGSTOPped or cut-off agent) is down after --down-after all the same.
  */
-import * as grpc from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { Code } from "../../src/errors.js";
-import type { HeartbeatReply__Output } from "../../src/generated/cairn/v1/HeartbeatReply.js";
-import type { HeartbeatRequest } from "../../src/generated/cairn/v1/HeartbeatRequest.js";
 import { pulseIntervalMs } from "../../src/registry-manager/liveness.js";
 import type { RegistryManager } from "../../src/registry-manager/manager.js";
-import { v1 } from "../../src/wire/proto-loader.js";
-import { useDefer, type Defer } from "../support/defer.js";
+import { useDefer } from "../support/defer.js";
+import { openSession } from "../support/heartbeat-session.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { startManager } from "../support/manager.js";
 import { until } from "../support/until.js";
@@ -21,24 +18,6 @@ import { until } from "../support/until.js";
 const defer = useDefer();
 const DOWN_AFTER = 3_000;
 const INTERVAL = 1_000;
-
-/** One Session stream to `address`, its replies and how it ended, as they come. */
-function openSession(defer: Defer, address: string) {
-  const client = new v1.Replication(address, grpc.credentials.createInsecure());
-  defer(() => client.close());
-  const stream = client.Session();
-  const replies: HeartbeatReply__Output[] = [];
-  let ended: { code: number; details: string } | undefined;
-  stream.on("data", (reply: HeartbeatReply__Output) => replies.push(reply));
-  stream.on("error", (error: grpc.ServiceError) => (ended = { code: error.code, details: error.details }));
-  stream.on("status", (status: grpc.StatusObject) => (ended ??= { code: status.code, details: status.details }));
-  defer(() => stream.cancel());
-  return {
-    send: (message: HeartbeatRequest) => stream.write(message),
-    replies,
-    ended: () => ended,
-  };
-}
 
 function livenessOf(manager: RegistryManager, host: string) {
   return manager.agents().find((a) => a.host === host);

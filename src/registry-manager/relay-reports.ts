@@ -1,0 +1,59 @@
+import type { RelayReply } from "../generated/cairn/v1/RelayReply.js";
+import type { RelayReport__Output } from "../generated/cairn/v1/RelayReport.js";
+import { packageOf, REGISTRY_TYPE } from "../registry/model.js";
+import { RELAY_SILENT_MS } from "./defaults.js";
+import type { HeartbeatContext } from "./heartbeats.js";
+import type { Relay } from "./liveness.js";
+
+/**
+ * A relaying backup's report on the primary (Replication.Relay, SPEC 16):
+ * each pulse counts as the host heard from when it came, as long as the
+ * host is up and sent its whole heartbeat to this primary this reign; the
+ * others are named back, so that their agents send a whole one.
+ * `believed`: the relay is the manager it says it is, so its epoch may
+ * depose this primary.
+ */
+export function recordRelayReport(ctx: HeartbeatContext, report: RelayReport__Output, believed: boolean): RelayReply {
+  if (believed) ctx.manager.learnedEpoch(report.epoch);
+  const liveness = ctx.manager.liveness();
+  const primary = ctx.manager.primary();
+  const answer = { primary_host: primary.host, primary_address: primary.address, epoch: ctx.store.epoch };
+  if (ctx.manager.role() !== "primary" || !liveness) return { ...answer, recorded: false, whole: [] };
+  const now = ctx.clock.now();
+  liveness.relayReported(report.host, report.address, now);
+  const hosts = ctx.store.index.registry.hosts;
+  const whole: string[] = [];
+  for (const pulse of report.pulses) {
+    const counted = hosts.get(pulse.host)?.status === "up" && liveness.relayed(pulse.host, now - pulse.age_ms, pulse.revision, report.host);
+    if (!counted) whole.push(pulse.host);
+  }
+  return { ...answer, recorded: true, whole };
+}
+
+/**
+ * The relay `host` is told to pulse (relayFor), if any; from now on the
+ * host's silence is judged by that relay's reports.
+ */
+export function nameRelay(ctx: HeartbeatContext, host: string): Readonly<Relay> | undefined {
+  const relay = relayFor(ctx, host);
+  if (relay) ctx.manager.liveness()?.pulsesVia(host, relay.host);
+  return relay;
+}
+
+/**
+ * The relay for `host`'s pulses: the nearest registry manager on its
+ * registry route that reports as a relay. None for a host that is not up,
+ * nor for a registry manager (it speaks to the primary for itself).
+ */
+function relayFor(ctx: HeartbeatContext, host: string): Readonly<Relay> | undefined {
+  const liveness = ctx.manager.liveness();
+  if (!liveness || liveness.relayCount === 0) return undefined;
+  const record = ctx.store.index.registry.hosts.get(host);
+  if (record?.status !== "up" || packageOf(record, REGISTRY_TYPE)) return undefined;
+  const now = ctx.clock.now();
+  for (const candidate of ctx.store.index.route(host, REGISTRY_TYPE).candidates) {
+    const relay = liveness.liveRelay(candidate.host, now, RELAY_SILENT_MS);
+    if (relay) return relay;
+  }
+  return undefined;
+}
