@@ -1,10 +1,11 @@
-import type * as grpc from "@grpc/grpc-js";
-import type { Clock, Timer } from "../clock.js";
-import { CairnError, Code, unavailable } from "../errors.js";
+import { CairnError, Code } from "../errors.js";
 import type { HeartbeatReply__Output } from "../generated/cairn/v1/HeartbeatReply.js";
 import type { HeartbeatRequest } from "../generated/cairn/v1/HeartbeatRequest.js";
+import type { Pulse } from "../generated/cairn/v1/Pulse.js";
+import type { PulseAnswer__Output } from "../generated/cairn/v1/PulseAnswer.js";
+import type { Clock } from "../clock.js";
 import type { ReplicationDefinition } from "../wire/proto-loader.js";
-import { fromServiceError } from "../wire/status.js";
+import { AnsweredStream } from "./answered-stream.js";
 import type { Peers } from "./peers.js";
 
 /** How an agent's heartbeats reach registry managers. */
@@ -13,12 +14,16 @@ export interface HeartbeatLink {
   send(address: string, request: HeartbeatRequest): Promise<HeartbeatReply__Output>;
   /** A pulse on the session open at `address`: false, and nothing sent, when none is open there. */
   pulse(address: string, host: string, revision: number): boolean;
+  /** A pulse to the relay at `address` (SPEC 16): whether it relayed it; rejects when it refused the stream or did not answer in time. */
+  relayPulse(address: string, host: string, revision: number): Promise<boolean>;
+  /** Nothing goes to `address` for now (its pulses go to a relay): its session and connection may go. */
+  idle(address: string): void;
   close(): void;
 }
 
-/** A link of Heartbeat calls only (no session, so no pulse): how `send` is used for a manager without sessions. */
+/** A link of Heartbeat calls only (no session, so no pulse, and no relay): how `send` is used for a manager without sessions. */
 export function callLink(send: (address: string, request: HeartbeatRequest) => Promise<HeartbeatReply__Output>): HeartbeatLink {
-  return { send, pulse: () => false, close: () => {} };
+  return { send, pulse: () => false, relayPulse: async () => false, idle: () => {}, close: () => {} };
 }
 
 /**
@@ -26,15 +31,17 @@ export function callLink(send: (address: string, request: HeartbeatRequest) => P
  * whole heartbeat to another manager closes the session it replaces. A
  * manager that does not know sessions (UNIMPLEMENTED) gets Heartbeat calls
  * from then on. A whole heartbeat must be answered within `timeoutMs` of
- * the clock, or its session is given up.
+ * the clock, or its session is given up; so must a pulse to a relay, on its
+ * Replication.Pulses stream (one at a time too).
  */
 export class HeartbeatSessions implements HeartbeatLink {
-  private session: Session | undefined;
+  private session: AnsweredStream<HeartbeatRequest, HeartbeatReply__Output> | undefined;
+  private relay: AnsweredStream<Pulse, PulseAnswer__Output> | undefined;
   private readonly callsOnly = new Set<string>();
 
   constructor(
     private readonly peers: Peers<ReplicationDefinition>,
-    private readonly method: ReplicationDefinition["Session"],
+    private readonly methods: Pick<ReplicationDefinition, "Session" | "Pulses">,
     private readonly clock: Clock,
     private readonly timeoutMs: number,
   ) {}
@@ -43,7 +50,8 @@ export class HeartbeatSessions implements HeartbeatLink {
     if (this.callsOnly.has(address)) return this.peers.call(address, "Heartbeat", request, this.timeoutMs);
     if (this.session?.address !== address || this.session.closed) {
       this.session?.close();
-      this.session = new Session(address, this.peers.channel(address), this.method, this.clock, this.timeoutMs);
+      // Unasked, a reply says this manager is no primary: the next beat sends a whole heartbeat.
+      this.session = new AnsweredStream(address, this.peers.channel(address), this.methods.Session, this.clock, this.timeoutMs, (reply) => !reply.recorded, "heartbeat session");
     }
     try {
       return await this.session.ask(request);
@@ -61,71 +69,33 @@ export class HeartbeatSessions implements HeartbeatLink {
     return true;
   }
 
+  async relayPulse(address: string, host: string, revision: number): Promise<boolean> {
+    if (this.relay?.address !== address || this.relay.closed) {
+      this.relay?.close();
+      this.relay = new AnsweredStream(address, this.peers.channel(address), this.methods.Pulses, this.clock, this.timeoutMs, () => false, "relay");
+    }
+    try {
+      return (await this.relay.ask({ host, revision })).relayed;
+    } catch (error) {
+      // A relay that refused or went silent is given up, and its channel with it (it may sit in backoff).
+      this.relay.close();
+      this.peers.drop(address);
+      throw error;
+    }
+  }
+
+  idle(address: string): void {
+    if (this.session?.address === address) {
+      this.session.close();
+      this.session = undefined;
+    }
+    if (this.relay?.address !== address) this.peers.drop(address);
+  }
+
   close(): void {
     this.session?.close();
     this.session = undefined;
-  }
-}
-
-interface Waiting {
-  resolve(reply: HeartbeatReply__Output): void;
-  reject(error: CairnError): void;
-  timer: Timer;
-}
-
-/** One open Session stream: replies are matched to whole heartbeats in order. */
-class Session {
-  closed = false;
-  private readonly stream: grpc.ClientDuplexStream<HeartbeatRequest, HeartbeatReply__Output>;
-  private readonly waiting: Waiting[] = [];
-
-  constructor(
-    readonly address: string,
-    client: grpc.Client,
-    method: ReplicationDefinition["Session"],
-    private readonly clock: Clock,
-    private readonly timeoutMs: number,
-  ) {
-    this.stream = client.makeBidiStreamRequest(method.path, method.requestSerialize, method.responseDeserialize);
-    this.stream.on("data", (reply: HeartbeatReply__Output) => {
-      const waiting = this.waiting.shift();
-      if (waiting) {
-        waiting.timer.cancel();
-        waiting.resolve(reply);
-      }
-      // Unasked, a reply says this manager is no primary: the next beat sends a whole heartbeat.
-      if (!reply.recorded) this.close();
-    });
-    this.stream.on("error", (error) => this.fail(fromServiceError(error)));
-    this.stream.on("end", () => this.fail(unavailable(`the heartbeat session with ${address} ended`)));
-  }
-
-  ask(request: HeartbeatRequest): Promise<HeartbeatReply__Output> {
-    return new Promise((resolve, reject) => {
-      const timer = this.clock.setTimeout(() => {
-        this.fail(new CairnError(Code.DEADLINE_EXCEEDED, `no answer to a heartbeat from ${this.address} within ${this.timeoutMs} ms`));
-        this.stream.cancel();
-      }, this.timeoutMs);
-      this.waiting.push({ resolve, reject, timer });
-      this.write(request);
-    });
-  }
-
-  write(request: HeartbeatRequest): void {
-    if (!this.closed) this.stream.write(request);
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.fail(unavailable(`the heartbeat session with ${this.address} was closed`));
-    this.stream.end();
-  }
-
-  private fail(error: CairnError): void {
-    this.closed = true;
-    for (const waiting of this.waiting.splice(0)) {
-      waiting.timer.cancel();
-      waiting.reject(error);
-    }
+    this.relay?.close();
+    this.relay = undefined;
   }
 }

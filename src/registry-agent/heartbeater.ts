@@ -20,6 +20,8 @@ const HEARTBEAT_TIMEOUT_MS = 1_000;
  * the session still reaches a primary.
  */
 export const CONFIRM_EVERY_MS = 30_000;
+/** A relay that failed a pulse is not taken again for this long, even when the primary names it. */
+export const AVOID_FAILED_RELAY_MS = 30_000;
 
 /** What the heartbeater reads of the replica, and the one thing it tells it (an epoch heard from a manager). */
 export type HeartbeatReplica = Pick<Replica, "routes" | "seenEpoch" | "position" | "sawEpoch">;
@@ -75,8 +77,16 @@ export class Heartbeater {
   private again = false;
   private intervalMs: number;
   private namedPrimary: string | undefined;
-  /** Where the last whole heartbeat was recorded, what it said (its revision aside), and when the next is due at the latest. */
-  private recordedAt: { address: string; said: string; confirmBy: number } | undefined;
+  /**
+   * Where the last whole heartbeat was recorded, what it said (its revision
+   * aside), when the next is due at the latest, and the relay its reply
+   * named for the pulses ("" when they go to the session).
+   */
+  private recordedAt: { address: string; said: string; confirmBy: number; relay: string } | undefined;
+  /** The last relay that failed a pulse, and until when it is not taken. */
+  private failedRelay: { address: string; until: number } | undefined;
+  /** Where the pulses go now (a relay, or the primary's session), for a line when that changes. */
+  private pulsingTo: string | undefined;
   private readonly log: Logger;
   /** The time of the last heartbeat a primary recorded. */
   lastRecorded: number | undefined;
@@ -91,8 +101,14 @@ export class Heartbeater {
       this.link = callLink(options.send);
     } else {
       const peers = new Peers({ service: replicationService, clock: options.clock, timeoutMs: HEARTBEAT_TIMEOUT_MS, channel: options.channel, channelOptions: options.channelOptions });
-      const sessions = new HeartbeatSessions(peers, replicationService.Session, options.clock, HEARTBEAT_TIMEOUT_MS);
-      this.link = { send: (a, r) => sessions.send(a, r), pulse: (a, h, r) => sessions.pulse(a, h, r), close: () => (sessions.close(), peers.close()) };
+      const sessions = new HeartbeatSessions(peers, replicationService, options.clock, HEARTBEAT_TIMEOUT_MS);
+      this.link = {
+        send: (a, r) => sessions.send(a, r),
+        pulse: (a, h, r) => sessions.pulse(a, h, r),
+        relayPulse: (a, h, r) => sessions.relayPulse(a, h, r),
+        idle: (a) => sessions.idle(a),
+        close: () => (sessions.close(), peers.close()),
+      };
     }
   }
 
@@ -148,9 +164,14 @@ export class Heartbeater {
     const now = this.options.clock.now();
     const said = JSON.stringify({ ...request, revision: 0 });
     const recorded = this.recordedAt;
-    if (recorded && recorded.said === said && recorded.address === targets[0] && now < recorded.confirmBy && this.link.pulse(recorded.address, hostId, replica.position.revision)) {
-      this.lastRecorded = now;
-      return;
+    if (recorded && recorded.said === said && recorded.address === targets[0]) {
+      const revision = replica.position.revision;
+      // A relay answers every pulse, and only while its reports reach the primary: no confirming whole heartbeat is due.
+      const pulsed = recorded.relay ? await this.pulseRelay(recorded.relay, hostId, revision) : now < recorded.confirmBy && this.link.pulse(recorded.address, hostId, revision);
+      if (pulsed) {
+        this.lastRecorded = now;
+        return;
+      }
     }
     this.recordedAt = undefined;
     let lastError: unknown;
@@ -177,8 +198,33 @@ export class Heartbeater {
     }
     const now = this.options.clock.now();
     this.lastRecorded = now;
-    this.recordedAt = { address: target, said, confirmBy: now + CONFIRM_EVERY_MS };
+    const named = reply.relay_address && !(this.failedRelay?.address === reply.relay_address && now < this.failedRelay.until) ? reply.relay_address : "";
+    // The primary judges this host by the relay's reports from now: the first pulse goes at once, not an interval
+    // later (over a connection yet to be made), and only a relay that took it is pulsed from then on.
+    const relay = named && (await this.pulseRelay(named, this.options.hostId, this.options.replica.position.revision)) ? named : "";
+    const pulsingTo = relay || target;
+    if (pulsingTo !== this.pulsingTo) this.log.info({ relay: reply.relay_host || undefined, primary: target }, relay ? `pulses go to relay ${reply.relay_host} at ${relay}` : `pulses go to the primary at ${target}`);
+    this.pulsingTo = pulsingTo;
+    this.recordedAt = { address: target, said, confirmBy: now + CONFIRM_EVERY_MS, relay };
+    // Pulsing a relay, this agent has nothing to say to the primary until something changes: the primary need not keep its connection.
+    if (relay) this.link.idle(target);
     return true;
+  }
+
+  /**
+   * A pulse to `relay`: false when it did not relay it. One that refused
+   * the stream or did not answer is not taken again for a while; one that
+   * answered it cannot vouch now is, when the primary names it again.
+   */
+  private async pulseRelay(relay: string, hostId: string, revision: number): Promise<boolean> {
+    try {
+      if (await this.link.relayPulse(relay, hostId, revision)) return true;
+      this.log.info({ relay }, `relay ${relay} cannot vouch for this host now: the heartbeat goes to the primary, whole`);
+    } catch (error) {
+      this.failedRelay = { address: relay, until: this.options.clock.now() + AVOID_FAILED_RELAY_MS };
+      this.log.info({ relay, err: error }, `relay ${relay} did not take the pulse: the heartbeat goes to the primary, whole, and the pulses too for ${AVOID_FAILED_RELAY_MS / 1000} s`);
+    }
+    return false;
   }
 
   private targets(): string[] {

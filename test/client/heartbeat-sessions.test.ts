@@ -29,6 +29,8 @@ async function serve(handlers: Partial<ReplicationHandlers>): Promise<string> {
     Watch: (call) => call.emit("error", unimplemented),
     Heartbeat: (_call, callback) => callback(unimplemented),
     Session: (call) => call.emit("error", unimplemented),
+    Pulses: (call) => call.emit("error", unimplemented),
+    Relay: (_call, callback) => callback(unimplemented),
     Ack: (_call, callback) => callback(unimplemented),
     GetPosition: (_call, callback) => callback(unimplemented),
     Announce: (_call, callback) => callback(unimplemented),
@@ -41,7 +43,7 @@ async function serve(handlers: Partial<ReplicationHandlers>): Promise<string> {
 
 function sessions(clock = systemClock, timeoutMs = 2_000) {
   const peers = new Peers({ service: replicationService, clock, timeoutMs });
-  const link = new HeartbeatSessions(peers, replicationService.Session, clock, timeoutMs);
+  const link = new HeartbeatSessions(peers, replicationService, clock, timeoutMs);
   defer(() => (link.close(), peers.close()));
   return link;
 }

@@ -4,7 +4,7 @@ import type { HeartbeatReply__Output } from "../../src/generated/cairn/v1/Heartb
 import type { HeartbeatRequest } from "../../src/generated/cairn/v1/HeartbeatRequest.js";
 import type { PackageHealthReport } from "../../src/registry-agent/health-checker.js";
 import type { HeartbeatLink } from "../../src/client/heartbeat-sessions.js";
-import { CONFIRM_EVERY_MS, Heartbeater, type HeartbeatReplica } from "../../src/registry-agent/heartbeater.js";
+import { AVOID_FAILED_RELAY_MS, CONFIRM_EVERY_MS, Heartbeater, type HeartbeatReplica } from "../../src/registry-agent/heartbeater.js";
 import { emptyRegistry, endpointOf, newHost, newPackage, REGISTRY_TYPE, type HostRecord, type Position } from "../../src/registry/model.js";
 import { RouteIndex } from "../../src/router/route-index.js";
 import { packageHealthToWire } from "../../src/wire/convert.js";
@@ -46,7 +46,7 @@ class FakeReplica implements HeartbeatReplica {
 type ManagerBehaviour = Partial<HeartbeatReply__Output> | "down";
 
 function reply(fields: Partial<HeartbeatReply__Output>): HeartbeatReply__Output {
-  return { epoch: 0, primary_host: "", primary_address: "", interval_ms: 0, down_after_ms: 0, recorded: false, cluster_id: "", ...fields };
+  return { epoch: 0, primary_host: "", primary_address: "", interval_ms: 0, down_after_ms: 0, recorded: false, cluster_id: "", relay_host: "", relay_address: "", ...fields };
 }
 
 /**
@@ -269,6 +269,20 @@ class FakeSessions implements HeartbeatLink {
     this.pulses.push({ address, host, revision });
     return true;
   }
+  /** What each relay answers a pulse: relayed or not, or "silent" (it rejects, as on a timeout). */
+  readonly relays: Record<string, boolean | "silent"> = {};
+  readonly relayed: { address: string; host: string; revision: number }[] = [];
+  readonly idled: string[] = [];
+  async relayPulse(address: string, host: string, revision: number): Promise<boolean> {
+    const answer = this.relays[address] ?? "silent";
+    if (answer === "silent") throw new Error(`no answer from relay ${address}`);
+    if (answer) this.relayed.push({ address, host, revision });
+    return answer;
+  }
+  idle(address: string): void {
+    this.idled.push(address);
+    if (this.open === address) this.open = undefined;
+  }
   drop(): void {
     this.open = undefined;
   }
@@ -278,10 +292,10 @@ class FakeSessions implements HeartbeatLink {
 }
 
 describe("Heartbeater in a session", () => {
-  function sessionSetUp(health: { current: PackageHealthReport[] }) {
+  function sessionSetUp(health: { current: PackageHealthReport[] }, primary: Partial<HeartbeatReply__Output> = {}) {
     const clock = new FakeClock();
     const replica = new FakeReplica(registry());
-    const link = new FakeSessions({ [PRIMARY]: { recorded: true, interval_ms: 2_000 } });
+    const link = new FakeSessions({ [PRIMARY]: { recorded: true, interval_ms: 2_000, ...primary } });
     let watching = "m1";
     const heartbeater = new Heartbeater({
       hostId: AGENT,
@@ -352,5 +366,79 @@ describe("Heartbeater in a session", () => {
     }
     expect(link.wholes).toHaveLength(2);
     expect(link.pulses).toHaveLength(CONFIRM_EVERY_MS / 2_000 - 1);
+  });
+
+  const RELAY = "10.9.9.9:7000";
+  const relayNamed = { relay_host: "m2", relay_address: RELAY };
+
+  it("pulses the relay the primary named at once and then on, each pulse answered, lets the primary's connection go and sends it no confirming heartbeat", async () => {
+    const { clock, replica, link, heartbeater } = sessionSetUp({ current: healthy }, relayNamed);
+    link.relays[RELAY] = true;
+    await heartbeater.beat();
+    // The first pulse goes in the beat of the whole heartbeat: the primary judges the host by the relay from then.
+    expect(link.relayed).toHaveLength(1);
+    expect(link.idled).toEqual([PRIMARY]);
+    replica.position = { ...replica.position, revision: 44 };
+    for (let elapsed = 0; elapsed < CONFIRM_EVERY_MS + 10_000; elapsed += 2_000) {
+      clock.advance(2_000);
+      await settle();
+    }
+    expect(link.wholes).toHaveLength(1);
+    expect(link.pulses).toEqual([]);
+    expect(link.relayed).toHaveLength(1 + (CONFIRM_EVERY_MS + 10_000) / 2_000);
+    expect(link.relayed.at(-1)).toEqual({ address: RELAY, host: AGENT, revision: 44 });
+    expect(heartbeater.lastRecorded).toBe(clock.now());
+  });
+
+  it("sends its heartbeat whole to the primary at once when the relay cannot vouch for it, and pulses the primary until a whole heartbeat names a relay that takes its first pulse", async () => {
+    const { clock, link, heartbeater } = sessionSetUp({ current: healthy }, relayNamed);
+    link.relays[RELAY] = true;
+    await heartbeater.beat();
+    link.relays[RELAY] = false;
+    clock.advance(2_000);
+    await settle();
+    // The pulse that was refused is followed by a whole heartbeat in the same beat: the host is not silent for it.
+    expect(link.wholes.map((w) => w.address)).toEqual([PRIMARY, PRIMARY]);
+    expect(heartbeater.lastRecorded).toBe(clock.now());
+    expect(link.idled).toEqual([PRIMARY]);
+    // Its reply named the relay again, which refused the first pulse too: the pulses go to the primary's session.
+    link.relays[RELAY] = true;
+    clock.advance(2_000);
+    await settle();
+    expect(link.pulses).toHaveLength(1);
+    expect(link.relayed).toHaveLength(1);
+    for (let elapsed = 0; elapsed < CONFIRM_EVERY_MS; elapsed += 2_000) {
+      clock.advance(2_000);
+      await settle();
+    }
+    // The confirming whole heartbeat names it again, and it takes the pulse: the relay is pulsed from then.
+    expect(link.wholes).toHaveLength(3);
+    expect(link.relayed.length).toBeGreaterThan(1);
+    expect(link.idled).toEqual([PRIMARY, PRIMARY]);
+  });
+
+  it(`pulses the primary when the named relay does not answer, and takes that relay again only after ${AVOID_FAILED_RELAY_MS} ms`, async () => {
+    const { clock, link, heartbeater } = sessionSetUp({ current: healthy }, relayNamed);
+    link.relays[RELAY] = "silent";
+    await heartbeater.beat();
+    expect(link.wholes.map((w) => w.address)).toEqual([PRIMARY]);
+    expect(link.idled).toEqual([]);
+    link.relays[RELAY] = true;
+    clock.advance(2_000);
+    await settle();
+    expect(link.pulses).toHaveLength(1);
+    expect(heartbeater.lastRecorded).toBe(clock.now());
+    // Until the relay's time out, every pulse goes to the primary's session.
+    for (let elapsed = 2_000; elapsed < AVOID_FAILED_RELAY_MS - 2_000; elapsed += 2_000) {
+      clock.advance(2_000);
+      await settle();
+    }
+    expect(link.wholes).toHaveLength(1);
+    expect(link.relayed).toEqual([]);
+    // The confirming whole heartbeat comes with the relay's time out: its naming is taken again.
+    clock.advance(2_000);
+    await settle();
+    expect(link.wholes).toHaveLength(2);
+    expect(link.relayed.length).toBeGreaterThan(0);
   });
 });
