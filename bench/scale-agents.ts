@@ -13,6 +13,13 @@
  * agents are spread evenly. A reply of `recorded` false, an error or an end
  * counts as a problem (and the agent as not live).
  *
+ * `relayed` mode (SPEC 16, --relay-heartbeats): as `session`, but the
+ * primary's first reply names a relay; the agent ends its session and
+ * closes its channel to the primary, and pulses `{ host, revision }` on a
+ * Replication.Pulses stream to the relay instead, every answer counted:
+ * more than two pulses unanswered is a problem, and it, or one answered
+ * `relayed` false, sends the agent's whole heartbeat to the primary again.
+ *
  * `unary` mode (the heartbeat before sessions): each agent calls
  * Replication.Heartbeat with the whole request, then again every
  * `interval_ms` of the reply, spread the same way.
@@ -25,15 +32,19 @@
  * Messages out: { type: "added", ms, recorded } | { type: "status", … } | { type: "failed", message } | { type: "stopped" }
  */
 import { readdirSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import * as grpc from "@grpc/grpc-js";
 import type { HeartbeatReply__Output } from "../src/generated/cairn/v1/HeartbeatReply.js";
 import type { HeartbeatRequest } from "../src/generated/cairn/v1/HeartbeatRequest.js";
-import { v1, type ReplicationClient } from "../src/wire/proto-loader.js";
+import type { Pulse } from "../src/generated/cairn/v1/Pulse.js";
+import type { PulseAnswer__Output } from "../src/generated/cairn/v1/PulseAnswer.js";
+import { CONFIRM_EVERY_MS } from "../src/registry-agent/heartbeater.js";
+import { v1 } from "../src/wire/proto-loader.js";
 
-export type AgentMode = "session" | "unary";
+export type AgentMode = "session" | "relayed" | "unary";
 
 export type ToAgents =
-  | { type: "add"; address: string; hosts: string[]; mode: AgentMode; revision: number; batch: number }
+  | { type: "add"; address: string; hosts: string[]; mode: AgentMode; revision: number; batch: number; domain?: string }
   | { type: "status" }
   | { type: "stop" };
 
@@ -41,10 +52,18 @@ export interface AgentsStatus {
   agents: number;
   /** Recorded by the primary and still open (session) or last call answered (unary). */
   live: number;
-  /** Pulses (session) or calls (unary) sent since the start. */
+  /** Pulses (session, relayed) or calls (unary) sent since the start. */
   sent: number;
+  /** Relayed agents that went to the primary again, their relay unable to vouch for them. */
+  rejoined: number;
+  /** Relayed mode: agents pulsing their relay now. */
+  relayedNow: number;
+  /** Relayed agents named no relay by a whole heartbeat's reply, which pulsed the primary until the next. */
+  onThePrimary: number;
   /** Problems since the start, by kind: "UNIMPLEMENTED", "not recorded", "ended", … */
   problems: Record<string, number>;
+  /** The longest this process's event loop was held since the start (its timers, so its pulses, ran that late). */
+  maxLoopDelayMs: number;
   /** The first problem's text, for a failure message. */
   firstProblem?: string;
   rssKiB: number;
@@ -59,6 +78,8 @@ export type FromAgents =
 
 /** How long an agent's first reply may take before it counts as a problem. */
 const FIRST_REPLY_TIMEOUT_MS = 120_000;
+/** How long a relayed agent waits before it sends a whole heartbeat that failed again. */
+const RETRY_MS = 1_000;
 const CHANNEL_OPTIONS = { "grpc.use_local_subchannel_pool": 1 } as const;
 
 function send(message: FromAgents): void {
@@ -67,13 +88,20 @@ function send(message: FromAgents): void {
 
 interface Agent {
   host: string;
-  client: ReplicationClient;
   live: boolean;
+  /** Relayed mode: pulsing its relay now (not the primary, as one named no relay does for a while). */
+  relayed?: boolean;
   stop(): void;
 }
 
 const agents: Agent[] = [];
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
 let sent = 0;
+/** Relayed agents that sent a whole heartbeat again because their relay answered `relayed` false. */
+let rejoined = 0;
+/** Relayed agents whose whole heartbeat's reply named no relay, so that they pulsed the primary for a while. */
+let onThePrimary = 0;
 const problems: Record<string, number> = {};
 let firstProblem: string | undefined;
 let stopping = false;
@@ -84,8 +112,8 @@ function problem(kind: string, text: string): void {
   firstProblem ??= text;
 }
 
-function wholeHeartbeat(host: string, revision: number): HeartbeatRequest {
-  return { host, epoch: 0, packages: [], address: "127.0.0.1", domain: "/", revision, watching: "" };
+function wholeHeartbeat(host: string, revision: number, domain = "/"): HeartbeatRequest {
+  return { host, epoch: 0, packages: [], address: "127.0.0.1", domain, revision, watching: "" };
 }
 
 /** Calls `beat` every `intervalMs`, from a random point of the first interval on. */
@@ -108,7 +136,6 @@ function openSession(address: string, host: string, revision: number): Promise<A
   let stopPulses = () => undefined as void;
   const agent: Agent = {
     host,
-    client,
     live: false,
     stop: () => {
       stopPulses();
@@ -156,6 +183,138 @@ function openSession(address: string, host: string, revision: number): Promise<A
   });
 }
 
+/**
+ * One agent whose pulses go to the relay the primary named; resolves once
+ * its first whole heartbeat was answered (or failed). As a real agent
+ * does: a reply that names no relay (the host held down, say) leaves the
+ * agent pulsing the primary in its session, with a whole heartbeat again
+ * every CONFIRM_EVERY_MS until one names a relay; a pulse the relay
+ * answers `relayed` false, or leaves unanswered, sends a whole heartbeat to
+ * the primary again (counted in `rejoined`); a whole heartbeat that fails
+ * (counted as a problem) is sent again RETRY_MS later.
+ */
+function openRelayed(address: string, host: string, revision: number, domain: string): Promise<Agent> {
+  let stopRelay = () => undefined as void;
+  let stopSession = () => undefined as void;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const agent: Agent = {
+    host,
+    live: false,
+    stop: () => {
+      stopped = true;
+      clearTimeout(retry);
+      stopRelay();
+      stopSession();
+    },
+  };
+  let answered = () => undefined as void;
+  const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
+  const failed = (kind: string, text: string) => {
+    answered();
+    agent.live = false;
+    agent.relayed = false;
+    stopRelay();
+    stopSession();
+    problem(kind, `${host}: ${text}`);
+    if (!stopped) retry = setTimeout(whole, RETRY_MS);
+  };
+  const whole = () => {
+    const primary = new v1.Replication(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    const session = primary.Session() as grpc.ClientDuplexStream<HeartbeatRequest, HeartbeatReply__Output>;
+    let stopPulses = () => undefined as void;
+    let confirm: NodeJS.Timeout | undefined;
+    let ended = false;
+    stopSession = () => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(timer);
+      clearTimeout(confirm);
+      stopPulses();
+      session.removeAllListeners("error");
+      session.on("error", () => undefined);
+      session.cancel();
+      primary.close();
+    };
+    const timer = setTimeout(() => failed("no first reply", `no reply to its whole heartbeat within ${FIRST_REPLY_TIMEOUT_MS} ms`), FIRST_REPLY_TIMEOUT_MS);
+    session.on("data", (reply: HeartbeatReply__Output) => {
+      clearTimeout(timer);
+      if (stopped) {
+        stopSession();
+      } else if (!reply.recorded) {
+        failed("not recorded", `not recorded (primary ${reply.primary_address || "unknown"})`);
+      } else if (!reply.relay_address) {
+        agent.live = true;
+        answered();
+        // Named no relay: pulses in this session, and a whole heartbeat again in a while.
+        onThePrimary++;
+        agent.relayed = false;
+        stopPulses();
+        const pulse: HeartbeatRequest = { host, revision, pulse: true };
+        stopPulses = every(reply.interval_ms || 1_000, () => {
+          sent++;
+          session.write(pulse);
+        });
+        confirm = setTimeout(() => session.write(wholeHeartbeat(host, revision, domain)), CONFIRM_EVERY_MS);
+      } else {
+        stopSession();
+        agent.live = true;
+        agent.relayed = true;
+        answered();
+        stopRelay = pulseRelay(reply.relay_address, host, revision, reply.interval_ms || 1_000, failed, () => {
+          rejoined++;
+          agent.relayed = false;
+          stopRelay();
+          whole();
+        });
+      }
+    });
+    session.on("error", (error: grpc.ServiceError) => failed(grpc.status[error.code] ?? String(error.code), `${grpc.status[error.code]} ${error.details}`));
+    session.write(wholeHeartbeat(host, revision, domain));
+  };
+  whole();
+  return firstAnswer.then(() => agent);
+}
+
+/** Pulses to the relay at `address` at once and then every `intervalMs`, each answered; `refused` when one is answered `relayed` false. */
+function pulseRelay(
+  address: string,
+  host: string,
+  revision: number,
+  intervalMs: number,
+  failed: (kind: string, text: string) => void,
+  refused: () => void,
+): () => void {
+  const client = new v1.Replication(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  const call = client.Pulses() as grpc.ClientDuplexStream<Pulse, PulseAnswer__Output>;
+  let unanswered = 0;
+  let stopped = false;
+  call.on("data", (answer: PulseAnswer__Output) => {
+    unanswered--;
+    if (!answer.relayed && !stopped) refused();
+  });
+  call.on("error", (error: grpc.ServiceError) => {
+    if (!stopped) failed(grpc.status[error.code] ?? String(error.code), `relay ${address}: ${grpc.status[error.code]} ${error.details}`);
+  });
+  const pulse: Pulse = { host, revision };
+  const beat = () => {
+    if (unanswered > 2) failed("unanswered", `relay ${address} left ${unanswered} pulses unanswered`);
+    sent++;
+    unanswered++;
+    call.write(pulse);
+  };
+  // As a real agent does, the first pulse goes at once: the primary judges the host by this relay's reports from now.
+  beat();
+  const stopPulses = every(intervalMs, beat);
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    stopPulses();
+    call.cancel();
+    client.close();
+  };
+}
+
 /** One agent's unary heartbeats; resolves once its first call was answered (or failed). */
 function openUnary(address: string, host: string, revision: number): Promise<Agent> {
   const client = new v1.Replication(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
@@ -163,7 +322,6 @@ function openUnary(address: string, host: string, revision: number): Promise<Age
   let stopBeats = () => undefined as void;
   const agent: Agent = {
     host,
-    client,
     live: false,
     stop: () => {
       stopBeats();
@@ -188,10 +346,10 @@ function openUnary(address: string, host: string, revision: number): Promise<Age
 
 async function add(message: Extract<ToAgents, { type: "add" }>): Promise<void> {
   const t0 = performance.now();
-  const open = message.mode === "session" ? openSession : openUnary;
+  const open = { session: openSession, relayed: openRelayed, unary: openUnary }[message.mode];
   let recorded = 0;
   for (let at = 0; at < message.hosts.length; at += message.batch) {
-    const batch = await Promise.all(message.hosts.slice(at, at + message.batch).map((host) => open(message.address, host, message.revision)));
+    const batch = await Promise.all(message.hosts.slice(at, at + message.batch).map((host) => open(message.address, host, message.revision, message.domain ?? "/")));
     for (const agent of batch) if (agent.live) recorded++;
     agents.push(...batch);
   }
@@ -203,10 +361,14 @@ function status(): void {
     type: "status",
     agents: agents.length,
     live: agents.filter((a) => a.live).length,
+    relayedNow: agents.filter((a) => a.relayed).length,
     sent,
+    rejoined,
+    onThePrimary,
     problems,
     firstProblem,
     rssKiB: Math.round(process.memoryUsage.rss() / 1024),
+    maxLoopDelayMs: Math.round(loopDelay.max / 1e6),
     fds: readdirSync("/proc/self/fd").length,
   });
 }

@@ -13,7 +13,11 @@
  * 4. 20,000 agent sessions while nothing changes (bench/scale-sessions.ts):
  *    the primary's CPU and RSS, measured at two sizes for the per-agent
  *    cost, 100,000 agents projected from it, and a SIGKILLed agent
- *    process's hosts timed to down.
+ *    process's hosts timed to down;
+ * 5. the same with 4 backups relaying the agents' pulses
+ *    (--relay-heartbeats), which is where SPEC 16's idle budget and the
+ *    projection are checked: the primary then hears a report per relay,
+ *    not a message per agent.
  *
  * A missed budget is reported, not thrown. CAIRN_BENCH_SCALE_ROWS (e.g.
  * `peers,sessions`) runs only some rows; CAIRN_BENCH_MANAGER_NODE_ARGS adds
@@ -28,7 +32,7 @@ import { importRows } from "./scale-import.js";
 import { peersRows } from "./scale-peers.js";
 import { sessionsRows } from "./scale-sessions.js";
 
-const ROWS = ["peers", "backups", "import", "sessions"] as const;
+const ROWS = ["peers", "backups", "import", "sessions", "relayed"] as const;
 type RowName = (typeof ROWS)[number];
 
 export interface ScaleBenchOptions {
@@ -67,7 +71,9 @@ export async function benchScale(options: ScaleBenchOptions = {}): Promise<PartR
   );
   await phase("backups", (cleanup) => backupsRows(cleanup, rows, { watchers: 10_000, backups: 4, processes: 5, changes: 10, warmUp: 2, nodeArgs }));
   await phase("import", (cleanup) => importRows(cleanup, rows, { hosts: 100_000, agents: 1_000, seed: 17, nodeArgs }));
-  await phase("sessions", (cleanup) => sessionsRows(cleanup, rows, { sizes: [10_000, 20_000], processes: 4, windowMs: 15_000, project: 100_000, nodeArgs }));
+  const sessions = { sizes: [10_000, 20_000], processes: 4, windowMs: 15_000, project: 100_000, nodeArgs };
+  await phase("sessions", (cleanup) => sessionsRows(cleanup, rows, { ...sessions, relays: 0, budgeted: false }));
+  await phase("relayed", (cleanup) => sessionsRows(cleanup, rows, { ...sessions, relays: 4, budgeted: true }));
   return report("scale", "scale (SPEC 16: peers in the same run, backups as a fan-out tier, an import under load, idle agent sessions)", rows, info);
 }
 

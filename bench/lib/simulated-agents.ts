@@ -19,7 +19,7 @@ import { CHILD_EXEC_ARGV } from "../manager-write-load.js";
 
 const AGENTS_SCRIPT = fileURLToPath(new URL("../scale-agents.ts", import.meta.url));
 
-/** Agents opened at once per process; the next batch waits for these first replies. */
+/** Agents opened at once per process by default; the next batch waits for these first replies. */
 const OPEN_BATCH = 200;
 
 interface AgentProcess {
@@ -46,7 +46,7 @@ export interface SimulatedAgents {
 
 export function startSimulatedAgents(
   cleanup: Cleanup,
-  options: { address: string; processes: number; mode: AgentMode; prefix: string; revision?: number },
+  options: { address: string; processes: number; mode: AgentMode; prefix: string; revision?: number; domain?: (process: number) => string; batch?: number },
 ): SimulatedAgents {
   const procs: AgentProcess[] = Array.from({ length: options.processes }, (_, p) => {
     const child = fork(AGENTS_SCRIPT, [], { execArgv: CHILD_EXEC_ARGV, stdio: ["ignore", "inherit", "inherit", "ipc"] });
@@ -72,7 +72,7 @@ export function startSimulatedAgents(
         const hosts = Array.from({ length: perProcess }, (_, i) => `${options.prefix}${p}-${String(from + i).padStart(5, "0")}`);
         proc.hosts.push(...hosts);
         const reply = proc.next("added", 300_000);
-        proc.child.send({ type: "add", address: options.address, hosts, mode: options.mode, revision: options.revision ?? 0, batch: OPEN_BATCH } satisfies ToAgents);
+        proc.child.send({ type: "add", address: options.address, hosts, mode: options.mode, revision: options.revision ?? 0, batch: options.batch ?? OPEN_BATCH, domain: options.domain?.(p) ?? "/" } satisfies ToAgents);
         return reply;
       });
       const added = await Promise.all(replies);
