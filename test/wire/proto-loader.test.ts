@@ -62,6 +62,8 @@ describe("proto loader", () => {
       Watch: [false, true],
       Heartbeat: unary,
       Session: [true, true],
+      Pulses: [true, true],
+      Relay: unary,
       Ack: unary,
       GetPosition: unary,
       Announce: unary,
