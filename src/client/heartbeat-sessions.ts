@@ -32,7 +32,7 @@ export function callLink(send: (address: string, request: HeartbeatRequest) => P
  * manager that does not know sessions (UNIMPLEMENTED) gets Heartbeat calls
  * from then on. A whole heartbeat must be answered within `timeoutMs` of
  * the clock, or its session is given up; so must a pulse to a relay, on its
- * Replication.Pulses stream (one at a time too).
+ * Replication.Pulses stream (one at a time too), within `relayTimeoutMs`.
  */
 export class HeartbeatSessions implements HeartbeatLink {
   private session: AnsweredStream<HeartbeatRequest, HeartbeatReply__Output> | undefined;
@@ -44,6 +44,8 @@ export class HeartbeatSessions implements HeartbeatLink {
     private readonly methods: Pick<ReplicationDefinition, "Session" | "Pulses">,
     private readonly clock: Clock,
     private readonly timeoutMs: number,
+    /** A relay answers a pulse at once: one that takes longer leaves the agent too little of --down-after to go to the primary. */
+    private readonly relayTimeoutMs = timeoutMs,
   ) {}
 
   async send(address: string, request: HeartbeatRequest): Promise<HeartbeatReply__Output> {
@@ -72,7 +74,7 @@ export class HeartbeatSessions implements HeartbeatLink {
   async relayPulse(address: string, host: string, revision: number): Promise<boolean> {
     if (this.relay?.address !== address || this.relay.closed) {
       this.relay?.close();
-      this.relay = new AnsweredStream(address, this.peers.channel(address), this.methods.Pulses, this.clock, this.timeoutMs, () => false, "relay");
+      this.relay = new AnsweredStream(address, this.peers.channel(address), this.methods.Pulses, this.clock, this.relayTimeoutMs, () => false, "relay");
     }
     try {
       return (await this.relay.ask({ host, revision })).relayed;

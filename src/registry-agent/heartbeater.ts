@@ -15,9 +15,16 @@ import type { ChannelSettings } from "../security/transport.js";
 /** A heartbeat that has no answer by then is given up; the next one goes elsewhere. */
 const HEARTBEAT_TIMEOUT_MS = 1_000;
 /**
- * In a session, a whole heartbeat goes at least this often even when
- * nothing changed: pulses are not answered, and this answer proves that
- * the session still reaches a primary.
+ * How long a relay may take to answer a pulse. A pulse goes --down-after
+ * less a second after the last (pulseIntervalMs): this leaves half a second
+ * for the whole heartbeat to the primary that follows one unanswered.
+ */
+export const RELAY_PULSE_TIMEOUT_MS = 500;
+/**
+ * In a session with the primary, a whole heartbeat goes at least this
+ * often even when nothing changed: pulses are not answered, and this
+ * answer proves that the session still reaches a primary. (A relay
+ * answers every pulse, and vouches only while it reaches the primary.)
  */
 export const CONFIRM_EVERY_MS = 30_000;
 /** A relay that failed a pulse is not taken again for this long, even when the primary names it. */
@@ -101,7 +108,7 @@ export class Heartbeater {
       this.link = callLink(options.send);
     } else {
       const peers = new Peers({ service: replicationService, clock: options.clock, timeoutMs: HEARTBEAT_TIMEOUT_MS, channel: options.channel, channelOptions: options.channelOptions });
-      const sessions = new HeartbeatSessions(peers, replicationService, options.clock, HEARTBEAT_TIMEOUT_MS);
+      const sessions = new HeartbeatSessions(peers, replicationService, options.clock, HEARTBEAT_TIMEOUT_MS, RELAY_PULSE_TIMEOUT_MS);
       this.link = {
         send: (a, r) => sessions.send(a, r),
         pulse: (a, h, r) => sessions.pulse(a, h, r),
@@ -168,6 +175,7 @@ export class Heartbeater {
       const revision = replica.position.revision;
       // A relay answers every pulse, and only while its reports reach the primary: no confirming whole heartbeat is due.
       const pulsed = recorded.relay ? await this.pulseRelay(recorded.relay, hostId, revision) : now < recorded.confirmBy && this.link.pulse(recorded.address, hostId, revision);
+      if (this.stopped) return;
       if (pulsed) {
         this.lastRecorded = now;
         return;
@@ -201,7 +209,11 @@ export class Heartbeater {
     const named = reply.relay_address && !(this.failedRelay?.address === reply.relay_address && now < this.failedRelay.until) ? reply.relay_address : "";
     // The primary judges this host by the relay's reports from now: the first pulse goes at once, not an interval
     // later (over a connection yet to be made), and only a relay that took it is pulsed from then on.
-    const relay = named && (await this.pulseRelay(named, this.options.hostId, this.options.replica.position.revision)) ? named : "";
+    const revision = this.options.replica.position.revision;
+    const relay = named && (await this.pulseRelay(named, this.options.hostId, revision)) ? named : "";
+    if (this.stopped) return true;
+    // A relay that did not take its first pulse took time the host is judged by: the session says it is alive now.
+    if (named && !relay) this.link.pulse(target, this.options.hostId, revision);
     const pulsingTo = relay || target;
     if (pulsingTo !== this.pulsingTo) this.log.info({ relay: reply.relay_host || undefined, primary: target }, relay ? `pulses go to relay ${reply.relay_host} at ${relay}` : `pulses go to the primary at ${target}`);
     this.pulsingTo = pulsingTo;

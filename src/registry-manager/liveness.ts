@@ -74,12 +74,13 @@ export class LivenessTracker {
 
   /**
    * A pulse of `host` at `at`, through the relay `via`: false, and nothing
-   * counted, when no whole heartbeat of it came this reign (a pulse says
-   * only that nothing changed since one).
+   * counted, unless a whole heartbeat of it came this reign (a pulse says
+   * only that nothing changed since one) and its answer named `via`
+   * (pulsesVia): a relay speaks only for the hosts sent to it.
    */
   relayed(host: string, at: number, revision: number, via: string): boolean {
     const known = this.lastHeard.get(host);
-    if (!known) return false;
+    if (!known || known.via !== via) return false;
     if (at > known.at) known.at = at;
     known.revision = revision;
     known.via = via;

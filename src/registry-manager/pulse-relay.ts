@@ -10,6 +10,9 @@ import { RELAY_REPORT_MS, RELAY_SILENT_MS } from "./defaults.js";
 import type { ManagerControl } from "./manager-control.js";
 import type { ManagerPeers } from "./peers.js";
 
+/** How long a host the primary named back is remembered without a pulse: several of its pulse intervals. */
+const WHOLE_KEPT_MS = 10_000;
+
 /** The last pulse of a host since the last report. */
 interface Taken {
   at: number;
@@ -27,8 +30,9 @@ interface Taken {
  * A relay vouches only while it is a backup whose last report reached a
  * primary within RELAY_SILENT_MS: otherwise, and for a host the primary asked
  * to hear in whole, it answers `relayed` false, and the agent sends its
- * next heartbeat to the primary itself. A relay that hangs answers nothing,
- * which the agent takes the same way.
+ * heartbeat, whole, to the primary in the same beat. A relay that hangs
+ * answers nothing, which the agent takes the same way, and passes it over
+ * for a while.
  */
 export class PulseRelay {
   private taken = new Map<string, Taken>();
@@ -37,11 +41,12 @@ export class PulseRelay {
    * their whole heartbeat. Kept until that pulse comes, over the reports
    * between (an agent pulses every two seconds, a relay reports every 250 ms).
    */
-  private whole = new Set<string>();
+  private whole = new Map<string, number>();
   /** Clock time of the last report a primary recorded. */
   private reportedAt: number | undefined;
   private timer: Timer | undefined;
-  private reporting = false;
+  /** Set by stop: a report still on its way schedules no next one. */
+  private stopped = false;
   /** The last report's failure, logged once until a report goes through again. */
   private failure: string | undefined;
 
@@ -56,17 +61,19 @@ export class PulseRelay {
   ) {}
 
   start(): void {
+    this.stopped = false;
     this.timer ??= this.clock.setTimeout(() => void this.report(), this.everyMs);
   }
 
   stop(): void {
+    this.stopped = true;
     this.timer?.cancel();
     this.timer = undefined;
   }
 
   /** Whether a pulse of `host` now is relayed. */
   vouches(host: string, now: number): boolean {
-    if (this.manager.role() !== "backup" || this.reportedAt === undefined || now - this.reportedAt >= RELAY_SILENT_MS) return false;
+    if (this.stopped || this.manager.role() !== "backup" || this.reportedAt === undefined || now - this.reportedAt >= RELAY_SILENT_MS) return false;
     return !this.whole.has(host);
   }
 
@@ -97,8 +104,7 @@ export class PulseRelay {
   private async report(): Promise<void> {
     this.timer = undefined;
     const primary = this.manager.primary();
-    if (this.manager.role() === "backup" && primary.address && !this.reporting) {
-      this.reporting = true;
+    if (this.manager.role() === "backup" && primary.address) {
       const taken = this.taken;
       this.taken = new Map();
       // Sent now: a report answered late vouches from when it left, not from its answer.
@@ -110,7 +116,9 @@ export class PulseRelay {
         this.manager.learnedEpoch(reply.epoch, reply.primary_address ? { host: reply.primary_host, address: reply.primary_address } : undefined);
         if (!reply.recorded) throw failedPrecondition(`${primary.host || primary.address} is no primary`);
         this.reportedAt = now;
-        for (const host of reply.whole) this.whole.add(host);
+        for (const host of reply.whole) this.whole.set(host, now);
+        // A host that has not pulsed here since it was named back has gone (or moved): it is not kept for ever.
+        for (const [host, since] of this.whole) if (now - since > WHOLE_KEPT_MS) this.whole.delete(host);
         if (this.failure !== undefined) this.log.info({ primary: primary.address }, "relayed pulses reach the primary again");
         this.failure = undefined;
       } catch (error) {
@@ -119,11 +127,9 @@ export class PulseRelay {
         const why = error instanceof Error ? error.message : String(error);
         if (why !== this.failure) this.log.warn({ primary: primary.address, err: error }, "relayed pulses did not reach the primary: the agents here are told to heartbeat it themselves");
         this.failure = why;
-      } finally {
-        this.reporting = false;
       }
     }
-    this.timer ??= this.clock.setTimeout(() => void this.report(), this.everyMs);
+    if (!this.stopped) this.timer ??= this.clock.setTimeout(() => void this.report(), this.everyMs);
   }
 }
 

@@ -3,7 +3,12 @@ import type { RelayReport__Output } from "../generated/cairn/v1/RelayReport.js";
 import { packageOf, REGISTRY_TYPE } from "../registry/model.js";
 import { RELAY_SILENT_MS } from "./defaults.js";
 import type { HeartbeatContext } from "./heartbeats.js";
-import type { Relay } from "./liveness.js";
+
+/** A relay as named to an agent: its host id, and where to dial it. */
+export interface NamedRelay {
+  host: string;
+  address: string;
+}
 
 /**
  * A relaying backup's report on the primary (Replication.Relay, SPEC 16):
@@ -34,7 +39,7 @@ export function recordRelayReport(ctx: HeartbeatContext, report: RelayReport__Ou
  * The relay `host` is told to pulse (relayFor), if any; from now on the
  * host's silence is judged by that relay's reports.
  */
-export function nameRelay(ctx: HeartbeatContext, host: string): Readonly<Relay> | undefined {
+export function nameRelay(ctx: HeartbeatContext, host: string): NamedRelay | undefined {
   const relay = relayFor(ctx, host);
   if (relay) ctx.manager.liveness()?.pulsesVia(host, relay.host);
   return relay;
@@ -45,15 +50,15 @@ export function nameRelay(ctx: HeartbeatContext, host: string): Readonly<Relay> 
  * registry route that reports as a relay. None for a host that is not up,
  * nor for a registry manager (it speaks to the primary for itself).
  */
-function relayFor(ctx: HeartbeatContext, host: string): Readonly<Relay> | undefined {
+function relayFor(ctx: HeartbeatContext, host: string): NamedRelay | undefined {
   const liveness = ctx.manager.liveness();
   if (!liveness || liveness.relayCount === 0) return undefined;
   const record = ctx.store.index.registry.hosts.get(host);
   if (record?.status !== "up" || packageOf(record, REGISTRY_TYPE)) return undefined;
   const now = ctx.clock.now();
   for (const candidate of ctx.store.index.route(host, REGISTRY_TYPE).candidates) {
-    const relay = liveness.liveRelay(candidate.host, now, RELAY_SILENT_MS);
-    if (relay) return relay;
+    // Dialled where the registry has its registry package, not where its report says it is.
+    if (liveness.liveRelay(candidate.host, now, RELAY_SILENT_MS)) return { host: candidate.host, address: candidate.endpoint };
   }
   return undefined;
 }

@@ -95,6 +95,21 @@ describe("PulseRelay", () => {
     expect(answers).toEqual([false, true, true]);
   });
 
+  it("reports no more once stopped, even when a report was on its way, and vouches for nobody", async () => {
+    const { relay, reports, answers, pulse, advance, setAnswer } = setUp();
+    let answer = () => {};
+    const reply = { recorded: true, primary_host: "m1", primary_address: PRIMARY.address, epoch: 1, whole: [] };
+    setAnswer(() => new Promise((resolve) => (answer = () => resolve(reply))) as unknown as RelayReply__Output);
+    await advance(RELAY_REPORT_MS);
+    expect(reports).toHaveLength(1);
+    relay.stop();
+    answer();
+    for (let i = 0; i < 4; i++) await advance(RELAY_REPORT_MS);
+    expect(reports).toHaveLength(1);
+    pulse("a");
+    expect(answers).toEqual([false]);
+  });
+
   it(`stops vouching ${RELAY_SILENT_MS} ms after its last report that a primary recorded, and as soon as it is no backup`, async () => {
     const { state, reports, answers, pulse, advance, setAnswer } = setUp();
     await advance(RELAY_REPORT_MS);

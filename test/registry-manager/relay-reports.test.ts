@@ -43,7 +43,15 @@ async function primaryWithRelay() {
   session.send({ host: "a", domain: "/", address: "10.0.0.1", revision: 1 });
   await until(() => session.replies.length === 1, "the first reply");
   await until(() => livenessOf(manager, "a")?.liveness === "up", "host a up");
-  return { clock, manager, report, session };
+  /** The relay reports, and a's next whole heartbeat is answered naming it: from then its pulses count. */
+  const named = async () => {
+    await report({ host: "m2", address: RELAY_ADDRESS, pulses: [] });
+    const seen = session.replies.length;
+    session.send({ host: "a", domain: "/", address: "10.0.0.1", revision: 2 });
+    await until(() => session.replies.length === seen + 1, "the reply naming the relay");
+    expect(session.replies.at(-1)).toMatchObject({ recorded: true, relay_host: "m2", relay_address: RELAY_ADDRESS });
+  };
+  return { clock, manager, report, session, named };
 }
 
 describe("relay reports on a primary", () => {
@@ -58,7 +66,10 @@ describe("relay reports on a primary", () => {
     await until(() => session.replies.length === 2, "the second reply");
     expect(session.replies[1]).toMatchObject({ recorded: true, relay_host: "m2", relay_address: RELAY_ADDRESS });
 
-    clock.advance(2_500);
+    // The relay reports on (a relay silent for RELAY_SILENT_MS is forgotten).
+    clock.advance(1_000);
+    await report({ host: "m2", address: RELAY_ADDRESS, pulses: [] });
+    clock.advance(1_000);
     const reply = await report({
       host: "m2",
       address: RELAY_ADDRESS,
@@ -73,7 +84,8 @@ describe("relay reports on a primary", () => {
   });
 
   it("judges a host heard through a relay only once the relay reported past its time, and gives it --down-after again when the relay falls silent", async () => {
-    const { clock, manager, report } = await primaryWithRelay();
+    const { clock, manager, report, named } = await primaryWithRelay();
+    await named();
     await report({ host: "m2", address: RELAY_ADDRESS, pulses: [{ host: "a", age_ms: 0, revision: 3 }] });
     // The relay reports on, without a's pulses, but not yet past a's --down-after.
     for (let t = 1_000; t < DOWN_AFTER; t += 1_000) {
@@ -90,6 +102,7 @@ describe("relay reports on a primary", () => {
 
     // Another host whose relay goes silent instead: from then, a whole --down-after of its own.
     const second = await primaryWithRelay();
+    await second.named();
     await second.report({ host: "m2", address: RELAY_ADDRESS, pulses: [{ host: "a", age_ms: 0, revision: 3 }] });
     second.clock.advance(RELAY_SILENT_MS + 600);
     const silentFrom = second.clock.now();
@@ -102,16 +115,25 @@ describe("relay reports on a primary", () => {
   });
 
   it("judges a host told to pulse a relay by that relay's reports from then, before its first pulse comes through it", async () => {
-    const { clock, manager, report, session } = await primaryWithRelay();
-    await report({ host: "m2", address: RELAY_ADDRESS, pulses: [] });
-    session.send({ host: "a", domain: "/", address: "10.0.0.1", revision: 2 });
-    await until(() => session.replies.length === 2, "the reply naming the relay");
-    expect(session.replies[1]).toMatchObject({ relay_address: RELAY_ADDRESS });
-    // Its first pulse is on the way (a pulse interval, then the relay's next report): the primary, busy, has not heard it.
-    clock.advance(DOWN_AFTER + 100);
+    const { clock, manager, report, named } = await primaryWithRelay();
+    await named();
+    // Its first pulse is on its way (the relay's next report): the reports before its time ran out say nothing.
+    for (let t = 1_000; t < DOWN_AFTER; t += 1_000) {
+      clock.advance(1_000);
+      await report({ host: "m2", address: RELAY_ADDRESS, pulses: [] });
+    }
+    clock.advance(1_100);
     expect(manager.liveness()!.isOverdue("a", clock.now())).toBe(false);
     await report({ host: "m2", address: RELAY_ADDRESS, pulses: [{ host: "a", age_ms: 200, revision: 2 }] });
     expect(livenessOf(manager, "a")).toMatchObject({ liveness: "up", lastHeartbeatAgeMs: 200 });
+  });
+
+  it("counts no pulse of a host from a relay it was not sent to", async () => {
+    const { report, named } = await primaryWithRelay();
+    await named();
+    // m3 is a registry manager too, but a's whole heartbeat named m2.
+    const reply = await report({ host: "m3", address: "127.0.0.1:7002", pulses: [{ host: "a", age_ms: 0, revision: 2 }] });
+    expect(reply).toMatchObject({ recorded: true, whole: ["a"] });
   });
 
   it("is not recorded by a backup, which names the primary", async () => {

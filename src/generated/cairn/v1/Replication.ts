@@ -89,8 +89,8 @@ export interface ReplicationClient extends grpc.Client {
    * takes the pulses of the agents the primary sends to it (a whole
    * heartbeat's `relay_address`), answering each, and reports them to the
    * primary four times a second (Relay). Whole heartbeats still go to the
-   * primary. An answer with `relayed` false, or none within a second, sends
-   * the agent's next heartbeat, whole, to the primary.
+   * primary. An answer with `relayed` false, or none in time, sends the
+   * agent's heartbeat, whole, to the primary in the same beat.
    */
   Pulses(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_cairn_v1_Pulse, _cairn_v1_PulseAnswer__Output>;
   Pulses(options?: grpc.CallOptions): grpc.ClientDuplexStream<_cairn_v1_Pulse, _cairn_v1_PulseAnswer__Output>;
@@ -99,8 +99,8 @@ export interface ReplicationClient extends grpc.Client {
    * takes the pulses of the agents the primary sends to it (a whole
    * heartbeat's `relay_address`), answering each, and reports them to the
    * primary four times a second (Relay). Whole heartbeats still go to the
-   * primary. An answer with `relayed` false, or none within a second, sends
-   * the agent's next heartbeat, whole, to the primary.
+   * primary. An answer with `relayed` false, or none in time, sends the
+   * agent's heartbeat, whole, to the primary in the same beat.
    */
   pulses(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_cairn_v1_Pulse, _cairn_v1_PulseAnswer__Output>;
   pulses(options?: grpc.CallOptions): grpc.ClientDuplexStream<_cairn_v1_Pulse, _cairn_v1_PulseAnswer__Output>;
@@ -195,8 +195,8 @@ export interface ReplicationHandlers extends grpc.UntypedServiceImplementation {
    * takes the pulses of the agents the primary sends to it (a whole
    * heartbeat's `relay_address`), answering each, and reports them to the
    * primary four times a second (Relay). Whole heartbeats still go to the
-   * primary. An answer with `relayed` false, or none within a second, sends
-   * the agent's next heartbeat, whole, to the primary.
+   * primary. An answer with `relayed` false, or none in time, sends the
+   * agent's heartbeat, whole, to the primary in the same beat.
    */
   Pulses: grpc.handleBidiStreamingCall<_cairn_v1_Pulse__Output, _cairn_v1_PulseAnswer>;
   
