@@ -121,7 +121,10 @@ export class LivenessTracker {
 
   /**
    * Forgets the relays silent for `silentMs` or more at `now`; each host
-   * whose last pulse came through one has its silence counted from `now`.
+   * whose last pulse came through one has its silence counted from `now`,
+   * by time alone until that relay reports again. The host stays sent to
+   * it: a relay back from a pause still speaks for its hosts, rather than
+   * thousands of agents coming to the primary at once.
    * Returns the relays forgotten.
    */
   dropSilentRelays(now: number, silentMs: number): string[] {
@@ -132,7 +135,6 @@ export class LivenessTracker {
     for (const heard of this.lastHeard.values()) {
       if (heard.via === "" || !silent.includes(heard.via)) continue;
       heard.at = Math.max(heard.at, now);
-      heard.via = "";
     }
     return silent;
   }

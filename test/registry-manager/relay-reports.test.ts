@@ -110,6 +110,15 @@ describe("relay reports on a primary", () => {
     expect(second.manager.liveness()!.lastHeartbeat("a")!.at).toBeGreaterThanOrEqual(silentFrom - 600);
     second.clock.advance(DOWN_AFTER - 1_000);
     expect(livenessOf(second.manager, "a")?.liveness).toBe("up");
+    // Back from its pause within that time, the relay still speaks for a: its agent need not come to the primary.
+    const back = await second.report({ host: "m2", address: RELAY_ADDRESS, pulses: [{ host: "a", age_ms: 0, revision: 4 }] });
+    expect(back.whole).toEqual([]);
+    expect(livenessOf(second.manager, "a")).toMatchObject({ liveness: "up", lastHeartbeatAgeMs: 0 });
+    // Then silent for good: down a --down-after after its last pulse.
+    second.clock.advance(RELAY_SILENT_MS + 600);
+    await until(() => second.manager.liveness()!.relayCount === 0, "the silent relay forgotten again");
+    second.clock.advance(DOWN_AFTER - 1_000);
+    expect(livenessOf(second.manager, "a")?.liveness).toBe("up");
     second.clock.advance(1_000);
     await until(() => livenessOf(second.manager, "a")?.liveness === "down", "host a down a --down-after after its relay fell silent");
   });
