@@ -14,15 +14,6 @@ export interface Heard {
   via: string;
 }
 
-/** A backup that relays pulses (pulse-relay.ts), as the primary last heard of it. */
-export interface Relay {
-  host: string;
-  /** Where agents reach it. */
-  address: string;
-  /** Clock time of its last report. */
-  at: number;
-}
-
 /**
  * Who has been heard from, and who has been silent too long (SPEC 5). A host
  * goes down after `downAfterMs` without a heartbeat (or a session's pulse);
@@ -44,7 +35,8 @@ export class LivenessTracker {
   private readonly lastHeard = new Map<string, Heard>();
   /** Nobody's silence counts from before this: the start, or the last time the manager was late. */
   private graceFrom: number;
-  private readonly relays = new Map<string, Relay>();
+  /** Each relaying backup (pulse-relay.ts) by host id: the clock time of its last report. */
+  private readonly relays = new Map<string, number>();
 
   constructor(
     readonly downAfterMs: number,
@@ -98,14 +90,8 @@ export class LivenessTracker {
   }
 
   /** A report from `relay` (its host id) at `now`: it is named to agents while it keeps reporting. */
-  relayReported(relay: string, address: string, now: number): void {
-    const known = this.relays.get(relay);
-    if (known) {
-      known.address = address;
-      known.at = now;
-    } else {
-      this.relays.set(relay, { host: relay, address, at: now });
-    }
+  relayReported(relay: string, now: number): void {
+    this.relays.set(relay, now);
   }
 
   /** Relays heard of and not yet forgotten. */
@@ -113,10 +99,10 @@ export class LivenessTracker {
     return this.relays.size;
   }
 
-  /** `relay`, when it reported within `silentMs` of `now`. */
-  liveRelay(relay: string, now: number, silentMs: number): Readonly<Relay> | undefined {
-    const known = this.relays.get(relay);
-    return known && now - known.at < silentMs ? known : undefined;
+  /** Whether `relay` reported within `silentMs` of `now`. */
+  isLiveRelay(relay: string, now: number, silentMs: number): boolean {
+    const at = this.relays.get(relay);
+    return at !== undefined && now - at < silentMs;
   }
 
   /**
@@ -129,7 +115,7 @@ export class LivenessTracker {
    */
   dropSilentRelays(now: number, silentMs: number): string[] {
     const silent: string[] = [];
-    for (const relay of this.relays.values()) if (now - relay.at >= silentMs) silent.push(relay.host);
+    for (const [relay, at] of this.relays) if (now - at >= silentMs) silent.push(relay);
     if (silent.length === 0) return silent;
     for (const relay of silent) this.relays.delete(relay);
     for (const heard of this.lastHeard.values()) {
@@ -154,8 +140,8 @@ export class LivenessTracker {
     if (now - since < this.downAfterMs) return false;
     // Through a relay, silence is known only once the relay reported after the host's time ran out:
     // until then its pulse may be in the relay's next report.
-    const relay = heard?.via ? this.relays.get(heard.via) : undefined;
-    return relay === undefined || relay.at >= since + this.downAfterMs;
+    const reportedAt = heard?.via ? this.relays.get(heard.via) : undefined;
+    return reportedAt === undefined || reportedAt >= since + this.downAfterMs;
   }
 
   /** Hosts `up` in the registry that are overdue now, except `alwaysAlive` (the manager's own host). */

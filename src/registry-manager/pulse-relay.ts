@@ -112,7 +112,7 @@ export class PulseRelay {
       const pulses: RelayedPulse[] = [];
       for (const [host, { at, revision }] of taken) pulses.push({ host, age_ms: Math.max(0, now - at), revision });
       try {
-        const reply = await this.peers.relay(primary.address, { host: this.manager.hostId, address: this.manager.address, epoch: this.epoch(), pulses }, RELAY_SILENT_MS);
+        const reply = await this.peers.relay(primary.address, { host: this.manager.hostId, epoch: this.epoch(), pulses }, RELAY_SILENT_MS);
         this.manager.learnedEpoch(reply.epoch, reply.primary_address ? { host: reply.primary_host, address: reply.primary_address } : undefined);
         if (!reply.recorded) throw failedPrecondition(`${primary.host || primary.address} is no primary`);
         this.reportedAt = now;

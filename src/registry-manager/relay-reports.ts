@@ -25,7 +25,7 @@ export function recordRelayReport(ctx: HeartbeatContext, report: RelayReport__Ou
   const answer = { primary_host: primary.host, primary_address: primary.address, epoch: ctx.store.epoch };
   if (ctx.manager.role() !== "primary" || !liveness) return { ...answer, recorded: false, whole: [] };
   const now = ctx.clock.now();
-  liveness.relayReported(report.host, report.address, now);
+  liveness.relayReported(report.host, now);
   const hosts = ctx.store.index.registry.hosts;
   const whole: string[] = [];
   for (const pulse of report.pulses) {
@@ -58,7 +58,7 @@ function relayFor(ctx: HeartbeatContext, host: string): NamedRelay | undefined {
   const now = ctx.clock.now();
   for (const candidate of ctx.store.index.route(host, REGISTRY_TYPE).candidates) {
     // Dialled where the registry has its registry package, not where its report says it is.
-    if (liveness.liveRelay(candidate.host, now, RELAY_SILENT_MS)) return { host: candidate.host, address: candidate.endpoint };
+    if (liveness.isLiveRelay(candidate.host, now, RELAY_SILENT_MS)) return { host: candidate.host, address: candidate.endpoint };
   }
   return undefined;
 }

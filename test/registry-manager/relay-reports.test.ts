@@ -45,7 +45,7 @@ async function primaryWithRelay() {
   await until(() => livenessOf(manager, "a")?.liveness === "up", "host a up");
   /** The relay reports, and a's next whole heartbeat is answered naming it: from then its pulses count. */
   const named = async () => {
-    await report({ host: "m2", address: RELAY_ADDRESS, pulses: [] });
+    await report({ host: "m2", pulses: [] });
     const seen = session.replies.length;
     session.send({ host: "a", domain: "/", address: "10.0.0.1", revision: 2 });
     await until(() => session.replies.length === seen + 1, "the reply naming the relay");
@@ -60,7 +60,7 @@ describe("relay reports on a primary", () => {
     // No relay has reported yet: the agent pulses the primary.
     expect(session.replies[0]).toMatchObject({ relay_host: "", relay_address: "" });
 
-    const first = await report({ host: "m2", address: RELAY_ADDRESS, pulses: [] });
+    const first = await report({ host: "m2", pulses: [] });
     expect(first).toMatchObject({ recorded: true, whole: [] });
     session.send({ host: "a", domain: "/", address: "10.0.0.1", revision: 2 });
     await until(() => session.replies.length === 2, "the second reply");
@@ -68,11 +68,10 @@ describe("relay reports on a primary", () => {
 
     // The relay reports on (a relay silent for RELAY_SILENT_MS is forgotten).
     clock.advance(1_000);
-    await report({ host: "m2", address: RELAY_ADDRESS, pulses: [] });
+    await report({ host: "m2", pulses: [] });
     clock.advance(1_000);
     const reply = await report({
       host: "m2",
-      address: RELAY_ADDRESS,
       pulses: [
         { host: "a", age_ms: 100, revision: 7 },
         { host: "stranger", age_ms: 0, revision: 1 },
@@ -86,16 +85,16 @@ describe("relay reports on a primary", () => {
   it("judges a host heard through a relay only once the relay reported past its time, and gives it --down-after again when the relay falls silent", async () => {
     const { clock, manager, report, named } = await primaryWithRelay();
     await named();
-    await report({ host: "m2", address: RELAY_ADDRESS, pulses: [{ host: "a", age_ms: 0, revision: 3 }] });
+    await report({ host: "m2", pulses: [{ host: "a", age_ms: 0, revision: 3 }] });
     // The relay reports on, without a's pulses, but not yet past a's --down-after.
     for (let t = 1_000; t < DOWN_AFTER; t += 1_000) {
       clock.advance(1_000);
-      await report({ host: "m2", address: RELAY_ADDRESS, pulses: [] });
+      await report({ host: "m2", pulses: [] });
     }
     clock.advance(1_100);
     // Past its --down-after, but the relay has not reported since: its pulse may be in the next report.
     expect(manager.liveness()!.isOverdue("a", clock.now())).toBe(false);
-    await report({ host: "m2", address: RELAY_ADDRESS, pulses: [] });
+    await report({ host: "m2", pulses: [] });
     expect(manager.liveness()!.isOverdue("a", clock.now())).toBe(true);
     clock.advance(500);
     await until(() => livenessOf(manager, "a")?.liveness === "down", "host a down at the sweep after the relay's report");
@@ -103,7 +102,7 @@ describe("relay reports on a primary", () => {
     // Another host whose relay goes silent instead: from then, a whole --down-after of its own.
     const second = await primaryWithRelay();
     await second.named();
-    await second.report({ host: "m2", address: RELAY_ADDRESS, pulses: [{ host: "a", age_ms: 0, revision: 3 }] });
+    await second.report({ host: "m2", pulses: [{ host: "a", age_ms: 0, revision: 3 }] });
     second.clock.advance(RELAY_SILENT_MS + 600);
     const silentFrom = second.clock.now();
     await until(() => second.manager.liveness()!.relayCount === 0, "the silent relay forgotten");
@@ -111,7 +110,7 @@ describe("relay reports on a primary", () => {
     second.clock.advance(DOWN_AFTER - 1_000);
     expect(livenessOf(second.manager, "a")?.liveness).toBe("up");
     // Back from its pause within that time, the relay still speaks for a: its agent need not come to the primary.
-    const back = await second.report({ host: "m2", address: RELAY_ADDRESS, pulses: [{ host: "a", age_ms: 0, revision: 4 }] });
+    const back = await second.report({ host: "m2", pulses: [{ host: "a", age_ms: 0, revision: 4 }] });
     expect(back.whole).toEqual([]);
     expect(livenessOf(second.manager, "a")).toMatchObject({ liveness: "up", lastHeartbeatAgeMs: 0 });
     // Then silent for good: down a --down-after after its last pulse.
@@ -129,11 +128,11 @@ describe("relay reports on a primary", () => {
     // Its first pulse is on its way (the relay's next report): the reports before its time ran out say nothing.
     for (let t = 1_000; t < DOWN_AFTER; t += 1_000) {
       clock.advance(1_000);
-      await report({ host: "m2", address: RELAY_ADDRESS, pulses: [] });
+      await report({ host: "m2", pulses: [] });
     }
     clock.advance(1_100);
     expect(manager.liveness()!.isOverdue("a", clock.now())).toBe(false);
-    await report({ host: "m2", address: RELAY_ADDRESS, pulses: [{ host: "a", age_ms: 200, revision: 2 }] });
+    await report({ host: "m2", pulses: [{ host: "a", age_ms: 200, revision: 2 }] });
     expect(livenessOf(manager, "a")).toMatchObject({ liveness: "up", lastHeartbeatAgeMs: 200 });
   });
 
@@ -141,15 +140,15 @@ describe("relay reports on a primary", () => {
     const { report, named } = await primaryWithRelay();
     await named();
     // m3 is a registry manager too, but a's whole heartbeat named m2.
-    const reply = await report({ host: "m3", address: "127.0.0.1:7002", pulses: [{ host: "a", age_ms: 0, revision: 2 }] });
+    const reply = await report({ host: "m3", pulses: [{ host: "a", age_ms: 0, revision: 2 }] });
     expect(reply).toMatchObject({ recorded: true, whole: ["a"] });
   });
 
   it("is not recorded by a backup, which names the primary", async () => {
     const { manager, report } = await primaryWithRelay();
     const backup = await startManager(defer, { hostId: "m3", bootstrap: false, join: manager.address, downAfterMs: DOWN_AFTER });
-    const reply = await relayClient(backup.address)({ host: "m2", address: RELAY_ADDRESS, pulses: [{ host: "a", age_ms: 0, revision: 1 }] });
+    const reply = await relayClient(backup.address)({ host: "m2", pulses: [{ host: "a", age_ms: 0, revision: 1 }] });
     expect(reply).toMatchObject({ recorded: false, primary_address: manager.address });
-    expect(await report({ host: "m2", address: RELAY_ADDRESS, pulses: [] })).toMatchObject({ recorded: true });
+    expect(await report({ host: "m2", pulses: [] })).toMatchObject({ recorded: true });
   });
 });

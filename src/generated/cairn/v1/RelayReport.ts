@@ -5,10 +5,10 @@ import type { Long } from '@grpc/proto-loader';
 
 export interface RelayReport {
   /**
-   * The relay's own host id, and where agents reach it.
+   * The relay's own host id. Agents are sent to the address of its
+   * registry package, not to one a report could claim.
    */
   'host'?: (string);
-  'address'?: (string);
   /**
    * The highest epoch the relay has seen (fencing).
    */
@@ -18,10 +18,10 @@ export interface RelayReport {
 
 export interface RelayReport__Output {
   /**
-   * The relay's own host id, and where agents reach it.
+   * The relay's own host id. Agents are sent to the address of its
+   * registry package, not to one a report could claim.
    */
   'host': (string);
-  'address': (string);
   /**
    * The highest epoch the relay has seen (fencing).
    */
