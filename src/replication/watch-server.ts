@@ -34,6 +34,18 @@ import type { ChangeRecord } from "../registry/model.js";
 export const PROGRESS_INTERVAL_MS = 5_000;
 
 /**
+ * How long a reader ahead of this server waits for it to catch up before
+ * it is sent this server's state instead. An agent moves to a backup as
+ * soon as its registry route names it, from the primary's stream, which
+ * may be a few changes ahead of the backup's (or, for a backup that has
+ * just joined, its whole snapshot ahead): sent at once, that snapshot
+ * took the agent back to an older state, and then forward again. Not
+ * forever: a history this server will never reach (changes the watcher
+ * saw that were lost in a failover) still ends in a snapshot.
+ */
+export const AHEAD_WAIT_MS = 3_000;
+
+/**
  * Runs `task` once the replies written in this turn of the event loop
  * have left: two turns later. Measured with a 1,000-watcher fan-out: a
  * unary reply written here (its headers and message) goes out in the next
@@ -281,6 +293,8 @@ export class WatchServer {
     call.on("cancelled", () => watcher.close());
     call.on("error", () => watcher.close());
     try {
+      if (!isBackup) await this.untilReached(request, call);
+      if (watcher.isClosed) return;
       const through = isBackup ? this.options.source.durablePosition.revision : undefined;
       let at = await this.resume(request, watcher, through);
       if (at === undefined) {
@@ -306,6 +320,31 @@ export class WatchServer {
       this.log.warn({ err: error, watcher: request.host }, "watch failed");
       watcher.close(error instanceof CairnError ? error : new CairnError(Code.INTERNAL, (error as Error).message));
     }
+  }
+
+  /**
+   * Resolves once this server's committed state has reached the reader's
+   * revision, or AHEAD_WAIT_MS later, or when the reader goes away; at once
+   * when it is not ahead, or of another cluster.
+   */
+  private untilReached(request: WatchRequest__Output, call: grpc.ServerWritableStream<WatchRequest__Output, OutgoingEvent>): Promise<void> {
+    const { source, clock } = this.options;
+    const target = request.from_revision;
+    if (target <= source.position.revision || (request.cluster_id && request.cluster_id !== source.position.clusterId)) return Promise.resolve();
+    this.log.debug({ watcher: request.host, from: target, at: source.position.revision }, "watcher ahead of this manager; waiting for its revision");
+    return new Promise((resolve) => {
+      const done = () => {
+        unsubscribe();
+        timer.cancel();
+        call.off("cancelled", done);
+        resolve();
+      };
+      const unsubscribe = source.subscribe((change) => {
+        if (change.revision >= target) done();
+      });
+      const timer = clock.setTimeout(done, AHEAD_WAIT_MS);
+      call.once("cancelled", done);
+    });
   }
 
   /**

@@ -2,17 +2,18 @@ import { createRequire } from "node:module";
 import type * as http2 from "node:http2";
 import * as grpc from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
-import { systemClock } from "../../src/clock.js";
+import { systemClock, type Clock } from "../../src/clock.js";
 import { silentLogger } from "../../src/logger.js";
 import type { ChangeRecord, EntityLists, HostRecord, Position } from "../../src/registry/model.js";
 import { ITEMS_PER_SLICE } from "../../src/registry/steps.js";
 import type { Change__Output } from "../../src/generated/cairn/v1/Change.js";
 import type { ChangeSource } from "../../src/replication/change-source.js";
 import { WatchFeed } from "../../src/replication/watch-feed.js";
-import { replicationServiceWithEncodedEvents, WatchServer } from "../../src/replication/watch-server.js";
+import { AHEAD_WAIT_MS, replicationServiceWithEncodedEvents, WatchServer } from "../../src/replication/watch-server.js";
 import { v1 } from "../../src/wire/proto-loader.js";
 import { bindServer, newServer, stopServer } from "../../src/wire/server.js";
 import { useDefer } from "../support/defer.js";
+import { FakeClock } from "../support/fake-clock.js";
 import { until } from "../support/until.js";
 
 const CLUSTER = "cluster-test";
@@ -117,13 +118,13 @@ async function startServer(source: MemorySource, watchServer: WatchServer, defer
   return { address: `127.0.0.1:${port}`, seen };
 }
 
-function newWatchServer(source: MemorySource, defer: ReturnType<typeof useDefer>): WatchServer {
+function newWatchServer(source: MemorySource, defer: ReturnType<typeof useDefer>, clock: Clock = systemClock): WatchServer {
   const watchServer = new WatchServer({
     source,
     primary: () => ({ host: "manager", address: "127.0.0.1:1" }),
     admit: () => ({ backup: false }),
     syncBackups: () => 0,
-    clock: systemClock,
+    clock,
     logger: silentLogger,
   });
   defer(() => watchServer.stop());
@@ -294,5 +295,41 @@ describe("WatchServer", () => {
     source.publish();
     await until(() => later.length === 1, "the new revision 2");
     expect(later.map((c) => ({ revision: Number(c.revision), ops: c.ops.length }))).toEqual([{ revision: 2, ops: 1 }]);
+  });
+
+  describe("a reader ahead of the server (it comes from the primary; this is a backup a few changes behind)", () => {
+    /** Opens a watch from `from` (changeAt's history) and records what it is sent. */
+    async function aheadWatcher(clock: Clock, from: number) {
+      const source = new MemorySource();
+      const watchServer = newWatchServer(source, defer, clock);
+      const { address } = await startServer(source, watchServer, defer);
+      const client = new v1.Replication(address, grpc.credentials.createInsecure());
+      defer(() => client.close());
+      const call = client.Watch({ host: "watcher", from_revision: from, epoch: 1, digest: Buffer.from(changeAt(from).digest), cluster_id: CLUSTER });
+      defer(() => call.cancel());
+      const kinds: string[] = [];
+      call.on("data", (event) => kinds.push(event.snapshot ? "snapshot" : event.change ? `change ${event.change.revision}` : "progress"));
+      call.on("error", () => undefined);
+      await until(() => watchServer.watchers === 1, "the watch at the server");
+      return { source, kinds };
+    }
+
+    it("waits for the server to reach its revision, then goes on from the log: it is not sent an older state", async () => {
+      const { source, kinds } = await aheadWatcher(systemClock, 3);
+      source.publish();
+      source.publish();
+      await until(() => kinds.includes("progress"), "the watcher live");
+      source.publish();
+      await until(() => kinds.length === 2, "the next change");
+      expect(kinds).toEqual(["progress", "change 4"]);
+    });
+
+    it("is sent the server's state once AHEAD_WAIT_MS has passed without the server reaching its revision", async () => {
+      const clock = new FakeClock();
+      const { kinds } = await aheadWatcher(clock, 5);
+      clock.advance(AHEAD_WAIT_MS);
+      await until(() => kinds.includes("progress"), "the watcher live");
+      expect(kinds).toEqual(["snapshot", "progress"]);
+    });
   });
 });
