@@ -326,7 +326,7 @@ function importHandler(
   let parsing: Promise<unknown> = Promise.resolve();
   return (call, callback) => {
     let first: ImportChunk__Output | undefined;
-    const parts: Buffer[] = [];
+    const parts: Uint8Array[] = [];
     let size = 0;
     let settled = false;
     const gone = new AbortController();
@@ -345,12 +345,14 @@ function importHandler(
         finish(new CairnError(Code.RESOURCE_EXHAUSTED, `the import is larger than ${formatLimit(maxBytes)}, the most one import may hold`));
         return;
       }
-      parts.push(chunk.data);
+      // A copy that owns its buffer, to move to the parser without another: the chunk is a view of
+      // its message, whose buffer is not ours to give away. A chunk's copy is short; the whole file's is not.
+      parts.push(new Uint8Array(chunk.data));
     });
     call.on("end", () => {
       if (settled) return;
       const options = first ?? { data: Buffer.alloc(0), format: "", replace: false, file_name: "" };
-      const data = Buffer.concat(parts, size);
+      const data = parts.splice(0);
       const deadline = callDeadline(call);
       // Why the import is called off, if it is: the client cancelled, or its deadline passed.
       const calledOff = () =>
@@ -398,7 +400,7 @@ function unlessCalledOff(mutation: SteppedMutation, calledOff: () => CairnError 
 }
 
 /** The import's write: the file decoded and parsed on a worker thread (seconds at 100,000 hosts), its mutation stepped. */
-async function describeImport(options: ImportChunk__Output, data: Buffer, signal: AbortSignal): Promise<Write<SteppedMutation>> {
+async function describeImport(options: ImportChunk__Output, data: Uint8Array[], signal: AbortSignal): Promise<Write<SteppedMutation>> {
   const fileName = options.file_name || "import";
   if (options.format !== "" && options.format !== "yaml" && options.format !== "json") {
     throw invalidArgument(`import format ${JSON.stringify(options.format)} is not yaml or json`);
