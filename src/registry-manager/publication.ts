@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
-import { cloneRegistry, entityLists, type ChangeRecord, type EntityLists, type Op, type Position, type Registry } from "../registry/model.js";
+import { cloningRegistry, entityLists, type ChangeRecord, type EntityLists, type Op, type Position, type Registry } from "../registry/model.js";
 import { ITEMS_PER_SLICE, runSteps, type Steps } from "../registry/steps.js";
 import { RouteIndex } from "../router/route-index.js";
 import { isLongChange } from "../wire/change-event.js";
@@ -224,12 +224,15 @@ export class Publication {
 
 /**
  * The index of `registry` after `ops`, a slice per step: a new index over a
- * copy (records are immutable: a copy of the maps will do), then `ops`
+ * copy (records are immutable: a copy of the maps will do, itself a slice
+ * per step), then `ops`
  * through `RouteIndex.apply`, the one way every change reaches an index,
  * with its checks. Undefined, its work stopped, once `building` is dropped.
  */
 function* indexAfter(registry: Readonly<Registry>, ops: readonly Op[], building: { dropped: boolean }): Steps<RouteIndex | undefined> {
-  const adopting = RouteIndex.adopting(cloneRegistry(registry as Registry));
+  const copy = yield* cloningRegistry(registry);
+  if (building.dropped) return undefined;
+  const adopting = RouteIndex.adopting(copy);
   let next = adopting.next();
   for (; !next.done; next = adopting.next()) {
     yield;

@@ -5,6 +5,7 @@
  * so the store, the replication stream, the digest and the router index all
  * speak the same small language.
  */
+import { SliceCounter, type Steps } from "./steps.js";
 
 // The value lists of each enum of the model, in the order people read them;
 // the types are derived from them, so a list and its type cannot drift.
@@ -237,6 +238,29 @@ export function cloneRegistry(registry: Registry): Registry {
     hosts: new Map(registry.hosts),
     types: new Map(registry.types),
   };
+}
+
+/**
+ * `cloneRegistry` a slice of entries per step, for a caller that yields
+ * between them: at 100,000 hosts one copy of the maps took 40 to 55 ms on
+ * the 2-core machine, the whole of SPEC 16's stall budget. `registry` must
+ * not change until the copy is done.
+ */
+export function* cloningRegistry(registry: Readonly<Registry>): Steps<Registry> {
+  const slices = new SliceCounter();
+  const domains = yield* copyingMap(registry.domains, slices);
+  const hosts = yield* copyingMap(registry.hosts, slices);
+  const types = yield* copyingMap(registry.types, slices);
+  return { domains, hosts, types };
+}
+
+function* copyingMap<K, V>(from: ReadonlyMap<K, V>, slices: SliceCounter): Steps<Map<K, V>> {
+  const to = new Map<K, V>();
+  for (const [key, value] of from) {
+    to.set(key, value);
+    if (slices.due()) yield;
+  }
+  return to;
 }
 
 /** The ops that build `registry` from an empty one (root domain included). */

@@ -11,7 +11,7 @@ import {
   minHealthyOf,
   packageOf,
   policyOf,
-  sortedDomainPaths,
+  parentPath,
   type HostRecord,
   type Op,
   type PackageRecord,
@@ -76,13 +76,28 @@ export class RouteIndex {
   /** `adopt` a slice of hosts per step (100,000 hosts take a few hundred ms), for a caller that yields between them. */
   static *adopting(registry: Registry): Steps<RouteIndex> {
     const index = new RouteIndex(registry);
-    for (const path of sortedDomainPaths(registry)) index.tree.add(path);
     const slices = new SliceCounter();
+    for (const path of registry.domains.keys()) {
+      index.addDomain(path);
+      if (slices.due()) yield;
+    }
     for (const host of registry.hosts.values()) {
       index.indexHost(host);
       if (slices.due()) yield;
     }
     return index;
+  }
+
+  /**
+   * `path` into the tree, its registered ancestors first. Not in path order:
+   * sorting 10,000 paths took 12 to 26 ms, and no order but parents before
+   * children shows in a route (a node's children are compared, not listed).
+   */
+  private addDomain(path: string): void {
+    if (this.tree.get(path)) return;
+    const parent = parentPath(path);
+    if (parent !== undefined && this.state.domains.has(parent)) this.addDomain(parent);
+    this.tree.add(path);
   }
 
   /** The registry as of the last applied change. Do not mutate it: use `apply`. */
