@@ -130,6 +130,27 @@ export interface CommittedState {
   registry: Readonly<Registry>;
 }
 
+/** Readers' entities as a checkpoint at their revision reads them (`heldAt`). */
+export interface HeldReaders {
+  revision: number;
+  entity(key: string): DomainRecord | HostRecord | TypeRecord | undefined;
+}
+
+/**
+ * Readers' entities as of now, for a write whose checkpoint stops at their
+ * revision, over the turns it takes. Their registry changes in place meanwhile,
+ * but only through changes already on disk (readers are never shown a change
+ * before it is durable, and a write does not end until its batch is): the
+ * entities those changes write, the `stale` ones past readers' revision, are
+ * copied now, and every other one holds still until the write is done.
+ * Copying the whole registry instead took 40 to 55 ms at 100,000 hosts.
+ */
+export function heldAt(readers: CommittedState, stale: ReadonlyMap<string, Stale>): HeldReaders {
+  const held = new Map<string, DomainRecord | HostRecord | TypeRecord | undefined>();
+  for (const [key, entry] of stale) if (entry.revision > readers.revision) held.set(key, entityValue(readers.registry, key));
+  return { revision: readers.revision, entity: (key) => (held.has(key) ? held.get(key) : entityValue(readers.registry, key)) };
+}
+
 /** What a logged write left behind in an entity key: its latest JSON (null: deleted) and the revision that wrote it. */
 export interface Stale {
   json: string | null;
@@ -141,16 +162,16 @@ export interface Stale {
  * a slice per step. Without `committed` the checkpoint is at the last
  * change and every entry's latest JSON is its value there. With it, an
  * entry written after the committed revision takes its value from the
- * committed registry instead (the state readers are at; it must not move
- * between the steps), and stays in `kept` for a later checkpoint.
+ * readers instead (`heldAt`: as they were when the write was asked for),
+ * and stays in `kept` for a later checkpoint.
  */
-export function* checkpointOps(ops: RawOp[], entries: ReadonlyMap<string, Stale>, committed: CommittedState | undefined, kept: Map<string, Stale>): Steps<void> {
+export function* checkpointOps(ops: RawOp[], entries: ReadonlyMap<string, Stale>, committed: HeldReaders | undefined, kept: Map<string, Stale>): Steps<void> {
   const slices = new SliceCounter();
   for (const [key, entry] of entries) {
     let json = entry.json;
     if (committed && entry.revision > committed.revision) {
       kept.set(key, entry);
-      const value = entityValue(committed.registry, key);
+      const value = committed.entity(key);
       json = value === undefined ? null : JSON.stringify(value);
     } else {
       kept.delete(key);

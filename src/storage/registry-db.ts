@@ -10,6 +10,7 @@ import {
   entityKey,
   entityValue,
   fromStored,
+  heldAt,
   revisionKey,
   storedChanges,
   type CommittedState,
@@ -293,9 +294,8 @@ export class RegistryDb {
     const dueBy = (entities: number) => compactingPast || (last?.revision ?? 0) - (checkpoint ?? 0) >= CHECKPOINT_REVISIONS || entities >= CHECKPOINT_ENTITIES;
     const opCount = batch.changes.reduce((n, change) => n + change.ops.length, 0);
     // Readers' registry changes in place (RouteIndex.apply) while this batch takes turns: a checkpoint reads
-    // a copy of it as it is now, at its revision, before the first await (records are immutable: a copy of
-    // the maps will do), taken only when one may be due (at 100,000 hosts a copy is some 13 ms).
-    const committed = trailing && dueBy(this.stale.size + opCount) ? { revision: trailing.revision, registry: cloneRegistry(trailing.registry as Registry) } : undefined;
+    // it as it is now, at its revision, held before the first await, only when one may be due.
+    const committed = trailing && dueBy(this.stale.size + opCount) ? heldAt(trailing, this.stale) : undefined;
     const records: string[] = [];
     const slices = new SliceCounter();
     for (const change of batch.changes) {
@@ -313,7 +313,7 @@ export class RegistryDb {
       const readersAt = trailing?.revision ?? last.revision;
       put(PREFIX.meta, COMMITTED_KEY, String(readersAt));
       const due = dueBy(this.stale.size + waiting.size);
-      // Trailing readers: the copy was taken whenever one could be due (no more entities wait than ops came).
+      // Trailing readers: they were held whenever one could be due (no more entities wait than ops came).
       if (due && readersAt > checkpoint! && (committed || !trailing)) {
         // This batch's values come last: in a batch, the last write of a key wins.
         kept = new Map();
@@ -432,7 +432,7 @@ export class RegistryDb {
     if (this.stale.size > 0 && this.lastLogged > 0 && at > (this.checkpointRevision ?? 0)) {
       const ops: RawOp[] = [];
       const kept = new Map<string, Stale>();
-      await finishSteps(checkpointOps(ops, this.stale, readers, kept));
+      await finishSteps(checkpointOps(ops, this.stale, readers && heldAt(readers, this.stale), kept));
       ops.push({ type: "put", key: PREFIX.meta + CHECKPOINT_KEY, value: String(at) });
       await this.writeRaw(ops, true);
       this.stale = kept;
