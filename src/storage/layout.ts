@@ -23,6 +23,7 @@
 
 import type { ChangeRecord, DomainRecord, HostRecord, Op, Position, Registry, TypeRecord } from "../registry/model.js";
 import { SliceCounter, type Steps } from "../registry/steps.js";
+import type { Utf8Chunks } from "./utf8-chunks.js";
 
 /**
  * The sublevels' key prefixes as abstract-level writes them (`!name!`): the
@@ -30,7 +31,8 @@ import { SliceCounter, type Steps } from "../registry/steps.js";
  */
 export const PREFIX = { meta: "!meta!", log: "!log!", domain: "!domain!", host: "!host!", type: "!type!" } as const;
 
-export type RawOp = { type: "put"; key: string; value: string } | { type: "del"; key: string };
+/** A value is a string, or UTF-8 bytes already encoded (a big log record: `Utf8Chunks`). */
+export type RawOp = { type: "put"; key: string; value: string | Buffer } | { type: "del"; key: string };
 
 export function revisionKey(revision: number): string {
   return revision.toString(16).padStart(16, "0");
@@ -83,10 +85,44 @@ export function encodeEntityOp(op: Op, put: (prefix: string, key: string, value:
   }
 }
 
-/** A log entry, around ops already encoded. */
-export function encodeChange(change: ChangeRecord, encodedOps: readonly string[]): string {
+/**
+ * Encodes `changes`, a slice of ops per step: each op by `encodeOp` (which
+ * writes its entity; `atRevision` tells whose change it is first) and, given
+ * `record`, all of them into one log record, `[change,…]`.
+ */
+export function* encodingChanges(
+  changes: readonly ChangeRecord[],
+  record: Utf8Chunks | undefined,
+  encodeOp: (op: Op) => string,
+  atRevision: (revision: number) => void,
+): Steps<void> {
+  const slices = new SliceCounter();
+  record?.append("[");
+  for (const [c, change] of changes.entries()) {
+    atRevision(change.revision);
+    record?.append((c > 0 ? "," : "") + changeHead(change));
+    for (const [o, op] of change.ops.entries()) {
+      const encoded = encodeOp(op);
+      record?.append(o > 0 ? "," + encoded : encoded);
+      if (slices.due()) {
+        record?.seal();
+        yield;
+      }
+    }
+    record?.append(changeTail(change));
+  }
+  record?.append("]");
+}
+
+/** A log entry up to its first encoded op; the ops follow, comma-separated, then `changeTail`. */
+function changeHead(change: ChangeRecord): string {
   const digest = Buffer.from(change.digest).toString("hex");
-  return `{"epoch":${change.epoch},"revision":${change.revision},"digest":"${digest}","ops":[${encodedOps.join(",")}],"timeUnixMs":${change.timeUnixMs},"cause":${JSON.stringify(change.cause)}}`;
+  return `{"epoch":${change.epoch},"revision":${change.revision},"digest":"${digest}","ops":[`;
+}
+
+/** A log entry after its last encoded op. */
+function changeTail(change: ChangeRecord): string {
+  return `],"timeUnixMs":${change.timeUnixMs},"cause":${JSON.stringify(change.cause)}}`;
 }
 
 

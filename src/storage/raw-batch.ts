@@ -4,6 +4,8 @@ import type { RawOp } from "./layout.js";
 
 /** The root's own encodings, for keys already prefixed and values already encoded. */
 const RAW = { keyEncoding: "utf8", valueEncoding: "utf8" } as const;
+/** …and for a value already encoded as UTF-8 bytes: the same bytes on disk, read back as the same string. */
+const RAW_BYTES = { keyEncoding: "utf8", valueEncoding: "buffer" } as const;
 
 /**
  * One batch at the root of `db` (keys already prefixed, values already
@@ -14,12 +16,15 @@ const RAW = { keyEncoding: "utf8", valueEncoding: "utf8" } as const;
  * slice per turn of the event loop, then written.
  */
 export async function writeRawBatch(db: Level<string, unknown>, ops: readonly RawOp[], sync: boolean): Promise<void> {
-  if (ops.length <= ITEMS_PER_SLICE) return db.batch(ops as never, { sync, ...RAW } as never);
+  if (ops.length <= ITEMS_PER_SLICE) {
+    const encoded = ops.map((op) => (op.type === "put" && typeof op.value !== "string" ? { ...op, ...RAW_BYTES } : op));
+    return db.batch(encoded as never, { sync, ...RAW } as never);
+  }
   const batch = db.batch();
   try {
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i]!;
-      if (op.type === "put") batch.put(op.key, op.value, RAW as never);
+      if (op.type === "put") batch.put(op.key, op.value, (typeof op.value === "string" ? RAW : RAW_BYTES) as never);
       else batch.del(op.key, RAW as never);
       if ((i + 1) % ITEMS_PER_SLICE === 0) await nextTurn();
     }

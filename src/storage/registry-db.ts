@@ -5,7 +5,7 @@ import { cannotOpen, damaged } from "./level-errors.js";
 import {
   PREFIX,
   checkpointOps,
-  encodeChange,
+  encodingChanges,
   encodeEntityOp,
   entityKey,
   entityValue,
@@ -19,7 +19,8 @@ import {
   type StoredPosition,
 } from "./layout.js";
 import { writeRawBatch } from "./raw-batch.js";
-import { finishSteps, nextTurn, SliceCounter } from "../registry/steps.js";
+import { Utf8Chunks } from "./utf8-chunks.js";
+import { finishSteps } from "../registry/steps.js";
 import { applyOps, cloneRegistry, emptyRegistry, type ChangeRecord, type DomainRecord, type EntityLists, type HostRecord, type Registry, type TypeRecord } from "../registry/model.js";
 
 export interface BatchWrite {
@@ -275,7 +276,7 @@ export class RegistryDb {
    */
   async write(batch: BatchWrite): Promise<void> {
     const ops: RawOp[] = [];
-    const put = (prefix: string, key: string, value: string) => ops.push({ type: "put", key: prefix + key, value });
+    const put = (prefix: string, key: string, value: string | Buffer) => ops.push({ type: "put", key: prefix + key, value });
     const del = (prefix: string, key: string) => ops.push({ type: "del", key: prefix + key });
     const first = batch.changes[0];
     const last = batch.changes[batch.changes.length - 1];
@@ -296,20 +297,11 @@ export class RegistryDb {
     // Readers' registry changes in place (RouteIndex.apply) while this batch takes turns: a checkpoint reads
     // it as it is now, at its revision, held before the first await, only when one may be due.
     const committed = trailing && dueBy(this.stale.size + opCount) ? heldAt(trailing, this.stale) : undefined;
-    const records: string[] = [];
-    const slices = new SliceCounter();
-    for (const change of batch.changes) {
-      revision = change.revision;
-      const encodedOps: string[] = [];
-      for (const op of change.ops) {
-        encodedOps.push(encodeEntityOp(op, putEntity, delEntity));
-        if (slices.due()) await nextTurn();
-      }
-      if (batch.log) records.push(encodeChange(change, encodedOps));
-    }
+    const record = logged ? new Utf8Chunks() : undefined;
+    await finishSteps(encodingChanges(batch.changes, record, (op) => encodeEntityOp(op, putEntity, delEntity), (at) => (revision = at)));
     let kept: Map<string, Stale> | undefined;
     if (logged) {
-      put(PREFIX.log, revisionKey(first.revision), `[${records.join(",")}]`);
+      put(PREFIX.log, revisionKey(first.revision), await finishSteps(record!.joining()));
       const readersAt = trailing?.revision ?? last.revision;
       put(PREFIX.meta, COMMITTED_KEY, String(readersAt));
       const due = dueBy(this.stale.size + waiting.size);
