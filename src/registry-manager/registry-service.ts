@@ -352,7 +352,6 @@ function importHandler(
     call.on("end", () => {
       if (settled) return;
       const options = first ?? { data: Buffer.alloc(0), format: "", replace: false, file_name: "" };
-      const data = parts.splice(0);
       const deadline = callDeadline(call);
       // Why the import is called off, if it is: the client cancelled, or its deadline passed.
       const calledOff = () =>
@@ -361,7 +360,7 @@ function importHandler(
           : deadline !== undefined && clock.now() >= deadline
             ? new CairnError(Code.DEADLINE_EXCEEDED, "the import's deadline passed before it was applied; nothing was written")
             : undefined;
-      const parsed = parsing.then(() => describeImport(options, data, gone.signal));
+      const parsed = parsing.then(() => describeImport(options, parts, gone.signal));
       parsing = parsed.catch(() => undefined);
       void (async () => {
         try {
@@ -400,12 +399,12 @@ function unlessCalledOff(mutation: SteppedMutation, calledOff: () => CairnError 
 }
 
 /** The import's write: the file decoded and parsed on a worker thread (seconds at 100,000 hosts), its mutation stepped. */
-async function describeImport(options: ImportChunk__Output, data: Uint8Array[], signal: AbortSignal): Promise<Write<SteppedMutation>> {
+async function describeImport(options: ImportChunk__Output, parts: Uint8Array[], signal: AbortSignal): Promise<Write<SteppedMutation>> {
   const fileName = options.file_name || "import";
   if (options.format !== "" && options.format !== "yaml" && options.format !== "json") {
     throw invalidArgument(`import format ${JSON.stringify(options.format)} is not yaml or json`);
   }
-  const registry = await parseOffThread(data, fileName, options.format === "" ? undefined : options.format, signal);
+  const registry = await parseOffThread(parts, fileName, options.format === "" ? undefined : options.format, signal);
   const name = fileName.length > MAX_CAUSE_NAME_LENGTH ? `${fileName.slice(0, MAX_CAUSE_NAME_LENGTH)}…` : fileName;
   return {
     mutation: importRegistrySteps(registry, { replace: options.replace }),

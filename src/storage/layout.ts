@@ -31,8 +31,8 @@ import type { Utf8Chunks } from "./utf8-chunks.js";
  */
 export const PREFIX = { meta: "!meta!", log: "!log!", domain: "!domain!", host: "!host!", type: "!type!" } as const;
 
-/** A value is a string, or UTF-8 bytes already encoded (a big log record: `Utf8Chunks`). */
-export type RawOp = { type: "put"; key: string; value: string | Buffer } | { type: "del"; key: string };
+/** A put's value is a string, or the UTF-8 bytes of one (a log record, `Utf8Chunks`), which LevelDB takes as they are. */
+export type RawOp = { type: "put"; key: string; value: string } | { type: "put"; key: string; value: Buffer; valueEncoding: "buffer" } | { type: "del"; key: string };
 
 export function revisionKey(revision: number): string {
   return revision.toString(16).padStart(16, "0");
@@ -87,22 +87,16 @@ export function encodeEntityOp(op: Op, put: (prefix: string, key: string, value:
 
 /**
  * Encodes `changes`, a slice of ops per step: each op by `encodeOp` (which
- * writes its entity; `atRevision` tells whose change it is first) and, given
- * `record`, all of them into one log record, `[change,…]`.
+ * writes its entity) and, given `record`, all of them into one log record,
+ * `[change,…]`.
  */
-export function* encodingChanges(
-  changes: readonly ChangeRecord[],
-  record: Utf8Chunks | undefined,
-  encodeOp: (op: Op) => string,
-  atRevision: (revision: number) => void,
-): Steps<void> {
+export function* encodingChanges(changes: readonly ChangeRecord[], record: Utf8Chunks | undefined, encodeOp: (op: Op, change: ChangeRecord) => string): Steps<void> {
   const slices = new SliceCounter();
   record?.append("[");
   for (const [c, change] of changes.entries()) {
-    atRevision(change.revision);
     record?.append((c > 0 ? "," : "") + changeHead(change));
     for (const [o, op] of change.ops.entries()) {
-      const encoded = encodeOp(op);
+      const encoded = encodeOp(op, change);
       record?.append(o > 0 ? "," + encoded : encoded);
       if (slices.due()) {
         record?.seal();

@@ -16,10 +16,8 @@ const RAW_BYTES = { keyEncoding: "utf8", valueEncoding: "buffer" } as const;
  * slice per turn of the event loop, then written.
  */
 export async function writeRawBatch(db: Level<string, unknown>, ops: readonly RawOp[], sync: boolean): Promise<void> {
-  if (ops.length <= ITEMS_PER_SLICE) {
-    const encoded = ops.map((op) => (op.type === "put" && typeof op.value !== "string" ? { ...op, ...RAW_BYTES } : op));
-    return db.batch(encoded as never, { sync, ...RAW } as never);
-  }
+  // An op's own valueEncoding ("buffer") wins over the batch's.
+  if (ops.length <= ITEMS_PER_SLICE) return db.batch(ops as never, { sync, ...RAW } as never);
   const batch = db.batch();
   try {
     for (let i = 0; i < ops.length; i++) {

@@ -21,7 +21,7 @@ import {
 import { writeRawBatch } from "./raw-batch.js";
 import { Utf8Chunks } from "./utf8-chunks.js";
 import { finishSteps } from "../registry/steps.js";
-import { applyOps, cloneRegistry, emptyRegistry, type ChangeRecord, type DomainRecord, type EntityLists, type HostRecord, type Registry, type TypeRecord } from "../registry/model.js";
+import { applyOps, cloneRegistry, emptyRegistry, type ChangeRecord, type DomainRecord, type EntityLists, type HostRecord, type Op, type Registry, type TypeRecord } from "../registry/model.js";
 
 export interface BatchWrite {
   /** Changes to apply to the entities, in order; logged when `log` is set. */
@@ -276,7 +276,7 @@ export class RegistryDb {
    */
   async write(batch: BatchWrite): Promise<void> {
     const ops: RawOp[] = [];
-    const put = (prefix: string, key: string, value: string | Buffer) => ops.push({ type: "put", key: prefix + key, value });
+    const put = (prefix: string, key: string, value: string) => ops.push({ type: "put", key: prefix + key, value });
     const del = (prefix: string, key: string) => ops.push({ type: "del", key: prefix + key });
     const first = batch.changes[0];
     const last = batch.changes[batch.changes.length - 1];
@@ -298,10 +298,14 @@ export class RegistryDb {
     // it as it is now, at its revision, held before the first await, only when one may be due.
     const committed = trailing && dueBy(this.stale.size + opCount) ? heldAt(trailing, this.stale) : undefined;
     const record = logged ? new Utf8Chunks() : undefined;
-    await finishSteps(encodingChanges(batch.changes, record, (op) => encodeEntityOp(op, putEntity, delEntity), (at) => (revision = at)));
+    const encodeOp = (op: Op, change: ChangeRecord) => {
+      revision = change.revision;
+      return encodeEntityOp(op, putEntity, delEntity);
+    };
+    await finishSteps(encodingChanges(batch.changes, record, encodeOp));
     let kept: Map<string, Stale> | undefined;
     if (logged) {
-      put(PREFIX.log, revisionKey(first.revision), await finishSteps(record!.joining()));
+      ops.push({ type: "put", key: PREFIX.log + revisionKey(first.revision), value: await finishSteps(record!.joining()), valueEncoding: "buffer" });
       const readersAt = trailing?.revision ?? last.revision;
       put(PREFIX.meta, COMMITTED_KEY, String(readersAt));
       const due = dueBy(this.stale.size + waiting.size);
