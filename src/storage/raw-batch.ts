@@ -1,5 +1,5 @@
 import type { Level } from "level";
-import { ITEMS_PER_SLICE, nextTurn } from "../registry/steps.js";
+import { finishSteps, ITEMS_PER_SLICE, type Steps } from "../registry/steps.js";
 import type { RawOp } from "./layout.js";
 
 /** The root's own encodings, for keys already prefixed and values already encoded. */
@@ -8,28 +8,62 @@ const RAW = { keyEncoding: "utf8", valueEncoding: "utf8" } as const;
 const RAW_BYTES = { keyEncoding: "utf8", valueEncoding: "buffer" } as const;
 
 /**
+ * A value at least this big is handed to the batch in a turn of its own.
+ * LevelDB copies each value into the batch as it is put: an import's 20 MiB
+ * log record took 7-24 ms alone on the 2-core machine, and 43-60 ms in a
+ * slice with 999 other puts during the scale bench's import (SPEC 16: no
+ * turn over 50 ms). Small values are far below it (a host is about 200 bytes).
+ */
+export const BIG_VALUE_BYTES = 2 ** 20;
+
+/** What of a chained batch the hand-over uses. */
+export interface BatchPuts {
+  put(key: string, value: string | Buffer, options: typeof RAW | typeof RAW_BYTES): unknown;
+  del(key: string, options: typeof RAW): unknown;
+}
+
+/**
  * One batch at the root of `db` (keys already prefixed, values already
  * encoded), written whole: all of it or none. LevelDB's cost is per entry,
  * on this thread, before the write goes to its own: a batch of one slice
  * goes in one call, as an array; a bigger one (an import's checkpoint is
  * 100,000 entries, half a second) is handed over as a chained batch, a
- * slice per turn of the event loop, then written.
+ * slice per turn of the event loop (`handingOver`), then written.
  */
 export async function writeRawBatch(db: Level<string, unknown>, ops: readonly RawOp[], sync: boolean): Promise<void> {
   // An op's own valueEncoding ("buffer") wins over the batch's.
-  if (ops.length <= ITEMS_PER_SLICE) return db.batch(ops as never, { sync, ...RAW } as never);
+  if (ops.length <= ITEMS_PER_SLICE && !ops.some(isBig)) return db.batch(ops as never, { sync, ...RAW } as never);
   const batch = db.batch();
   try {
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i]!;
-      if (op.type === "put") batch.put(op.key, op.value, (typeof op.value === "string" ? RAW : RAW_BYTES) as never);
-      else batch.del(op.key, RAW as never);
-      if ((i + 1) % ITEMS_PER_SLICE === 0) await nextTurn();
-    }
+    await finishSteps(handingOver(batch as unknown as BatchPuts, ops));
   } catch (error) {
     // The batch is never written; closing it only frees it, and the error to report is the first.
     await batch.close().catch(() => undefined);
     throw error;
   }
   await batch.write({ sync } as never);
+}
+
+/** Puts `ops` into `batch`, ITEMS_PER_SLICE per step, and each big value in a step of its own. */
+export function* handingOver(batch: BatchPuts, ops: readonly RawOp[]): Steps<void> {
+  let inSlice = 0;
+  for (const op of ops) {
+    const big = isBig(op);
+    if (big && inSlice > 0) {
+      inSlice = 0;
+      yield;
+    }
+    if (op.type === "del") batch.del(op.key, RAW);
+    else if (typeof op.value === "string") batch.put(op.key, op.value, RAW);
+    else batch.put(op.key, op.value, RAW_BYTES);
+    inSlice = big ? ITEMS_PER_SLICE : inSlice + 1;
+    if (inSlice >= ITEMS_PER_SLICE) {
+      inSlice = 0;
+      yield;
+    }
+  }
+}
+
+function isBig(op: RawOp): boolean {
+  return op.type === "put" && typeof op.value !== "string" && op.value.length >= BIG_VALUE_BYTES;
 }

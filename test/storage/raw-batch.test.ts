@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Level } from "level";
+import { afterEach, describe, expect, it } from "vitest";
+import { ITEMS_PER_SLICE } from "../../src/registry/steps.js";
+import type { RawOp } from "../../src/storage/layout.js";
+import { BIG_VALUE_BYTES, handingOver, writeRawBatch, type BatchPuts } from "../../src/storage/raw-batch.js";
+
+/** The keys `handingOver` puts (or deletes) in each step, in order. */
+function steps(ops: readonly RawOp[]): string[][] {
+  const slices: string[][] = [[]];
+  const batch: BatchPuts = {
+    put: (key) => slices.at(-1)!.push(key),
+    del: (key) => slices.at(-1)!.push(`-${key}`),
+  };
+  const handing = handingOver(batch, ops);
+  while (!handing.next().done) slices.push([]);
+  return slices.filter((slice) => slice.length > 0);
+}
+
+const small = (i: number): RawOp => ({ type: "put", key: `h!${i}`, value: `{"id":"${i}"}` });
+const big = (key: string, bytes = BIG_VALUE_BYTES): RawOp => ({ type: "put", key, value: Buffer.alloc(bytes, 0x61), valueEncoding: "buffer" });
+
+describe("a big batch handed to LevelDB a slice per turn", () => {
+  it("puts ITEMS_PER_SLICE ops per step, deletes included, in their order", () => {
+    const ops = Array.from({ length: ITEMS_PER_SLICE * 2 + 5 }, (_, i): RawOp => (i % 3 === 0 ? { type: "del", key: `h!${i}` } : small(i)));
+    const got = steps(ops);
+    expect(got.map((slice) => slice.length)).toEqual([ITEMS_PER_SLICE, ITEMS_PER_SLICE, 5]);
+    expect(got.flat()).toEqual(ops.map((op) => (op.type === "del" ? `-${op.key}` : op.key)));
+  });
+
+  it("gives a big value a step of its own, wherever it comes, and a value just under the size none", () => {
+    const ops = [small(0), small(1), big("log!1"), small(2), big("log!2"), big("log!3"), { ...big("log!4", BIG_VALUE_BYTES - 1) }, small(3)];
+    expect(steps(ops)).toEqual([["h!0", "h!1"], ["log!1"], ["h!2"], ["log!2"], ["log!3"], ["log!4", "h!3"]]);
+  });
+});
+
+describe("writeRawBatch", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("writes a few ops with a big value among them whole, the bytes read back as the string they encode", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cairn-raw-batch-"));
+    dirs.push(dir);
+    const db = new Level<string, unknown>(dir, { valueEncoding: "utf8" });
+    await db.open();
+    try {
+      const record = "é".repeat(BIG_VALUE_BYTES);
+      await writeRawBatch(db, [small(0), { type: "put", key: "log!1", value: Buffer.from(record, "utf8"), valueEncoding: "buffer" }, small(1)], true);
+      expect(await db.get("log!1")).toBe(record);
+      expect(await db.get("h!0")).toBe('{"id":"0"}');
+      expect(await db.get("h!1")).toBe('{"id":"1"}');
+    } finally {
+      await db.close();
+    }
+  });
+});
