@@ -60,6 +60,8 @@ export interface AgentsStatus {
   relayedNow: number;
   /** Relayed agents named no relay by a whole heartbeat's reply, which pulsed the primary until the next. */
   onThePrimary: number;
+  /** Agents opened and still waiting for their first answer (or failure). */
+  opening: number;
   /** Problems since the start, by kind: "UNIMPLEMENTED", "not recorded", "ended", … */
   problems: Record<string, number>;
   /** The longest this process's event loop was held since the start (its timers, so its pulses, ran that late). */
@@ -102,6 +104,7 @@ let sent = 0;
 let rejoined = 0;
 /** Relayed agents whose whole heartbeat's reply named no relay, so that they pulsed the primary for a while. */
 let onThePrimary = 0;
+let opening = 0;
 const problems: Record<string, number> = {};
 let firstProblem: string | undefined;
 let stopping = false;
@@ -349,7 +352,9 @@ async function add(message: Extract<ToAgents, { type: "add" }>): Promise<void> {
   const open = { session: openSession, relayed: openRelayed, unary: openUnary }[message.mode];
   let recorded = 0;
   for (let at = 0; at < message.hosts.length; at += message.batch) {
-    const batch = await Promise.all(message.hosts.slice(at, at + message.batch).map((host) => open(message.address, host, message.revision, message.domain ?? "/")));
+    const hosts = message.hosts.slice(at, at + message.batch);
+    opening += hosts.length;
+    const batch = await Promise.all(hosts.map((host) => open(message.address, host, message.revision, message.domain ?? "/").finally(() => opening--)));
     for (const agent of batch) if (agent.live) recorded++;
     agents.push(...batch);
   }
@@ -365,6 +370,7 @@ function status(): void {
     sent,
     rejoined,
     onThePrimary,
+    opening,
     problems,
     firstProblem,
     rssKiB: Math.round(process.memoryUsage.rss() / 1024),

@@ -143,7 +143,10 @@ export async function sessionsRows(cleanup: Cleanup, rows: Row[], options: Sessi
     const perProcess = size / options.processes - agents.hosts(0).length;
     const t0 = wallMs();
     const openCpu0 = manager.cpuSeconds();
-    const added = await agents.add(perProcess);
+    const added = await agents.add(perProcess).catch((error: Error) => {
+      const lines = [manager, ...relays].flatMap((m) => m.stderr().split("\n").filter((line) => /"level":[4-6]0/.test(line)).slice(-5));
+      throw new Error(`${error.message}; the managers' last warnings:\n${lines.join("\n")}`);
+    });
     const total = agents.allHosts().length;
     if (relays.length > 0) {
       // A relayed agent whose first try failed tries again (bench/scale-agents.ts): all are relayed in the end.

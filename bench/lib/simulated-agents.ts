@@ -75,7 +75,11 @@ export function startSimulatedAgents(
         proc.child.send({ type: "add", address: options.address, hosts, mode: options.mode, revision: options.revision ?? 0, batch: options.batch ?? OPEN_BATCH, domain: options.domain?.(p) ?? "/" } satisfies ToAgents);
         return reply;
       });
-      const added = await Promise.all(replies);
+      const added = await Promise.all(replies).catch(async (error: Error) => {
+        // Which agents are still waiting for their first answer, and what went wrong so far, from each process still up.
+        const statuses = await this.status().catch((e: Error) => e.message);
+        throw new Error(`${error.message}; the agent processes say: ${JSON.stringify(statuses)}`);
+      });
       return { ms: Math.max(...added.map((a) => a.ms)), recorded: added.reduce((s, a) => s + a.recorded, 0) };
     },
     async status() {
