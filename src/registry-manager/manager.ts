@@ -430,7 +430,8 @@ export class RegistryManager implements ManagerControl {
 
   /** Every other manager this one knows of: the primary it follows, and the registry's registry packages. */
   private knownManagers(): string[] {
-    return [this.primaryAt.address, ...this.peers.others(this.store.latest)];
+    const { registry, managerHosts } = this.store.latest;
+    return [this.primaryAt.address, ...this.peers.others(registry, managerHosts)];
   }
 
   private serve(server: grpc.Server): void {

@@ -40,12 +40,13 @@ export class ManagerPeers {
     this.peers = new Peers({ service: replicationService, clock, timeoutMs: PEER_TIMEOUT_MS, channel });
   }
 
-  /** The other registry managers the registry knows of (their `registry` packages' endpoints). */
-  others(registry: Readonly<Registry>): string[] {
+  /** The other registry managers the registry knows of (the `registry` packages' endpoints of `managers`, its hosts that have one). */
+  others(registry: Readonly<Registry>, managers: Iterable<string>): string[] {
     const addresses: string[] = [];
-    for (const host of registry.hosts.values()) {
-      const pkg = packageOf(host, REGISTRY_TYPE);
-      if (!pkg || host.id === this.self.hostId) continue;
+    for (const id of managers) {
+      const host = registry.hosts.get(id);
+      const pkg = host && packageOf(host, REGISTRY_TYPE);
+      if (!pkg || id === this.self.hostId) continue;
       addresses.push(endpointOf(host.address, pkg.port));
     }
     return addresses;

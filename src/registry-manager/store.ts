@@ -137,10 +137,10 @@ export class RegistryStore {
    * Every change this manager holds applied, committed or not (and on a
    * primary, accepted ones too): the newest it knows, for finding its peers,
    * never for readers (mid-way through a change of many turns, an import,
-   * it holds part of it). Read only.
+   * it holds part of it), and its hosts with a registry package. Read only.
    */
-  get latest(): Readonly<Registry> {
-    return this.working.registry;
+  get latest(): Pick<WorkingState, "registry" | "managerHosts"> {
+    return this.working;
   }
 
   /** The committed registry, indexed for routes. Read only. */

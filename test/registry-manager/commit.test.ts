@@ -147,7 +147,7 @@ describe("the commit point", () => {
       expect(reopened.durablePosition.revision).toBe(3_000);
       expect(reopened.position.revision).toBe(1_800);
       expect(reopened.index.registry.hosts.size).toBe(1_800);
-      expect(reopened.latest.hosts.size).toBe(3_000);
+      expect(reopened.latest.registry.hosts.size).toBe(3_000);
       const seen: number[] = [];
       reopened.subscribe((c) => seen.push(c.revision));
       reopened.commitThrough(3_000);

@@ -83,7 +83,7 @@ describe("an import of many hosts", () => {
     const turns = await everyTurn(Promise.all([importing, late]), () => ({
       revision: store.position.revision,
       readersSee: store.index.registry.hosts.size,
-      working: store.latest.hosts.size,
+      working: store.latest.registry.hosts.size,
     }));
 
     expect(await importing).toEqual({ revision: 1, epoch: 1, changed: true });

@@ -106,7 +106,7 @@ describe("a write of many turns when the store stops meanwhile", () => {
       const importing = store.mutate(manyHosts(3 * ITEMS_PER_SLICE, () => refuse(() => store.refuseWrites(refusal))), { cause: "import" });
       expect(await rejection(importing)).toBe(refusal);
       await turns();
-      expect(store.latest.hosts.size).toBe(0);
+      expect(store.latest.registry.hosts.size).toBe(0);
       expect(store.durablePosition.revision).toBe(0);
     } finally {
       await store.close();
