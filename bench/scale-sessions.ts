@@ -144,8 +144,7 @@ export async function sessionsRows(cleanup: Cleanup, rows: Row[], options: Sessi
     const t0 = wallMs();
     const openCpu0 = manager.cpuSeconds();
     const added = await agents.add(perProcess).catch((error: Error) => {
-      const lines = [manager, ...relays].flatMap((m) => m.stderr().split("\n").filter((line) => /"level":[4-6]0/.test(line)).slice(-5));
-      throw new Error(`${error.message}; the managers' last warnings:\n${lines.join("\n")}`);
+      throw new Error(`${error.message}; the managers' last warnings:\n${lastWarnings([manager, ...relays], 5).join("\n")}`);
     });
     const total = agents.allHosts().length;
     if (relays.length > 0) {
@@ -246,7 +245,7 @@ export async function sessionsRows(cleanup: Cleanup, rows: Row[], options: Sessi
   const killedAt = await agents.kill(0);
   const lastDownAt = await feed.allDown(killed, downAfterMs + 30_000).catch((error: Error) => {
     const everDown = killed.filter((h) => feed.everDown().has(h)).length;
-    const lines = [manager, ...relays].flatMap((m) => m.stderr().split("\n").filter((line) => /"level":[4-6]0/.test(line)).slice(-8));
+    const lines = lastWarnings([manager, ...relays], 8);
     throw new Error(`${error.message} (${everDown} of them ever down); the managers' last lines on relays and late sweeps:\n${lines.join("\n")}`);
   });
   await sleep(500);
@@ -268,6 +267,11 @@ export async function sessionsRows(cleanup: Cleanup, rows: Row[], options: Sessi
 }
 
 const relayDomain = (i: number) => `/relay-${i}`;
+
+/** The last `count` warning (or worse) log lines of each of `managers`, those matching `about` only when given. */
+function lastWarnings(managers: readonly { stderr(): string }[], count: number, about?: RegExp): string[] {
+  return managers.flatMap((m) => m.stderr().split("\n").filter((line) => /"level":[4-6]0/.test(line) && (!about || about.test(line))).slice(-count));
+}
 
 /**
  * `count` backups of the primary at `primary`, each relaying pulses in a
@@ -300,7 +304,7 @@ async function idleWindow(
   const statuses = await agents.status();
   const live = statuses.reduce((s, a) => s + a.live, 0);
   if (live !== total) {
-    const relayLines = [manager, ...relays].flatMap((m) => m.stderr().split("\n").filter((line) => /"level":[4-6]0/.test(line) && /relay|pulse/i.test(line)).slice(-5));
+    const relayLines = lastWarnings([manager, ...relays], 5, /relay|pulse/i);
     throw new Error(
       `${live} of ${total} agents live before the window: ${JSON.stringify(statuses.map((s) => ({ ...s.problems, first: s.firstProblem })))}` +
         (relayLines.length > 0 ? `; the managers' last lines on relays:\n${relayLines.join("\n")}` : ""),

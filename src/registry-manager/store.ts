@@ -139,7 +139,7 @@ export class RegistryStore {
    * never for readers (mid-way through a change of many turns, an import,
    * it holds part of it), and its hosts with a registry package. Read only.
    */
-  get latest(): Pick<WorkingState, "registry" | "managerHosts"> {
+  get latest(): { readonly registry: Readonly<Registry>; readonly managerHosts: ReadonlySet<string> } {
     return this.working;
   }
 

@@ -8,11 +8,12 @@ const RAW = { keyEncoding: "utf8", valueEncoding: "utf8" } as const;
 const RAW_BYTES = { keyEncoding: "utf8", valueEncoding: "buffer" } as const;
 
 /**
- * A value at least this big is handed to the batch in a turn of its own.
- * LevelDB copies each value into the batch as it is put: an import's 20 MiB
- * log record took 7-24 ms alone on the 2-core machine, and 43-60 ms in a
- * slice with 999 other puts during the scale bench's import (SPEC 16: no
- * turn over 50 ms). Small values are far below it (a host is about 200 bytes).
+ * A value given as bytes (a log record) at least this big is handed to the
+ * batch in a turn of its own. LevelDB copies each value into the batch as
+ * it is put: an import's 20 MiB log record took 7-24 ms alone on the
+ * 2-core machine, and 43-60 ms in a slice with 999 other puts during the
+ * scale bench's import (SPEC 16: no turn over 50 ms). Entity values are
+ * strings, and far below it (a host is about 200 bytes).
  */
 export const BIG_VALUE_BYTES = 2 ** 20;
 
@@ -26,9 +27,10 @@ export interface BatchPuts {
  * One batch at the root of `db` (keys already prefixed, values already
  * encoded), written whole: all of it or none. LevelDB's cost is per entry,
  * on this thread, before the write goes to its own: a batch of one slice
- * goes in one call, as an array; a bigger one (an import's checkpoint is
- * 100,000 entries, half a second) is handed over as a chained batch, a
- * slice per turn of the event loop (`handingOver`), then written.
+ * with no big value goes in one call, as an array; a bigger one (an
+ * import's checkpoint is 100,000 entries, half a second) is handed over as
+ * a chained batch, a slice per turn of the event loop (`handingOver`), then
+ * written.
  */
 export async function writeRawBatch(db: Level<string, unknown>, ops: readonly RawOp[], sync: boolean): Promise<void> {
   // An op's own valueEncoding ("buffer") wins over the batch's.
@@ -44,15 +46,21 @@ export async function writeRawBatch(db: Level<string, unknown>, ops: readonly Ra
   await batch.write({ sync } as never);
 }
 
-/** Puts `ops` into `batch`, ITEMS_PER_SLICE per step, and each big value in a step of its own. */
+/**
+ * Puts `ops` into `batch`, ITEMS_PER_SLICE per step, and each big value in
+ * a step of its own. The first step runs in the caller's turn (finishSteps),
+ * which has done work of its own: a big value first waits for the next.
+ */
 export function* handingOver(batch: BatchPuts, ops: readonly RawOp[]): Steps<void> {
   let inSlice = 0;
+  let callersTurn = true;
   for (const op of ops) {
     const big = isBig(op);
-    if (big && inSlice > 0) {
+    if (big && (inSlice > 0 || callersTurn)) {
       inSlice = 0;
       yield;
     }
+    callersTurn = false;
     if (op.type === "del") batch.del(op.key, RAW);
     else if (typeof op.value === "string") batch.put(op.key, op.value, RAW);
     else batch.put(op.key, op.value, RAW_BYTES);

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Level } from "level";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ITEMS_PER_SLICE } from "../../src/registry/steps.js";
 import type { RawOp } from "../../src/storage/layout.js";
 import { BIG_VALUE_BYTES, handingOver, writeRawBatch, type BatchPuts } from "../../src/storage/raw-batch.js";
 
-/** The keys `handingOver` puts (or deletes) in each step, in order. */
+/** The keys `handingOver` puts (or deletes) in each step, in order; the first step runs in the caller's turn. */
 function steps(ops: readonly RawOp[]): string[][] {
   const slices: string[][] = [[]];
   const batch: BatchPuts = {
@@ -16,7 +16,9 @@ function steps(ops: readonly RawOp[]): string[][] {
   };
   const handing = handingOver(batch, ops);
   while (!handing.next().done) slices.push([]);
-  return slices.filter((slice) => slice.length > 0);
+  // A step after the last that puts nothing is only the generator ending.
+  if (slices.length > 1 && slices.at(-1)!.length === 0) slices.pop();
+  return slices;
 }
 
 const small = (i: number): RawOp => ({ type: "put", key: `h!${i}`, value: `{"id":"${i}"}` });
@@ -31,8 +33,12 @@ describe("a big batch handed to LevelDB a slice per turn", () => {
   });
 
   it("gives a big value a step of its own, wherever it comes, and a value just under the size none", () => {
-    const ops = [small(0), small(1), big("log!1"), small(2), big("log!2"), big("log!3"), { ...big("log!4", BIG_VALUE_BYTES - 1) }, small(3)];
+    const ops = [small(0), small(1), big("log!1"), small(2), big("log!2"), big("log!3"), big("log!4", BIG_VALUE_BYTES - 1), small(3)];
     expect(steps(ops)).toEqual([["h!0", "h!1"], ["log!1"], ["h!2"], ["log!2"], ["log!3"], ["log!4", "h!3"]]);
+  });
+
+  it("keeps a big value that comes first out of the caller's turn, which has work of its own", () => {
+    expect(steps([big("log!1"), small(0), small(1)])).toEqual([[], ["log!1"], ["h!0", "h!1"]]);
   });
 });
 
@@ -42,17 +48,37 @@ describe("writeRawBatch", () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("writes a few ops with a big value among them whole, the bytes read back as the string they encode", async () => {
+  async function openDb(): Promise<Level<string, unknown>> {
     const dir = mkdtempSync(join(tmpdir(), "cairn-raw-batch-"));
     dirs.push(dir);
     const db = new Level<string, unknown>(dir, { valueEncoding: "utf8" });
     await db.open();
+    return db;
+  }
+
+  it("writes a few ops with a big value among them whole, as a chained batch, the bytes read back as the string they encode", async () => {
+    const db = await openDb();
     try {
+      const batch = vi.spyOn(db, "batch");
       const record = "é".repeat(BIG_VALUE_BYTES);
       await writeRawBatch(db, [small(0), { type: "put", key: "log!1", value: Buffer.from(record, "utf8"), valueEncoding: "buffer" }, small(1)], true);
+      // Chained (no arguments), not one array call that copies the big value in the caller's turn.
+      expect(batch.mock.calls).toEqual([[]]);
       expect(await db.get("log!1")).toBe(record);
       expect(await db.get("h!0")).toBe('{"id":"0"}');
       expect(await db.get("h!1")).toBe('{"id":"1"}');
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("writes nothing of a batch one of whose ops is refused part-way, and says why", async () => {
+    const db = await openDb();
+    try {
+      const ops = [big("log!1"), ...Array.from({ length: ITEMS_PER_SLICE + 5 }, (_, i) => small(i)), { type: "put", key: undefined, value: "x" } as unknown as RawOp];
+      await expect(writeRawBatch(db, ops, true)).rejects.toThrow(/key/i);
+      expect(await db.get("log!1")).toBeUndefined();
+      expect(await db.get("h!0")).toBeUndefined();
     } finally {
       await db.close();
     }
