@@ -62,6 +62,12 @@ export function startSimulatedAgents(
     clearTimeout(timer);
   });
   const alive = () => procs.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
+  const status = () => {
+    const live = alive();
+    const replies = live.map((p) => p.next("status", 20_000));
+    for (const { child } of live) child.send({ type: "status" } satisfies ToAgents);
+    return Promise.all(replies);
+  };
   return {
     mode: options.mode,
     hosts: (p) => procs[p]!.hosts,
@@ -77,17 +83,12 @@ export function startSimulatedAgents(
       });
       const added = await Promise.all(replies).catch(async (error: Error) => {
         // Which agents are still waiting for their first answer, and what went wrong so far, from each process still up.
-        const statuses = await this.status().catch((e: Error) => e.message);
+        const statuses = await status().catch((e: Error) => e.message);
         throw new Error(`${error.message}; the agent processes say: ${JSON.stringify(statuses)}`);
       });
       return { ms: Math.max(...added.map((a) => a.ms)), recorded: added.reduce((s, a) => s + a.recorded, 0) };
     },
-    async status() {
-      const live = alive();
-      const replies = live.map((p) => p.next("status", 20_000));
-      for (const { child } of live) child.send({ type: "status" } satisfies ToAgents);
-      return Promise.all(replies);
-    },
+    status,
     cpuSeconds: () => alive().reduce((sum, p) => sum + procCpuSeconds(p.child.pid!), 0),
     pids: () => alive().map((p) => p.child.pid!),
     async kill(p) {
