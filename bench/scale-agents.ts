@@ -18,7 +18,8 @@
  * closes its channel to the primary, and pulses `{ host, revision }` on a
  * Replication.Pulses stream to the relay instead, every answer counted:
  * more than two pulses unanswered is a problem, and it, or one answered
- * `relayed` false, sends the agent's whole heartbeat to the primary again.
+ * `relayed` false, sends the agent's whole heartbeat to the primary again
+ * (no more than WHOLE_AT_ONCE at a time per process).
  *
  * `unary` mode (the heartbeat before sessions): each agent calls
  * Replication.Heartbeat with the whole request, then again every
@@ -187,17 +188,49 @@ function openSession(address: string, host: string, revision: number): Promise<A
 }
 
 /**
+ * Whole heartbeats of relayed agents going to the primary again (after a
+ * refusal, or to retry one that failed) per process at a time; the rest
+ * wait their turn. Thousands at once (a relay refusing all its agents in
+ * one report's time) held a process's event loop for 10-20 s opening
+ * channels, so every other agent in it pulsed that late and was marked
+ * down in turn: the process stands in for thousands of hosts, each of
+ * which would open its one connection on its own CPU.
+ */
+const WHOLE_AT_ONCE = 50;
+let wholeInFlight = 0;
+const wholeQueue: (() => void)[] = [];
+
+/** Runs `send` when fewer than WHOLE_AT_ONCE are in flight; it calls the function it is given once its answer came. */
+function inTurn(send: (done: () => void) => void): void {
+  const go = () => {
+    wholeInFlight++;
+    let released = false;
+    send(() => {
+      if (released) return;
+      released = true;
+      wholeInFlight--;
+      wholeQueue.shift()?.();
+    });
+  };
+  if (wholeInFlight < WHOLE_AT_ONCE) go();
+  else wholeQueue.push(go);
+}
+
+/**
  * One agent whose pulses go to the relay the primary named; resolves once
  * its first whole heartbeat was answered (or failed). As a real agent
- * does: a reply that names no relay (the host held down, say) leaves the
- * agent pulsing the primary in its session, with a whole heartbeat again
- * every CONFIRM_EVERY_MS until one names a relay; a pulse the relay
- * answers `relayed` false, or leaves unanswered, sends a whole heartbeat to
- * the primary again (counted in `rejoined`); a whole heartbeat that fails
- * (counted as a problem) is sent again RETRY_MS later.
+ * does (src/registry-agent/heartbeater.ts): a reply that names no relay
+ * (the host held down, say) leaves the agent pulsing the primary in its
+ * session, with a whole heartbeat again every CONFIRM_EVERY_MS until one
+ * names a relay; a pulse the relay answers `relayed` false sends a whole
+ * heartbeat to the primary again (counted in `rejoined`), and the relay's
+ * stream is kept for the pulses after it; a pulse left unanswered, or a
+ * whole heartbeat that fails (each counted as a problem), gives the relay
+ * up and sends the whole heartbeat again RETRY_MS later. Whole heartbeats
+ * after the first wait their turn (inTurn).
  */
 function openRelayed(address: string, host: string, revision: number, domain: string): Promise<Agent> {
-  let stopRelay = () => undefined as void;
+  let relay: RelayStream | undefined;
   let stopSession = () => undefined as void;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
@@ -207,7 +240,7 @@ function openRelayed(address: string, host: string, revision: number, domain: st
     stop: () => {
       stopped = true;
       clearTimeout(retry);
-      stopRelay();
+      relay?.close();
       stopSession();
     },
   };
@@ -217,12 +250,21 @@ function openRelayed(address: string, host: string, revision: number, domain: st
     answered();
     agent.live = false;
     agent.relayed = false;
-    stopRelay();
+    relay?.close();
+    relay = undefined;
     stopSession();
     problem(kind, `${host}: ${text}`);
-    if (!stopped) retry = setTimeout(whole, RETRY_MS);
+    clearTimeout(retry);
+    if (!stopped) retry = setTimeout(() => inTurn(whole), RETRY_MS);
   };
-  const whole = () => {
+  const refused = () => {
+    rejoined++;
+    agent.relayed = false;
+    inTurn(whole);
+  };
+  const whole = (done: () => void) => {
+    stopSession();
+    if (stopped) return done();
     const primary = new v1.Replication(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
     const session = primary.Session() as grpc.ClientDuplexStream<HeartbeatRequest, HeartbeatReply__Output>;
     let stopPulses = () => undefined as void;
@@ -231,6 +273,7 @@ function openRelayed(address: string, host: string, revision: number, domain: st
     stopSession = () => {
       if (ended) return;
       ended = true;
+      done();
       clearTimeout(timer);
       clearTimeout(confirm);
       stopPulses();
@@ -242,6 +285,7 @@ function openRelayed(address: string, host: string, revision: number, domain: st
     const timer = setTimeout(() => failed("no first reply", `no reply to its whole heartbeat within ${FIRST_REPLY_TIMEOUT_MS} ms`), FIRST_REPLY_TIMEOUT_MS);
     session.on("data", (reply: HeartbeatReply__Output) => {
       clearTimeout(timer);
+      done();
       if (stopped) {
         stopSession();
       } else if (!reply.recorded) {
@@ -264,57 +308,78 @@ function openRelayed(address: string, host: string, revision: number, domain: st
         agent.live = true;
         agent.relayed = true;
         answered();
-        stopRelay = pulseRelay(reply.relay_address, host, revision, reply.interval_ms || 1_000, failed, () => {
-          rejoined++;
-          agent.relayed = false;
-          stopRelay();
-          whole();
-        });
+        if (relay?.address !== reply.relay_address) {
+          relay?.close();
+          relay = relayStream(reply.relay_address, host, revision, failed, refused);
+        }
+        relay.start(reply.interval_ms || 1_000);
       }
     });
     session.on("error", (error: grpc.ServiceError) => failed(grpc.status[error.code] ?? String(error.code), `${grpc.status[error.code]} ${error.details}`));
     session.write(wholeHeartbeat(host, revision, domain));
   };
-  whole();
+  whole(() => undefined);
   return firstAnswer.then(() => agent);
 }
 
-/** Pulses to the relay at `address` at once and then every `intervalMs`, each answered; `refused` when one is answered `relayed` false. */
-function pulseRelay(
-  address: string,
-  host: string,
-  revision: number,
-  intervalMs: number,
-  failed: (kind: string, text: string) => void,
-  refused: () => void,
-): () => void {
+/** A relayed agent's Replication.Pulses stream, kept over the whole heartbeats its refusals send. */
+interface RelayStream {
+  address: string;
+  /** Pulses at once and then every `intervalMs`. */
+  start(intervalMs: number): void;
+  close(): void;
+}
+
+/**
+ * Pulses to the relay at `address`, each answered: `refused` when one is
+ * answered `relayed` false (the pulses stop until the next start), `failed`
+ * when more than two are unanswered or the stream fails.
+ */
+function relayStream(address: string, host: string, revision: number, failed: (kind: string, text: string) => void, refused: () => void): RelayStream {
   const client = new v1.Replication(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
   const call = client.Pulses() as grpc.ClientDuplexStream<Pulse, PulseAnswer__Output>;
   let unanswered = 0;
-  let stopped = false;
+  let pulsing = false;
+  let closed = false;
+  let stopPulses = () => undefined as void;
+  const pause = () => {
+    pulsing = false;
+    stopPulses();
+  };
   call.on("data", (answer: PulseAnswer__Output) => {
     unanswered--;
-    if (!answer.relayed && !stopped) refused();
+    // An answer to a pulse sent before a refusal's whole heartbeat says nothing new.
+    if (!answer.relayed && pulsing) {
+      pause();
+      refused();
+    }
   });
   call.on("error", (error: grpc.ServiceError) => {
-    if (!stopped) failed(grpc.status[error.code] ?? String(error.code), `relay ${address}: ${grpc.status[error.code]} ${error.details}`);
+    if (!closed) failed(grpc.status[error.code] ?? String(error.code), `relay ${address}: ${grpc.status[error.code]} ${error.details}`);
   });
   const pulse: Pulse = { host, revision };
   const beat = () => {
-    if (unanswered > 2) failed("unanswered", `relay ${address} left ${unanswered} pulses unanswered`);
+    if (unanswered > 2) return failed("unanswered", `relay ${address} left ${unanswered} pulses unanswered`);
     sent++;
     unanswered++;
     call.write(pulse);
   };
-  // As a real agent does, the first pulse goes at once: the primary judges the host by this relay's reports from now.
-  beat();
-  const stopPulses = every(intervalMs, beat);
-  return () => {
-    if (stopped) return;
-    stopped = true;
-    stopPulses();
-    call.cancel();
-    client.close();
+  return {
+    address,
+    start(intervalMs) {
+      pause();
+      pulsing = true;
+      // As a real agent does, the first pulse goes at once: the primary judges the host by this relay's reports from now.
+      beat();
+      stopPulses = every(intervalMs, beat);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      pause();
+      call.cancel();
+      client.close();
+    },
   };
 }
 
