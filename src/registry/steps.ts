@@ -19,8 +19,10 @@
  * 10 µs a host on the 2-core machine (the digest's SHA-256, the JSON of a
  * host, LevelDB's per-entry cost), so a slice stays near 10 ms, and 20-30
  * ms when the machine is busy. Works take turns (an import's batch, its
- * change's encoding for watchers, a digest, a sweep): one slice a turn,
- * whichever work it is of, with the turn's I/O and a collection on top.
+ * change's encoding for watchers, a digest, a sweep): one queued slice a
+ * turn, whichever work it is of, with the turn's I/O and a collection on
+ * top. A work's first slice runs in its caller's turn, which may be the
+ * one a finished work's last slice ran in (a work awaited by the next).
  */
 export const ITEMS_PER_SLICE = 1_000;
 
@@ -76,10 +78,11 @@ export function runSteps<T>(steps: Steps<T>, done: (result: T) => void, failed: 
 }
 
 /**
- * Slices of every work waiting for a turn, oldest first. One runs per turn
- * of the event loop: a setImmediate of each work's own ran them all in the
- * same turn, and three works at 25 ms a slice held the loop for 79 ms in an
- * import (the digest, the log's batch, and the batch's checkpoint).
+ * Later slices of every work, waiting for a turn, oldest first. One of them
+ * runs per turn of the event loop: a setImmediate of each work's own ran
+ * them all in the same turn, and three works at 25 ms a slice held the loop
+ * for 79 ms in an import (the digest, the log's batch, and the batch's
+ * checkpoint).
  */
 const waiting: (() => void)[] = [];
 let pumping = false;

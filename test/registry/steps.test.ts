@@ -39,6 +39,18 @@ describe("runSteps", () => {
     expect(await Promise.all([a, b])).toEqual(["a", "b"]);
   });
 
+  it("runs the first slice of a work started by another's completion in that turn, and its later ones in turn", async () => {
+    const log: string[] = [];
+    const second = new Promise<string>((resolve, reject) => runSteps(work("a", 2, log), () => runSteps(work("c", 2, log), resolve, reject), reject));
+    const b = finishSteps(work("b", 3, log));
+    await nextTurn();
+    expect(log).toEqual(["a1", "b1", "a2", "c1"]);
+    await nextTurn();
+    expect(log).toEqual(["a1", "b1", "a2", "c1", "b2"]);
+    expect(await Promise.all([second, b])).toEqual(["c", "b"]);
+    expect(log).toEqual(["a1", "b1", "a2", "c1", "b2", "c2", "b3"]);
+  });
+
   it("gives the other works their turns when one's completion throws", async () => {
     const log: string[] = [];
     const thrown: unknown[] = [];
