@@ -39,7 +39,7 @@ import type { HeartbeatReply__Output } from "../src/generated/cairn/v1/Heartbeat
 import type { HeartbeatRequest } from "../src/generated/cairn/v1/HeartbeatRequest.js";
 import type { Pulse } from "../src/generated/cairn/v1/Pulse.js";
 import type { PulseAnswer__Output } from "../src/generated/cairn/v1/PulseAnswer.js";
-import { CONFIRM_EVERY_MS } from "../src/registry-agent/heartbeater.js";
+import { CONFIRM_EVERY_MS, HEARTBEAT_TIMEOUT_MS } from "../src/registry-agent/heartbeater.js";
 import { v1 } from "../src/wire/proto-loader.js";
 
 export type AgentMode = "session" | "relayed" | "unary";
@@ -59,7 +59,7 @@ export interface AgentsStatus {
   rejoined: number;
   /** Relayed mode: agents pulsing their relay now. */
   relayedNow: number;
-  /** Relayed agents named no relay by a whole heartbeat's reply, which pulsed the primary until the next. */
+  /** Relayed agents named no relay by a whole heartbeat's reply, or whose relay did not take the first pulse: they pulsed the primary until the next. */
   onThePrimary: number;
   /** Agents opened and still waiting for their first answer (or failure). */
   opening: number;
@@ -103,7 +103,7 @@ loopDelay.enable();
 let sent = 0;
 /** Relayed agents that sent a whole heartbeat again because their relay answered `relayed` false. */
 let rejoined = 0;
-/** Relayed agents whose whole heartbeat's reply named no relay, so that they pulsed the primary for a while. */
+/** Relayed agents whose whole heartbeat's reply named no relay (or a relay that did not take the first pulse), so that they pulsed the primary for a while. */
 let onThePrimary = 0;
 let opening = 0;
 const problems: Record<string, number> = {};
@@ -203,6 +203,7 @@ const wholeQueue: (() => void)[] = [];
 /** Runs `send` when fewer than WHOLE_AT_ONCE are in flight; it calls the function it is given once its answer came. */
 function inTurn(send: (done: () => void) => void): void {
   const go = () => {
+    if (stopping) return;
     wholeInFlight++;
     let released = false;
     send(() => {
@@ -220,19 +221,27 @@ function inTurn(send: (done: () => void) => void): void {
  * One agent whose pulses go to the relay the primary named; resolves once
  * its first whole heartbeat was answered (or failed). As a real agent
  * does (src/registry-agent/heartbeater.ts): a reply that names no relay
- * (the host held down, say) leaves the agent pulsing the primary in its
- * session, with a whole heartbeat again every CONFIRM_EVERY_MS until one
- * names a relay; a pulse the relay answers `relayed` false sends a whole
- * heartbeat to the primary again (counted in `rejoined`), and the relay's
- * stream is kept for the pulses after it; a pulse left unanswered, or a
- * whole heartbeat that fails (each counted as a problem), gives the relay
- * up and sends the whole heartbeat again RETRY_MS later. Whole heartbeats
- * after the first wait their turn (inTurn).
+ * (the host held down, say), or whose relay does not take the first
+ * pulse, leaves the agent pulsing the primary in its session, with a
+ * whole heartbeat again every CONFIRM_EVERY_MS until one names a relay
+ * that takes it (counted in `onThePrimary`); a later pulse the relay
+ * answers `relayed` false sends a whole heartbeat to the primary again
+ * (counted in `rejoined`), and the relay's stream is kept for the pulses
+ * after it. A pulse left unanswered, or a whole heartbeat that fails
+ * (each counted as a problem), gives the relay up and sends the whole
+ * heartbeat again RETRY_MS later. Whole heartbeats after the first wait
+ * their turn (inTurn), one at a time per agent, each answered within
+ * HEARTBEAT_TIMEOUT_MS as a real agent's. Where a real agent differs: a
+ * pulse counts as unanswered when three are, not after 500 ms; a failed
+ * heartbeat is sent again RETRY_MS later, not at the next beat; and a
+ * relay that failed is not passed over for 30 s.
  */
 function openRelayed(address: string, host: string, revision: number, domain: string): Promise<Agent> {
   let relay: RelayStream | undefined;
   let stopSession = () => undefined as void;
   let stopped = false;
+  /** A whole heartbeat waits for its turn or its answer: a refusal or a retry meanwhile adds none. */
+  let wholePending = false;
   let retry: NodeJS.Timeout | undefined;
   const agent: Agent = {
     host,
@@ -255,25 +264,34 @@ function openRelayed(address: string, host: string, revision: number, domain: st
     stopSession();
     problem(kind, `${host}: ${text}`);
     clearTimeout(retry);
-    if (!stopped) retry = setTimeout(() => inTurn(whole), RETRY_MS);
+    if (!stopped) retry = setTimeout(again, RETRY_MS);
+  };
+  const again = () => {
+    if (wholePending || stopped) return;
+    wholePending = true;
+    inTurn((done) => whole(HEARTBEAT_TIMEOUT_MS, done));
   };
   const refused = () => {
     rejoined++;
     agent.relayed = false;
-    inTurn(whole);
+    again();
   };
-  const whole = (done: () => void) => {
+  const whole = (timeoutMs: number, done: () => void) => {
     stopSession();
-    if (stopped) return done();
+    const finish = () => {
+      wholePending = false;
+      done();
+    };
+    if (stopped) return finish();
     const primary = new v1.Replication(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
     const session = primary.Session() as grpc.ClientDuplexStream<HeartbeatRequest, HeartbeatReply__Output>;
     let stopPulses = () => undefined as void;
     let confirm: NodeJS.Timeout | undefined;
     let ended = false;
-    stopSession = () => {
+    const endSession = () => {
       if (ended) return;
       ended = true;
-      done();
+      finish();
       clearTimeout(timer);
       clearTimeout(confirm);
       stopPulses();
@@ -282,63 +300,78 @@ function openRelayed(address: string, host: string, revision: number, domain: st
       session.cancel();
       primary.close();
     };
-    const timer = setTimeout(() => failed("no first reply", `no reply to its whole heartbeat within ${FIRST_REPLY_TIMEOUT_MS} ms`), FIRST_REPLY_TIMEOUT_MS);
+    stopSession = endSession;
+    /** Pulses in this session, and a whole heartbeat again in a while. */
+    const onThisSession = (intervalMs: number) => {
+      onThePrimary++;
+      agent.relayed = false;
+      stopPulses();
+      const pulse: HeartbeatRequest = { host, revision, pulse: true };
+      stopPulses = every(intervalMs, () => {
+        sent++;
+        session.write(pulse);
+      });
+      clearTimeout(confirm);
+      confirm = setTimeout(() => session.write(wholeHeartbeat(host, revision, domain)), CONFIRM_EVERY_MS);
+    };
+    const timer = setTimeout(() => failed("no reply", `no reply to its whole heartbeat within ${timeoutMs} ms`), timeoutMs);
     session.on("data", (reply: HeartbeatReply__Output) => {
+      // A late reply on a session given up (this agent has another by now) says nothing.
+      if (ended) return;
       clearTimeout(timer);
-      done();
+      finish();
+      const intervalMs = reply.interval_ms || 1_000;
       if (stopped) {
-        stopSession();
+        endSession();
       } else if (!reply.recorded) {
         failed("not recorded", `not recorded (primary ${reply.primary_address || "unknown"})`);
       } else if (!reply.relay_address) {
         agent.live = true;
         answered();
-        // Named no relay: pulses in this session, and a whole heartbeat again in a while.
-        onThePrimary++;
-        agent.relayed = false;
-        stopPulses();
-        const pulse: HeartbeatRequest = { host, revision, pulse: true };
-        stopPulses = every(reply.interval_ms || 1_000, () => {
-          sent++;
-          session.write(pulse);
-        });
-        confirm = setTimeout(() => session.write(wholeHeartbeat(host, revision, domain)), CONFIRM_EVERY_MS);
+        onThisSession(intervalMs);
       } else {
-        stopSession();
         agent.live = true;
-        agent.relayed = true;
         answered();
         if (relay?.address !== reply.relay_address) {
           relay?.close();
           relay = relayStream(reply.relay_address, host, revision, failed, refused);
         }
-        relay.start(reply.interval_ms || 1_000);
+        relay.start(intervalMs, (relayed) => {
+          if (ended) return;
+          if (!relayed) return onThisSession(intervalMs);
+          // The relay took the first pulse: this agent has nothing to say to the primary until something changes.
+          endSession();
+          agent.relayed = true;
+        });
       }
     });
     session.on("error", (error: grpc.ServiceError) => failed(grpc.status[error.code] ?? String(error.code), `${grpc.status[error.code]} ${error.details}`));
     session.write(wholeHeartbeat(host, revision, domain));
   };
-  whole(() => undefined);
+  whole(FIRST_REPLY_TIMEOUT_MS, () => undefined);
   return firstAnswer.then(() => agent);
 }
 
 /** A relayed agent's Replication.Pulses stream, kept over the whole heartbeats its refusals send. */
 interface RelayStream {
   address: string;
-  /** Pulses at once and then every `intervalMs`. */
-  start(intervalMs: number): void;
+  /** Pulses at once and then every `intervalMs`; `first` is told whether the relay took the first one (it stops the pulses when not). */
+  start(intervalMs: number, first: (relayed: boolean) => void): void;
   close(): void;
 }
 
 /**
- * Pulses to the relay at `address`, each answered: `refused` when one is
- * answered `relayed` false (the pulses stop until the next start), `failed`
- * when more than two are unanswered or the stream fails.
+ * Pulses to the relay at `address`, each answered: `refused` when one after
+ * the first is answered `relayed` false (the pulses stop until the next
+ * start), `failed` when more than two are unanswered or the stream fails.
  */
 function relayStream(address: string, host: string, revision: number, failed: (kind: string, text: string) => void, refused: () => void): RelayStream {
   const client = new v1.Replication(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
   const call = client.Pulses() as grpc.ClientDuplexStream<Pulse, PulseAnswer__Output>;
   let unanswered = 0;
+  /** Answers still owed for pulses sent before the last start: they say nothing of the pulses since. */
+  let stale = 0;
+  let onFirst: ((relayed: boolean) => void) | undefined;
   let pulsing = false;
   let closed = false;
   let stopPulses = () => undefined as void;
@@ -348,8 +381,14 @@ function relayStream(address: string, host: string, revision: number, failed: (k
   };
   call.on("data", (answer: PulseAnswer__Output) => {
     unanswered--;
-    // An answer to a pulse sent before a refusal's whole heartbeat says nothing new.
-    if (!answer.relayed && pulsing) {
+    if (stale > 0) {
+      stale--;
+    } else if (onFirst) {
+      const first = onFirst;
+      onFirst = undefined;
+      if (!answer.relayed) pause();
+      first(answer.relayed);
+    } else if (!answer.relayed && pulsing) {
       pause();
       refused();
     }
@@ -366,8 +405,10 @@ function relayStream(address: string, host: string, revision: number, failed: (k
   };
   return {
     address,
-    start(intervalMs) {
+    start(intervalMs, first) {
       pause();
+      stale = unanswered;
+      onFirst = first;
       pulsing = true;
       // As a real agent does, the first pulse goes at once: the primary judges the host by this relay's reports from now.
       beat();
@@ -446,6 +487,7 @@ function status(): void {
 
 function stop(): void {
   stopping = true;
+  wholeQueue.length = 0;
   for (const agent of agents) agent.stop();
   agents.length = 0;
   send({ type: "stopped" });

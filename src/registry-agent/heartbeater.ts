@@ -13,7 +13,7 @@ import type { Replica } from "./replica.js";
 import type { ChannelSettings } from "../security/transport.js";
 
 /** A heartbeat that has no answer by then is given up; the next one goes elsewhere. */
-const HEARTBEAT_TIMEOUT_MS = 1_000;
+export const HEARTBEAT_TIMEOUT_MS = 1_000;
 /**
  * How long a relay may take to answer a pulse. A pulse goes --down-after
  * less a second after the last (pulseIntervalMs): this leaves half a second
