@@ -83,6 +83,15 @@ export type FromAgents =
 const FIRST_REPLY_TIMEOUT_MS = 120_000;
 /** How long a relayed agent waits before it sends a whole heartbeat that failed again. */
 const RETRY_MS = 1_000;
+/**
+ * How long a relayed agent's whole heartbeat after the first may take. A
+ * real agent gives one up after HEARTBEAT_TIMEOUT_MS; so did these, and
+ * while the second 10,000 opened (9 processes on 2 cores, the primary's
+ * answers then over a second) 1,600-2,200 per process timed out, were sent
+ * again, and the row failed to bring all 20,000 onto their relays within
+ * 120 s. Ten of those: a turn (inTurn) is still never held for minutes.
+ */
+const WHOLE_REPLY_TIMEOUT_MS = 10 * HEARTBEAT_TIMEOUT_MS;
 const CHANNEL_OPTIONS = { "grpc.use_local_subchannel_pool": 1 } as const;
 
 function send(message: FromAgents): void {
@@ -118,6 +127,15 @@ function problem(kind: string, text: string): void {
 
 function wholeHeartbeat(host: string, revision: number, domain = "/"): HeartbeatRequest {
   return { host, epoch: 0, packages: [], address: "127.0.0.1", domain, revision, watching: "" };
+}
+
+/** Writes `host`'s pulse on its session every `intervalMs` (spread as `every` spreads them); returns what stops them. */
+function pulseSession(session: grpc.ClientDuplexStream<HeartbeatRequest, HeartbeatReply__Output>, host: string, revision: number, intervalMs: number): () => void {
+  const pulse: HeartbeatRequest = { host, revision, pulse: true };
+  return every(intervalMs, () => {
+    sent++;
+    session.write(pulse);
+  });
 }
 
 /** Calls `beat` every `intervalMs`, from a random point of the first interval on. */
@@ -159,11 +177,7 @@ function openSession(address: string, host: string, revision: number): Promise<A
         problem("not recorded", `${host}: not recorded (primary ${reply.primary_address || "unknown"})`);
       } else if (first) {
         agent.live = true;
-        const pulse: HeartbeatRequest = { host, revision, pulse: true };
-        stopPulses = every(reply.interval_ms || 1_000, () => {
-          sent++;
-          call.write(pulse);
-        });
+        stopPulses = pulseSession(call, host, revision, reply.interval_ms || 1_000);
       }
       if (first) {
         first = false;
@@ -231,8 +245,9 @@ function inTurn(send: (done: () => void) => void): void {
  * (each counted as a problem), gives the relay up and sends the whole
  * heartbeat again RETRY_MS later. Whole heartbeats after the first wait
  * their turn (inTurn), one at a time per agent, each answered within
- * HEARTBEAT_TIMEOUT_MS as a real agent's. Where a real agent differs: a
- * pulse counts as unanswered when three are, not after 500 ms; a failed
+ * WHOLE_REPLY_TIMEOUT_MS. Where a real agent differs: that is ten times a
+ * real agent's; a pulse counts as unanswered when three are, not after
+ * 500 ms; a failed
  * heartbeat is sent again RETRY_MS later, not at the next beat; and a
  * relay that failed is not passed over for 30 s.
  */
@@ -269,7 +284,7 @@ function openRelayed(address: string, host: string, revision: number, domain: st
   const again = () => {
     if (wholePending || stopped) return;
     wholePending = true;
-    inTurn((done) => whole(HEARTBEAT_TIMEOUT_MS, done));
+    inTurn((done) => whole(WHOLE_REPLY_TIMEOUT_MS, done));
   };
   const refused = () => {
     rejoined++;
@@ -306,11 +321,7 @@ function openRelayed(address: string, host: string, revision: number, domain: st
       onThePrimary++;
       agent.relayed = false;
       stopPulses();
-      const pulse: HeartbeatRequest = { host, revision, pulse: true };
-      stopPulses = every(intervalMs, () => {
-        sent++;
-        session.write(pulse);
-      });
+      stopPulses = pulseSession(session, host, revision, intervalMs);
       clearTimeout(confirm);
       confirm = setTimeout(() => session.write(wholeHeartbeat(host, revision, domain)), CONFIRM_EVERY_MS);
     };
