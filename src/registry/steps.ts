@@ -17,14 +17,18 @@
 /**
  * Items per slice. The costliest per-item steps of a change measured 2 to
  * 10 µs a host on the 2-core machine (the digest's SHA-256, the JSON of a
- * host, LevelDB's per-entry cost), so a slice stays near 10 ms, and 20-30
- * ms when the machine is busy. Works take turns (an import's batch, its
+ * host, LevelDB's per-entry cost), and up to 40 µs on a day when the
+ * shared machine ran everything at half speed: slices of 1,000 items then
+ * took 20-41 ms in the scale bench's import, and a slice with a collection
+ * in it made a turn of 63 ms. At 250 a slice stays near 10 ms even then,
+ * and the import's p99 turn was 13-15 ms instead of 16-20 (its longest are
+ * LevelDB's own copies of a big batch: storage/raw-batch.ts). Works take turns (an import's batch, its
  * change's encoding for watchers, a digest, a sweep): one queued slice a
  * turn, whichever work it is of, with the turn's I/O and a collection on
  * top. A work's first slice runs in its caller's turn, which may be the
  * one a finished work's last slice ran in (a work awaited by the next).
  */
-export const ITEMS_PER_SLICE = 1_000;
+export const ITEMS_PER_SLICE = 250;
 
 /** Work that yields between slices and returns T. */
 export type Steps<T> = Generator<void, T, void>;
