@@ -46,12 +46,21 @@ export async function benchScale(options: ScaleBenchOptions = {}): Promise<PartR
   const nodeArgs = (process.env.CAIRN_BENCH_MANAGER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
   const rows: Row[] = [];
   const info: Record<string, unknown> = { cores: os.cpus().length, loadAverageAtStart: os.loadavg(), fdLimit: raiseFdLimit() };
+  // A row that fails is reported as such, and the rows measured before and after it still are.
+  const failures: string[] = [];
   const phase = async (name: RowName, run: (cleanup: Cleanup) => Promise<Record<string, unknown>>) => {
     if (!wanted.includes(name)) return;
     const t0 = Date.now();
     const cleanup = new Cleanup();
     try {
       info[name] = await run(cleanup);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`scale ${name} failed:`, error);
+      failures.push(`${name}: ${message}`);
+      info[name] = { error: message };
+      // No figure meets a check: the table and the JSON count it as missed, not as "all met".
+      rows.push({ name: `${name}: did not finish`, unit: "", budget: { text: "runs to its end", checks: [{ metric: "max", atMost: 0 }] }, note: message });
     } finally {
       const problems = await cleanup.run();
       if (problems.length > 0) console.error(`scale bench ${name} clean-up: ${problems.join("; ")}`);
@@ -74,7 +83,9 @@ export async function benchScale(options: ScaleBenchOptions = {}): Promise<PartR
   const sessions = { sizes: [10_000, 20_000], processes: 4, windowMs: 15_000, project: 100_000, nodeArgs };
   await phase("sessions", (cleanup) => sessionsRows(cleanup, rows, { ...sessions, relays: 0, budgeted: false }));
   await phase("relayed", (cleanup) => sessionsRows(cleanup, rows, { ...sessions, relays: 4, budgeted: true }));
-  return report("scale", "scale (SPEC 16: peers in the same run, backups as a fan-out tier, an import under load, idle agent sessions)", rows, info);
+  const doc = report("scale", "scale (SPEC 16: peers in the same run, backups as a fan-out tier, an import under load, idle agent sessions)", rows, info);
+  if (failures.length > 0) throw new Error(`scale rows that did not finish (the others are reported above): ${failures.join("; ")}`);
+  return doc;
 }
 
 function selectedRows(): RowName[] {
