@@ -14,7 +14,7 @@ import { RecentChanges } from "./recent-changes.js";
  * readers (the index, snapshots, `subscribe`) see it, and the writers
  * waiting on its revision get their answers.
  *
- * A long change (more than ITEMS_PER_SLICE ops: an import) is published
+ * A long change (isLongChange: an import) is published
  * through a new index, built over a copy of the registry a slice per turn
  * of the event loop and swapped in whole: applied in place it would hold
  * the loop for as long (a quarter of a second at 100,000 hosts), and cut

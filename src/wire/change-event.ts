@@ -18,9 +18,19 @@ import { ITEMS_PER_SLICE, type Steps } from "../registry/steps.js";
 import type { ChangeRecord } from "../registry/model.js";
 import { changeToWire, opToWire } from "./convert.js";
 
-/** Whether `change` is long: more than a slice of ops, so encoded (and published, publication.ts) over several turns. */
+/**
+ * The most ops a change that is not long has: encoded whole, and applied to
+ * readers' index in place (publication.ts), in one turn, a few ms at 2-10
+ * µs an op. A longer one is encoded a slice per turn and published through
+ * a copy of the whole registry (some 400 turns at 100,000 hosts), which
+ * pays only for an import-sized change. Not ITEMS_PER_SLICE, how much of
+ * a long work runs in a turn: this stayed at 1,000 when slices went to 250.
+ */
+export const WHOLE_CHANGE_MAX_OPS = 1_000;
+
+/** Whether `change` is long: more than WHOLE_CHANGE_MAX_OPS ops, so encoded (and published, publication.ts) over several turns. */
 export function isLongChange(change: ChangeRecord): boolean {
-  return change.ops.length > ITEMS_PER_SLICE;
+  return change.ops.length > WHOLE_CHANGE_MAX_OPS;
 }
 
 /**

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Logger } from "pino";
 import { emptyRegistry, newHost, type ChangeRecord, type Op } from "../../src/registry/model.js";
 import { ITEMS_PER_SLICE } from "../../src/registry/steps.js";
+import { WHOLE_CHANGE_MAX_OPS } from "../../src/wire/change-event.js";
 import { RouteIndex } from "../../src/router/route-index.js";
 import { Publication } from "../../src/registry-manager/publication.js";
 import { FakeClock } from "../support/fake-clock.js";
@@ -33,7 +34,7 @@ describe("a big change's index build", () => {
   it("stops working once a reset drops it", async () => {
     const publication = new Publication(emptyRegistry(), at(0), [], new FakeClock(), undefined);
     const apply = vi.spyOn(RouteIndex.prototype, "apply");
-    publication.durable([bigChange(hosts(4 * ITEMS_PER_SLICE))]);
+    publication.durable([bigChange(hosts(WHOLE_CHANGE_MAX_OPS + 3 * ITEMS_PER_SLICE))]);
     publication.commitThrough(1, 1);
     const before = apply.mock.calls.length;
     publication.reset(emptyRegistry(), at(5));
@@ -58,7 +59,7 @@ describe("a big change's index build", () => {
     const fatal = vi.fn();
     const logger = { fatal, error: vi.fn() } as unknown as Logger;
     const publication = new Publication(emptyRegistry(), at(0), [], new FakeClock(), logger);
-    const ops: Op[] = [{ kind: "put-host", host: newHost("early", "/late") }, { kind: "put-domain", domain: { path: "/late" } }, ...hosts(2 * ITEMS_PER_SLICE)];
+    const ops: Op[] = [{ kind: "put-host", host: newHost("early", "/late") }, { kind: "put-domain", domain: { path: "/late" } }, ...hosts(WHOLE_CHANGE_MAX_OPS + ITEMS_PER_SLICE)];
     publication.durable([bigChange(ops)]);
     publication.commitThrough(1, 1);
     await turns();

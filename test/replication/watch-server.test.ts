@@ -6,6 +6,7 @@ import { systemClock, type Clock } from "../../src/clock.js";
 import { silentLogger } from "../../src/logger.js";
 import type { ChangeRecord, EntityLists, HostRecord, Position } from "../../src/registry/model.js";
 import { ITEMS_PER_SLICE } from "../../src/registry/steps.js";
+import { WHOLE_CHANGE_MAX_OPS } from "../../src/wire/change-event.js";
 import type { Change__Output } from "../../src/generated/cairn/v1/Change.js";
 import type { ChangeSource } from "../../src/replication/change-source.js";
 import { WatchFeed } from "../../src/replication/watch-feed.js";
@@ -131,11 +132,11 @@ function newWatchServer(source: MemorySource, defer: ReturnType<typeof useDefer>
   return watchServer;
 }
 
-/** A change of 2 × ITEMS_PER_SLICE + 1 ops at `revision`: encoded over several turns. */
+/** A change of WHOLE_CHANGE_MAX_OPS + 2 × ITEMS_PER_SLICE + 1 ops at `revision`: long, encoded over several turns. */
 function longChange(revision: number): ChangeRecord {
   const change = changeAt(revision);
   const host = (change.ops[0] as { host: HostRecord }).host;
-  return { ...change, ops: Array.from({ length: 2 * ITEMS_PER_SLICE + 1 }, (_, i) => ({ kind: "put-host" as const, host: { ...host, id: `h-${i}` } })) };
+  return { ...change, ops: Array.from({ length: WHOLE_CHANGE_MAX_OPS + 2 * ITEMS_PER_SLICE + 1 }, (_, i) => ({ kind: "put-host" as const, host: { ...host, id: `h-${i}` } })) };
 }
 
 /**

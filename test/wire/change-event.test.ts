@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChangeRecord, Op } from "../../src/registry/model.js";
 import { ITEMS_PER_SLICE } from "../../src/registry/steps.js";
-import { changeEventSteps } from "../../src/wire/change-event.js";
+import { changeEventSteps, WHOLE_CHANGE_MAX_OPS } from "../../src/wire/change-event.js";
 import { changeFromWire, changeToWire } from "../../src/wire/convert.js";
 import { replicationService } from "../../src/wire/proto-loader.js";
 import type { WatchEvent } from "../../src/generated/cairn/v1/WatchEvent.js";
@@ -42,10 +42,11 @@ function run(change: ChangeRecord): { bytes: Buffer; yields: number } {
 }
 
 describe("a change's watch event, encoded in slices", () => {
-  it.each([0, 1, ITEMS_PER_SLICE, ITEMS_PER_SLICE + 1, 2 * ITEMS_PER_SLICE + 17])("decodes, at %i ops, to the same change as encoded whole", (opCount) => {
+  it.each([0, 1, ITEMS_PER_SLICE + 1, WHOLE_CHANGE_MAX_OPS, WHOLE_CHANGE_MAX_OPS + 1, 2 * WHOLE_CHANGE_MAX_OPS + 17])("decodes, at %i ops, to the same change as encoded whole", (opCount) => {
     const change = changeOf(opCount);
     const { bytes, yields } = run(change);
-    expect(yields).toBe(Math.max(0, Math.ceil(opCount / ITEMS_PER_SLICE) - 1));
+    // Whole, in one step, up to WHOLE_CHANGE_MAX_OPS; beyond it, a slice of ops per step.
+    expect(yields).toBe(opCount > WHOLE_CHANGE_MAX_OPS ? Math.ceil(opCount / ITEMS_PER_SLICE) - 1 : 0);
     const sliced = decode(bytes);
     const whole = decode(encode({ change: changeToWire(change) }));
     expect(sliced).toEqual(whole);
