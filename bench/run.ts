@@ -50,7 +50,9 @@ async function main(argv: readonly string[]): Promise<number> {
       parts[name] = await PARTS[name]!();
     } catch (err) {
       failed = true;
-      parts[name] = { error: err instanceof Error ? err.message : String(err) };
+      // A part that reported its rows before it failed (bench/scale.ts) keeps them in the summary.
+      const reported = (err as { report?: PartReport } | undefined)?.report;
+      parts[name] = { ...reported, error: err instanceof Error ? err.message : String(err) };
       console.error(`bench ${name} failed:`, err);
     }
     console.error(`bench ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
