@@ -22,11 +22,12 @@
  * took 20-41 ms in the scale bench's import, and a slice with a collection
  * in it made a turn of 63 ms. At 250 a slice stays near 10 ms even then,
  * and the import's p99 turn was 13-15 ms instead of 16-20 (its longest are
- * LevelDB's own copies of a big batch: storage/raw-batch.ts). Works take turns (an import's batch, its
- * change's encoding for watchers, a digest, a sweep): one queued slice a
- * turn, whichever work it is of, with the turn's I/O and a collection on
- * top. A work's first slice runs in its caller's turn, which may be the
- * one a finished work's last slice ran in (a work awaited by the next).
+ * LevelDB's own copies of a big batch: storage/raw-batch.ts). Works take
+ * turns (an import's batch, its change's encoding for watchers, a digest,
+ * a sweep): one queued slice a turn, whichever work it is of, with the
+ * turn's I/O and a collection on top. A work's first slice runs in its
+ * caller's turn, which may be the one a finished work's last slice ran in
+ * (a work awaited by the next).
  */
 export const ITEMS_PER_SLICE = 250;
 

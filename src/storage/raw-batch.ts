@@ -12,13 +12,14 @@ const RAW_BYTES = { keyEncoding: "utf8", valueEncoding: "buffer" } as const;
  * batch in a turn of its own. LevelDB copies each value into the batch as
  * it is put: an import's 20 MiB log record took 7-24 ms alone on the
  * 2-core machine, and 43-60 ms in a slice with 999 other puts (slices of
- * 1,000 then) during the scale bench's import (SPEC 16: no turn over 50 ms). Entity values are
- * strings, and far below it (a host is about 200 bytes).
+ * 1,000 then) during the scale bench's import (SPEC 16: no turn over 50
+ * ms). Entity values are strings, and far below it (a host is about 200
+ * bytes).
  *
  * The value's own copy is not the whole cost: the batch is one buffer
  * that doubles as it fills, and each doubling copies it whole in the put
  * that overflowed it. Timed put by put on a slow day: the 21 MiB record
- * 29-41 ms, the 4-byte put after it 15-21 ms (the 21 MiB copied again),
+ * 29-42 ms, the 4-byte put after it 15-21 ms (the 21 MiB copied again),
  * and one host's put 39 MiB into a batch that held another change's
  * record and a checkpoint 37 ms. Those turns stay until a change that big
  * is written in batches of a few MiB.
