@@ -7,7 +7,8 @@
  *
  * Exit status: 0 when every part ran (a missed budget is reported, not
  * failed: benchmarks are not tests), 1 when a part threw (e.g. a sanity
- * check found the figures were not for real work), 2 on a bad argument.
+ * check found the figures were not for real work), 2 on a bad argument or
+ * setting (bench/lib/bad-setting.ts).
  */
 import { benchAgent } from "./agent.js";
 import { benchConsole } from "./console.js";
@@ -17,6 +18,7 @@ import { benchMetrics } from "./metrics.js";
 import { benchRouter } from "./router.js";
 import { benchScale } from "./scale.js";
 import { benchTls } from "./tls.js";
+import { BadSetting } from "./lib/bad-setting.js";
 import { machineInfo, machineLine, type PartReport } from "./lib/stats.js";
 
 const PARTS: Record<string, () => Promise<PartReport>> = {
@@ -49,11 +51,16 @@ async function main(argv: readonly string[]): Promise<number> {
     try {
       parts[name] = await PARTS[name]!();
     } catch (err) {
+      if (err instanceof BadSetting) {
+        console.error(`bench ${name}: ${err.message}`);
+        return 2;
+      }
       failed = true;
-      // A part that reported its rows before it failed (bench/scale.ts) keeps them in the summary.
+      // A part that reported its rows before it failed (bench/scale.ts) keeps them in the summary, and logged its errors.
       const reported = (err as { report?: PartReport } | undefined)?.report;
       parts[name] = { ...reported, error: err instanceof Error ? err.message : String(err) };
-      console.error(`bench ${name} failed:`, err);
+      if (reported) console.error(`bench ${name} failed: ${parts[name].error}`);
+      else console.error(`bench ${name} failed:`, err);
     }
     console.error(`bench ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }

@@ -28,6 +28,7 @@
 import os from "node:os";
 import { raiseFdLimit } from "./lib/fd-limit.js";
 import { checkBuild, Cleanup } from "./lib/cairn-process.js";
+import { BadSetting } from "./lib/bad-setting.js";
 import { report, type PartReport, type Row } from "./lib/stats.js";
 import { backupsRows } from "./scale-backups.js";
 import { importRows } from "./scale-import.js";
@@ -59,7 +60,7 @@ export async function benchScale(options: ScaleBenchOptions = {}): Promise<PartR
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       console.error(`scale ${name} failed:`, error);
-      failures.push(`${name}: ${message}`);
+      failures.push(name);
       info[name] = { error: message };
       // No figure meets a check: the table and the JSON count it as missed, not as "all met".
       rows.push({ name: `${name}: did not finish`, unit: "", budget: { text: "runs to its end", checks: [{ metric: "max", atMost: 0 }] }, note: message });
@@ -87,7 +88,8 @@ export async function benchScale(options: ScaleBenchOptions = {}): Promise<PartR
   await phase("relayed", (cleanup) => sessionsRows(cleanup, rows, { ...sessions, relays: 4, budgeted: true }));
   const doc = report("scale", "scale (SPEC 16: peers in the same run, backups as a fan-out tier, an import under load, idle agent sessions)", rows, info);
   if (failures.length > 0) {
-    throw Object.assign(new Error(`scale rows that did not finish (the others are reported above): ${failures.join("; ")}`), { report: doc });
+    // Each failure was logged whole as it came: this names them, and carries the report to the summary.
+    throw Object.assign(new Error(`scale rows that did not finish: ${failures.join(", ")} (the others are reported above)`), { report: doc });
   }
   return doc;
 }
@@ -97,6 +99,6 @@ function selectedRows(): RowName[] {
   if (!env) return [...ROWS];
   const names = env.split(",").map((s) => s.trim()).filter(Boolean);
   const unknown = names.filter((n) => !(ROWS as readonly string[]).includes(n));
-  if (unknown.length > 0) throw new Error(`CAIRN_BENCH_SCALE_ROWS: unknown row(s) ${unknown.join(", ")}; known: ${ROWS.join(", ")}`);
+  if (unknown.length > 0) throw new BadSetting(`CAIRN_BENCH_SCALE_ROWS: unknown row(s) ${unknown.join(", ")}; known: ${ROWS.join(", ")}`);
   return names as RowName[];
 }
