@@ -3,7 +3,9 @@
  * one LevelDB with sublevels per kind. Every change is written in one batch
  * that spans the sublevels (with its position), so a crash leaves either all
  * of a change or none of it. What is not in such a batch: the log's
- * compaction (range clears, oldest first) and a replace (behind a marker).
+ * compaction (range clears, oldest first), a replace (behind a marker), and
+ * a log record of 1 MiB or more, written just ahead of its batch (past the
+ * position until the batch lands; cleared at open if it never did).
  *
  * A logged write (the registry manager's) puts the batch's changes in one log
  * record and leaves their entity keys behind: those are brought up to date
@@ -36,6 +38,23 @@ export type RawOp = { type: "put"; key: string; value: string } | { type: "put";
 
 export function revisionKey(revision: number): string {
   return revision.toString(16).padStart(16, "0");
+}
+
+/** The key revision of the record that holds `revision`, given each record's first revision ascending (`revision` itself when none does). */
+export function recordHolding(starts: readonly number[], revision: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  let found = revision;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (starts[middle]! <= revision) {
+      found = starts[middle]!;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return found;
 }
 
 /** A position as meta/position holds it: the digest in hex. */

@@ -11,6 +11,7 @@ import {
   entityValue,
   fromStored,
   heldAt,
+  recordHolding,
   revisionKey,
   storedChanges,
   type CommittedState,
@@ -18,7 +19,7 @@ import {
   type Stale,
   type StoredPosition,
 } from "./layout.js";
-import { writeRawBatch } from "./raw-batch.js";
+import { BIG_VALUE_BYTES, writeAhead, writeRawBatch } from "./raw-batch.js";
 import { Utf8Chunks } from "./utf8-chunks.js";
 import { finishSteps } from "../registry/steps.js";
 import { applyOps, cloneRegistry, emptyRegistry, type ChangeRecord, type DomainRecord, type EntityLists, type HostRecord, type Op, type Registry, type TypeRecord } from "../registry/model.js";
@@ -239,30 +240,12 @@ export class RegistryDb {
   /** The logged changes with from <= revision <= to, in order. */
   async readLog(from: number, to: number): Promise<ChangeRecord[]> {
     const changes: ChangeRecord[] = [];
-    for await (const value of this.log.values({ gte: revisionKey(this.recordHolding(from)), lte: revisionKey(to) })) {
+    for await (const value of this.log.values({ gte: revisionKey(recordHolding(this.recordStarts, from)), lte: revisionKey(to) })) {
       for (const stored of storedChanges(value)) {
         if (stored.revision >= from && stored.revision <= to) changes.push(fromStored(stored));
       }
     }
     return changes;
-  }
-
-  /** The key revision of the record that holds `revision` (`revision` itself when none does). */
-  private recordHolding(revision: number): number {
-    const starts = this.recordStarts;
-    let low = 0;
-    let high = starts.length - 1;
-    let found = revision;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      if (starts[middle]! <= revision) {
-        found = starts[middle]!;
-        low = middle + 1;
-      } else {
-        high = middle - 1;
-      }
-    }
-    return found;
   }
 
   /**
@@ -272,7 +255,8 @@ export class RegistryDb {
    * key): the same bytes the sublevels read back, without their
    * per-operation encoding. LevelDB's cost is per entry, so a logged batch is
    * its log record and its position, plus the waiting entities at a
-   * checkpoint. A big batch (an import) is encoded a slice per turn.
+   * checkpoint. A big batch (an import) is encoded a slice per turn, and its
+   * log record written just ahead of it (writeAhead).
    */
   async write(batch: BatchWrite): Promise<void> {
     const ops: RawOp[] = [];
@@ -304,8 +288,13 @@ export class RegistryDb {
     };
     await finishSteps(encodingChanges(batch.changes, record, encodeOp));
     let kept: Map<string, Stale> | undefined;
+    let ahead: { key: string; value: Buffer } | undefined;
     if (logged) {
-      ops.push({ type: "put", key: PREFIX.log + revisionKey(first.revision), value: await finishSteps(record!.joining()), valueEncoding: "buffer" });
+      const key = PREFIX.log + revisionKey(first.revision);
+      const value = await finishSteps(record!.joining());
+      // Past the position until this batch is written, and so unread (findLogBounds).
+      if (value.length >= BIG_VALUE_BYTES) ahead = { key, value };
+      else ops.push({ type: "put", key, value, valueEncoding: "buffer" });
       const readersAt = trailing?.revision ?? last.revision;
       put(PREFIX.meta, COMMITTED_KEY, String(readersAt));
       const due = dueBy(this.stale.size + waiting.size);
@@ -322,6 +311,7 @@ export class RegistryDb {
     if (batch.position) put(PREFIX.meta, "position", JSON.stringify(batch.position));
     for (const [key, value] of Object.entries(batch.meta ?? {})) put(PREFIX.meta, key, JSON.stringify(value));
     if (this.compactionFailure) throw this.compactionFailure;
+    if (ahead) await writeAhead(this.db, ahead.key, ahead.value);
     await this.writeRaw(ops, batch.sync ?? true);
     if (batch.position) this.marker?.write(batch.position);
     if (logged) {
@@ -438,6 +428,9 @@ export class RegistryDb {
   }
 
   private async findLogBounds(): Promise<void> {
+    // A record past the position was written ahead of a batch that never came (writeAhead).
+    const position = (await this.meta.get("position")) as StoredPosition | undefined;
+    await this.log.clear({ gt: revisionKey(position?.revision ?? 0) });
     for await (const key of this.log.keys()) this.recordStarts.push(parseInt(key as string, 16));
     for await (const value of this.log.values({ limit: 1, reverse: true })) this.lastLogged = storedChanges(value).at(-1)?.revision ?? 0;
   }
