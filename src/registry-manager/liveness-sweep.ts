@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Clock, Timer } from "../clock.js";
 import type { LivenessTracker } from "./liveness.js";
 import { markSilentDown } from "./mutations/heartbeat.js";
-import { SliceCounter, type Steps } from "../registry/steps.js";
+import { runSteps, SliceCounter, type Steps } from "../registry/steps.js";
 import { LONG_CHANGE_OPS } from "../registry/defaults.js";
 import { RELAY_SILENT_MS } from "./defaults.js";
 import type { Op } from "../registry/model.js";
@@ -10,7 +10,8 @@ import { opsOf, type SteppedMutation } from "./mutations/mutation.js";
 import type { RegistryStore } from "./store.js";
 
 /**
- * A primary's look, every `everyMs`, for hosts silent past --down-after:
+ * A primary's look, `everyMs` after the last one ended (a look at many
+ * hosts takes turns: liveness.ts), for hosts silent past --down-after:
  * those found are marked down in one change, and each down is counted by
  * the liveness damping (flap-damping.ts). A look that comes late means the
  * event loop was busy, and the heartbeats that came meanwhile may still be
@@ -24,6 +25,8 @@ export class LivenessSweep {
   private timer: Timer | undefined;
   private dueAt = 0;
   private unsubscribe: (() => void) | undefined;
+  /** Counts stops: a look started before the last one is void. */
+  private looks = 0;
 
   constructor(
     private readonly tracker: LivenessTracker,
@@ -45,6 +48,8 @@ export class LivenessSweep {
   }
 
   stop(): void {
+    // A look still under way finds nothing to do when it ends.
+    this.looks++;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.timer?.cancel();
@@ -71,15 +76,29 @@ export class LivenessSweep {
     if (silentRelays.length > 0) {
       this.log.warn({ relays: silentRelays }, `relay ${silentRelays.join(", ")} fell silent: the hosts that pulsed through it get their --down-after again, to reach this primary themselves`);
     }
-    const overdue = this.tracker.overdue(this.store.index.registry, Math.min(this.dueAt, this.clock.now()), this.ownHost);
-    if (overdue.length > 0) {
-      const cause = overdue.length === 1 ? `no heartbeat from ${overdue[0]}` : `no heartbeat from ${overdue.length} hosts`;
-      const stillSilent = (host: string) => this.tracker.isOverdue(host, this.clock.now());
-      this.store
-        .mutate(this.countingDowns(markSilentDown(overdue, stillSilent)), { cause })
-        .catch((error) => this.log.warn({ err: error, hosts: overdue.length }, "could not mark silent hosts down"));
-    }
-    this.start();
+    // The next look is due once this one is done: a look at many hosts takes turns.
+    const look = this.looks;
+    runSteps(
+      this.tracker.overdue(this.store.index.registry, Math.min(this.dueAt, this.clock.now()), this.ownHost),
+      (overdue) => {
+        if (look !== this.looks) return;
+        this.markDown(overdue);
+        this.start();
+      },
+      (error) => {
+        this.log.error({ err: error }, "the liveness sweep failed; the next one is due in its interval");
+        if (look === this.looks) this.start();
+      },
+    );
+  }
+
+  private markDown(overdue: string[]): void {
+    if (overdue.length === 0) return;
+    const cause = overdue.length === 1 ? `no heartbeat from ${overdue[0]}` : `no heartbeat from ${overdue.length} hosts`;
+    const stillSilent = (host: string) => this.tracker.isOverdue(host, this.clock.now());
+    this.store
+      .mutate(this.countingDowns(markSilentDown(overdue, stillSilent)), { cause })
+      .catch((error) => this.log.warn({ err: error, hosts: overdue.length }, "could not mark silent hosts down"));
   }
 
   /**

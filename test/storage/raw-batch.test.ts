@@ -53,7 +53,7 @@ describe("writeRawBatch", () => {
       const record = "é".repeat(1000);
       await writeRawBatch(db, [small(0), { type: "put", key: "log!1", value: Buffer.from(record, "utf8"), valueEncoding: "buffer" }, small(1)], true);
       expect(batch.mock.calls.length).toBe(1);
-      expect(batch.mock.calls[0]![0]).toHaveLength(3);
+      expect((batch.mock.calls[0] as unknown[])[0]).toHaveLength(3);
       expect(await db.get("log!1")).toBe(record);
       expect(await db.get("h!0")).toBe('{"id":"0"}');
       expect(await db.get("h!1")).toBe('{"id":"1"}');
