@@ -151,7 +151,8 @@ export async function sessionsRows(cleanup: Cleanup, rows: Row[], options: Sessi
       // A relayed agent whose first try failed tries again (bench/scale-agents.ts): all are relayed in the end.
       // One named no relay (its relay's reports late, say) pulses the primary until its next whole heartbeat, within 30 s.
       await until(`all ${total} agents pulsing relays`, async () => (await agents.status()).reduce((sum, s) => sum + s.relayedNow, 0) === total, RELAYED_WITHIN_MS, 500).catch(async (error: Error) => {
-        throw new Error(`${error.message}: ${JSON.stringify((await agents.status()).map((s) => ({ ...s.problems, first: s.firstProblem })))}`);
+        const statuses = (await agents.status()).map((s) => ({ agents: s.agents, relayedNow: s.relayedNow, onThePrimary: s.onThePrimary, opening: s.opening, rejoined: s.rejoined, ...s.problems, first: s.firstProblem }));
+        throw new Error(`${error.message}: ${JSON.stringify(statuses)}; the managers' last warnings:\n${lastWarnings([manager, ...relays], 5).join("\n")}`);
       });
     } else if (added.recorded !== perProcess * options.processes) {
       throw new Error(
