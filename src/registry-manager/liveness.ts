@@ -7,8 +7,9 @@ import { SliceCounter, type Steps } from "../registry/steps.js";
  * Hosts a sweep looks at per turn. A look at 100,000 hosts, all up (an
  * import of a fleet whose agents do not run yet), took 17 ms in one turn
  * in the scale bench's import (under a 250 µs CPU profile), and a turn of
- * 53 ms with the collection it set off; at 10,000 a slice stays near 2 ms. Far more than ITEMS_PER_SLICE:
- * a look spread over many turns would mark hosts down late.
+ * 53 ms with the collection it set off; at 10,000 a slice stays near 2
+ * ms. Far more than ITEMS_PER_SLICE: a look spread over many turns would
+ * mark hosts down late.
  */
 export const HOSTS_PER_LOOK_SLICE = 10_000;
 

@@ -67,6 +67,8 @@ export interface Loaded {
   tail: ChangeRecord[];
 }
 
+/** Where the store stands (meta/position): a log record past it is not yet, or never was, written whole (see `write`). */
+const POSITION_KEY = "position";
 /** Set while a replace is under way (see `replace`). */
 const RESYNCING_KEY = "resyncing";
 /** The revision the entity keys are current at, when the log holds the changes after it (see `write`). */
@@ -186,7 +188,7 @@ export class RegistryDb {
       const type = value as TypeRecord;
       registry.types.set(type.name, type);
     }
-    const position = (await this.meta.get("position")) as StoredPosition | undefined;
+    const position = (await this.meta.get(POSITION_KEY)) as StoredPosition | undefined;
     const head = position?.revision ?? 0;
     const stored = (await this.meta.get(COMMITTED_KEY)) as number | undefined;
     const checkpoint = this.checkpointRevision;
@@ -308,7 +310,7 @@ export class RegistryDb {
       }
       if (checkpoint !== this.checkpointRevision) put(PREFIX.meta, CHECKPOINT_KEY, String(checkpoint));
     }
-    if (batch.position) put(PREFIX.meta, "position", JSON.stringify(batch.position));
+    if (batch.position) put(PREFIX.meta, POSITION_KEY, JSON.stringify(batch.position));
     for (const [key, value] of Object.entries(batch.meta ?? {})) put(PREFIX.meta, key, JSON.stringify(value));
     if (this.compactionFailure) throw this.compactionFailure;
     if (ahead) await writeAhead(this.db, ahead.key, ahead.value);
@@ -386,7 +388,7 @@ export class RegistryDb {
     }
     await flush(true);
     const last: RawOp[] = [
-      { type: "put", key: PREFIX.meta + "position", value: JSON.stringify(position) },
+      { type: "put", key: PREFIX.meta + POSITION_KEY, value: JSON.stringify(position) },
       { type: "put", key: PREFIX.meta + CHECKPOINT_KEY, value: String(position.revision) },
     ];
     for (const [key, value] of Object.entries(meta)) last.push({ type: "put", key: PREFIX.meta + key, value: JSON.stringify(value) });
@@ -429,7 +431,7 @@ export class RegistryDb {
 
   private async findLogBounds(): Promise<void> {
     // A record past the position was written ahead of a batch that never came (writeAhead).
-    const position = (await this.meta.get("position")) as StoredPosition | undefined;
+    const position = (await this.meta.get(POSITION_KEY)) as StoredPosition | undefined;
     await this.log.clear({ gt: revisionKey(position?.revision ?? 0) });
     for await (const key of this.log.keys()) this.recordStarts.push(parseInt(key as string, 16));
     for await (const value of this.log.values({ limit: 1, reverse: true })) this.lastLogged = storedChanges(value).at(-1)?.revision ?? 0;
