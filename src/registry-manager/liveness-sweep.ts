@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Clock, Timer } from "../clock.js";
 import type { LivenessTracker } from "./liveness.js";
-import { markSilentDown } from "./mutations/heartbeat.js";
+import { setStatusWhere } from "./mutations/heartbeat.js";
 import { runSteps, SliceCounter, type Steps } from "../registry/steps.js";
 import { LONG_CHANGE_OPS } from "../registry/defaults.js";
 import { RELAY_SILENT_MS } from "./defaults.js";
@@ -97,7 +97,7 @@ export class LivenessSweep {
     const cause = overdue.length === 1 ? `no heartbeat from ${overdue[0]}` : `no heartbeat from ${overdue.length} hosts`;
     const stillSilent = (host: string) => this.tracker.isOverdue(host, this.clock.now());
     this.store
-      .mutate(this.countingDowns(markSilentDown(overdue, stillSilent)), { cause })
+      .mutate(this.countingDowns(setStatusWhere(overdue, "down", stillSilent)), { cause })
       .catch((error) => this.log.warn({ err: error, hosts: overdue.length }, "could not mark silent hosts down"));
   }
 

@@ -1,8 +1,10 @@
+import type { Logger } from "pino";
 import type { RelayReply } from "../generated/cairn/v1/RelayReply.js";
 import type { RelayReport__Output } from "../generated/cairn/v1/RelayReport.js";
 import { packageOf, REGISTRY_TYPE } from "../registry/model.js";
 import { RELAY_SILENT_MS } from "./defaults.js";
 import type { HeartbeatContext } from "./heartbeats.js";
+import { setStatusWhere } from "./mutations/heartbeat.js";
 
 /** A relay as named to an agent: its host id, and where to dial it. */
 export interface NamedRelay {
@@ -13,12 +15,17 @@ export interface NamedRelay {
 /**
  * A relaying backup's report on the primary (Replication.Relay, SPEC 16):
  * each pulse counts as the host heard from when it came, as long as the
- * host is up and sent its whole heartbeat to this primary this reign; the
- * others are named back, so that their agents send a whole one.
+ * host sent its whole heartbeat to this primary this reign and its answer
+ * named this relay; the others are named back, so that their agents send
+ * a whole one. A pulse says nothing changed since that whole heartbeat, as
+ * one in a session does: a host marked down meanwhile (its pulse came late)
+ * is marked up by it, in one change for the report, and one held down as
+ * flapping stays down while its pulses count towards its release, rather
+ * than every such agent coming to the primary again.
  * `believed`: the relay is the manager it says it is, so its epoch may
  * depose this primary.
  */
-export function recordRelayReport(ctx: HeartbeatContext, report: RelayReport__Output, believed: boolean): RelayReply {
+export function recordRelayReport(ctx: HeartbeatContext, log: Logger, report: RelayReport__Output, believed: boolean): RelayReply {
   if (believed) ctx.manager.learnedEpoch(report.epoch);
   const liveness = ctx.manager.liveness();
   const primary = ctx.manager.primary();
@@ -28,9 +35,24 @@ export function recordRelayReport(ctx: HeartbeatContext, report: RelayReport__Ou
   liveness.relayReported(report.host, now);
   const hosts = ctx.store.index.registry.hosts;
   const whole: string[] = [];
+  const backUp: string[] = [];
   for (const pulse of report.pulses) {
-    const counted = hosts.get(pulse.host)?.status === "up" && liveness.relayed(pulse.host, now - pulse.age_ms, pulse.revision, report.host);
-    if (!counted) whole.push(pulse.host);
+    const record = hosts.get(pulse.host);
+    if (!record || !liveness.relayed(pulse.host, now - pulse.age_ms, pulse.revision, report.host)) {
+      whole.push(pulse.host);
+      continue;
+    }
+    if (record.status === "up") continue;
+    const damping = liveness.damping.heard(pulse.host, now);
+    if (damping.kind === "released") log.info({ heartbeatFrom: pulse.host, steadyMs: damping.steadyMs }, `host ${pulse.host} pulsed steadily for ${damping.steadyMs} ms: released from hold-down`);
+    if (damping.kind !== "held") backUp.push(pulse.host);
+  }
+  if (backUp.length > 0) {
+    // Not waited for: the relay's report must not wait behind writes (it vouches only while its reports get through),
+    // and a host the write leaves down is marked up by its next pulse.
+    const stillHeard = (host: string) => !liveness.isOverdue(host, ctx.clock.now()) && !liveness.damping.isHeld(host);
+    const cause = backUp.length === 1 ? `pulse from ${backUp[0]} through relay ${report.host}` : `pulses from ${backUp.length} hosts through relay ${report.host}`;
+    ctx.store.mutate(setStatusWhere(backUp, "up", stillHeard), { cause }).catch((error) => log.warn({ err: error, hosts: backUp.length, relay: report.host }, "could not mark relayed hosts up"));
   }
   return { ...answer, recorded: true, whole };
 }

@@ -65,7 +65,7 @@ export function replicationHandlers(ctx: ReplicationContext): ReplicationHandler
     }, unexpected),
     Session: heartbeatSession(ctx, log, pulseIntervalMs(ctx.heartbeatIntervalMs, ctx.downAfterMs), unexpected),
     Pulses: ctx.relay?.handle ?? refusePulses,
-    Relay: unary(async (report: RelayReport__Output, call) => recordRelayReport(ctx, report, ctx.manager.believes(callerOf(call), report.host)), unexpected),
+    Relay: unary(async (report: RelayReport__Output, call) => recordRelayReport(ctx, log, report, ctx.manager.believes(callerOf(call), report.host)), unexpected),
     GetPosition: unary(async (request: GetPositionRequest__Output) => {
       ctx.manager.learnedEpoch(request.seen_epoch);
       return positionOf(ctx);

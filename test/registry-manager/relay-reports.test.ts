@@ -4,7 +4,8 @@
  * it; its pulses count as heard when they came, for hosts that sent a whole
  * heartbeat this reign and are up (the others are named back, to send one);
  * a host heard through it is judged only once it reported past the host's
- * time; and a relay that falls silent is named no more, its hosts given
+ * time, and one marked down meanwhile is marked up by its next pulse (held
+ * down while it flaps); and a relay that falls silent is named no more, its hosts given
  * their --down-after again.
  */
 import * as grpc from "@grpc/grpc-js";
@@ -13,6 +14,7 @@ import type { RelayReply__Output } from "../../src/generated/cairn/v1/RelayReply
 import type { RelayReport } from "../../src/generated/cairn/v1/RelayReport.js";
 import { RELAY_SILENT_MS } from "../../src/registry-manager/defaults.js";
 import type { RegistryManager } from "../../src/registry-manager/manager.js";
+import type { ManagerOptions } from "../../src/registry-manager/manager-options.js";
 import { v1 } from "../../src/wire/proto-loader.js";
 import { useDefer } from "../support/defer.js";
 import { FakeClock } from "../support/fake-clock.js";
@@ -33,9 +35,9 @@ function relayClient(address: string) {
 
 const livenessOf = (manager: RegistryManager, host: string) => manager.agents().find((a) => a.host === host);
 
-async function primaryWithRelay() {
+async function primaryWithRelay(options: Partial<ManagerOptions> = {}) {
   const clock = new FakeClock();
-  const manager = await startManager(defer, { clock, downAfterMs: DOWN_AFTER, heartbeatIntervalMs: 1_000 });
+  const manager = await startManager(defer, { clock, downAfterMs: DOWN_AFTER, heartbeatIntervalMs: 1_000, ...options });
   // The relay is a registry manager of the registry, as a backup makes itself by its own heartbeats.
   await heartbeatClient(defer, manager.address)({ host: "m2", domain: "/", address: "127.0.0.1", registry_package: { type: "registry", port: 7001, role: "MANAGER_ROLE_BACKUP" } });
   const report = relayClient(manager.address);
@@ -134,6 +136,37 @@ describe("relay reports on a primary", () => {
     expect(manager.liveness()!.isOverdue("a", clock.now())).toBe(false);
     await report({ host: "m2", pulses: [{ host: "a", age_ms: 200, revision: 2 }] });
     expect(livenessOf(manager, "a")).toMatchObject({ liveness: "up", lastHeartbeatAgeMs: 200 });
+  });
+
+  it("marks a host up again by a late pulse through its relay, and holds a flapping one down until it pulsed steadily", async () => {
+    const holdDownMs = 4_000;
+    const { clock, manager, report, named } = await primaryWithRelay({ flapCount: 2, flapWindowMs: 60_000, holdDownMs });
+    await named();
+    /** a's pulses stop past its --down-after, the relay reporting on: a goes down. */
+    const silentUntilDown = async () => {
+      for (let t = 0; t <= DOWN_AFTER; t += 500) {
+        clock.advance(500);
+        await report({ host: "m2", pulses: [] });
+      }
+      await until(() => livenessOf(manager, "a")?.liveness === "down", "host a down");
+    };
+    await report({ host: "m2", pulses: [{ host: "a", age_ms: 0, revision: 3 }] });
+    await silentUntilDown();
+    // Its pulse came late, not never: it counts, and the agent need not come to the primary.
+    expect(await report({ host: "m2", pulses: [{ host: "a", age_ms: 0, revision: 4 }] })).toMatchObject({ recorded: true, whole: [] });
+    await until(() => livenessOf(manager, "a")?.liveness === "up", "host a up again by its pulse");
+
+    // The second down within the window holds it: its pulses count, and it stays down until they were steady for the hold-down.
+    await silentUntilDown();
+    expect(manager.liveness()!.damping.isHeld("a")).toBe(true);
+    for (let t = 0; t < holdDownMs; t += 1_000) {
+      expect(await report({ host: "m2", pulses: [{ host: "a", age_ms: 0, revision: 5 }] })).toMatchObject({ whole: [] });
+      clock.advance(1_000);
+    }
+    expect(livenessOf(manager, "a")?.liveness).toBe("down");
+    await report({ host: "m2", pulses: [{ host: "a", age_ms: 0, revision: 6 }] });
+    await until(() => livenessOf(manager, "a")?.liveness === "up", "host a released and up");
+    expect(manager.liveness()!.damping.isHeld("a")).toBe(false);
   });
 
   it("counts no pulse of a host from a relay it was not sent to", async () => {

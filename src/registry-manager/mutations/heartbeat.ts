@@ -74,19 +74,21 @@ export function firstContact(id: string, contact: FirstContact = {}): Mutation {
 }
 
 /**
- * Marks down, in one change, each of `hosts` still up and still silent when
- * the write runs (`stillSilent` asks again: a heartbeat may have come in
- * between). Stepped: after an import of 100,000 hosts nobody heartbeats
+ * Sets `status`, in one change, on each of `hosts` not in it yet and for
+ * which `still` holds when the write runs (it asks again: a heartbeat may
+ * have come in between, or a sweep marked the host down meanwhile). The
+ * sweep marks silent hosts down with it, a relay's report brings hosts
+ * back up. Stepped: after an import of 100,000 hosts nobody heartbeats
  * for, a sweep finds them all at once, and one turn for all of them would
  * stall the manager (registry/steps.ts).
  */
-export function markSilentDown(hosts: readonly string[], stillSilent: (host: string) => boolean): SteppedMutation {
+export function setStatusWhere(hosts: readonly string[], status: Liveness, still: (host: string) => boolean): SteppedMutation {
   return function* (state) {
     const ops: Op[] = [];
     const slices = new SliceCounter();
     for (const id of hosts) {
       const host = state.hosts.get(id);
-      if (host && host.status !== "down" && stillSilent(id)) ops.push({ kind: "put-host", host: { ...host, status: "down" } });
+      if (host && host.status !== status && still(id)) ops.push({ kind: "put-host", host: { ...host, status } });
       if (slices.due()) yield;
     }
     return ops;
