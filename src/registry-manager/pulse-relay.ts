@@ -103,6 +103,11 @@ export class PulseRelay {
 
   private async report(): Promise<void> {
     this.timer = undefined;
+    // Timers run before the event loop reads its sockets: after a stall, the pulses that came meanwhile are
+    // still unread when this one fires. The report leaves once they are read (an immediate runs after the
+    // turn's I/O), or the primary would find their hosts silent.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.stopped) return;
     const primary = this.manager.primary();
     if (this.manager.role() === "backup" && primary.address) {
       const taken = this.taken;

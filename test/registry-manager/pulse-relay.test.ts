@@ -2,7 +2,8 @@
  * A backup's relay of pulses (pulse-relay.ts) on a fake clock, with the
  * primary's answers made up: it vouches only while it is a backup whose
  * last report reached a primary within RELAY_SILENT_MS, reports each
- * host's last pulse with its age, and answers `relayed` false to a host the
+ * host's last pulse with its age (those read in the turn the report is due
+ * in too), and answers `relayed` false to a host the
  * primary wants whole.
  */
 import { EventEmitter } from "node:events";
@@ -52,6 +53,7 @@ function setUp() {
   /** The clock moved by `ms`, and every report it made answered. */
   const advance = async (ms: number) => {
     clock.advance(ms);
+    await new Promise<void>((resolve) => setImmediate(resolve));
     for (let i = 0; i < 5; i++) await Promise.resolve();
   };
   return { clock, state, reports, answers, pulse, advance, relay, setAnswer: (f: typeof answer) => (answer = f) };
@@ -79,6 +81,16 @@ describe("PulseRelay", () => {
     // Each pulse is reported once.
     await advance(RELAY_REPORT_MS);
     expect(reports[2]!.pulses).toEqual([]);
+  });
+
+  it("reports the pulses read in the turn its timer fired in: after a stall they wait in their sockets, read after the timers", async () => {
+    const { reports, pulse, advance } = setUp();
+    await advance(RELAY_REPORT_MS);
+    pulse("a", 2);
+    // Stands in for a socket read in this turn's I/O: it runs after the timer, before the immediates the timer queues.
+    setImmediate(() => pulse("b", 3));
+    await advance(RELAY_REPORT_MS);
+    expect(reports[1]!.pulses!.map((p) => p.host)).toEqual(["a", "b"]);
   });
 
   it("answers a host the primary wants whole `relayed` false once, at its next pulse after later reports, and relays it again after", async () => {
