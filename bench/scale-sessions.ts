@@ -56,6 +56,8 @@ const UNARY_SIZES = [2_000, 4_000];
 const RSS_SAMPLE_MS = 1_000;
 /** Relayed agents opened at once per agent process (200 held their event loops for over a second). */
 const RELAYED_OPEN_BATCH = 50;
+/** Relayed agents' host ids start with this (the probe's host, down once it is gone, does not). */
+const RELAYED_PREFIX = "relayed-agent-";
 /** The share of the ephemeral ports the bench counts on (the machine uses some). */
 const PORTS_USABLE = 0.9;
 /** How long relayed agents whose first whole heartbeat failed (or named no relay) may take to be relayed. */
@@ -83,6 +85,9 @@ interface Measured {
   /** Relayed agents that went to the primary again, their relay unable to vouch: before the window, and in it. */
   rejoinedBefore: number;
   rejoinedInWindow: number;
+  /** Hosts seen down in the change feed since the first agents opened, and those down at the end of the window (with relays only). */
+  everDown?: number;
+  downNow?: number;
   /** The longest any agent process's event loop was held up to the window (its pulses ran that late). */
   agentsMaxLoopDelayMs: number;
 }
@@ -133,12 +138,15 @@ export async function sessionsRows(cleanup: Cleanup, rows: Row[], options: Sessi
     address: manager.address,
     processes: options.processes,
     mode: relays.length > 0 ? "relayed" : probe.mode,
-    prefix: relays.length > 0 ? "relayed-agent-" : "idle-agent-",
+    prefix: relays.length > 0 ? RELAYED_PREFIX : "idle-agent-",
     domain: (p) => (relays.length > 0 ? relayDomain(p % relays.length) : "/"),
     // Each relayed agent opens two channels: fewer at once keep the agent processes' pulses on time meanwhile.
     ...(relays.length > 0 ? { batch: RELAYED_OPEN_BATCH } : {}),
   });
   const measured: Measured[] = [];
+  // Hosts that went down while their agents ran (late pulses of a held-up agent process): the relayed notes count them.
+  const opening = relays.length > 0 ? await watchDowns(manager.address, client, (host) => host.startsWith(RELAYED_PREFIX)) : undefined;
+  if (opening) cleanup.add(() => opening.close());
   for (const size of sizes) {
     const perProcess = size / options.processes - agents.hosts(0).length;
     const t0 = wallMs();
@@ -163,8 +171,9 @@ export async function sessionsRows(cleanup: Cleanup, rows: Row[], options: Sessi
     await stableRevision(client);
     const openMs = wallMs() - t0;
     const openCores = (manager.cpuSeconds() - openCpu0) / (openMs / 1000);
-    measured.push({ ...(await idleWindow(manager, relays, client, agents, total, openMs, options.windowMs)), openCores });
+    measured.push({ ...(await idleWindow(manager, relays, client, agents, total, openMs, options.windowMs)), openCores, everDown: opening?.everDown().size, downNow: opening?.downNow().size });
   }
+  opening?.close();
 
   const label = (n: number) => `${n.toLocaleString("en-US")} ${what}`;
   const relayNote = (m: Measured) =>
@@ -172,7 +181,7 @@ export async function sessionsRows(cleanup: Cleanup, rows: Row[], options: Sessi
       ? `; the ${relays.length} relays used ${(m.relaysCpuCores * 100).toFixed(0)}% of a core together (RSS ${m.relaysRssMiB.map((r) => r.toFixed(0)).join(", ")} MiB), ` +
         `and the agents held no connection to the primary; ${m.rejoinedInWindow} of them went to the primary again in the window ` +
         `(${m.rejoinedBefore} before it, while they opened: an agent process's event loop was held for up to ${m.agentsMaxLoopDelayMs} ms ` +
-        `opening thousands of channels, so its pulses ran late)`
+        `opening thousands of channels, so its pulses ran late; ${m.everDown ?? 0} hosts went down since the first agents opened, ${m.downNow ?? 0} of them still down at the end of the window)`
       : "";
   for (const m of measured) {
     rows.push({
