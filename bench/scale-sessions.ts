@@ -88,6 +88,8 @@ interface Measured {
   /** Hosts seen down in the change feed since the first agents opened, and those down at the end of the window (with relays only). */
   everDown?: number;
   downNow?: number;
+  /** What went wrong with that feed, if anything: its counts are then short. */
+  downFeedProblem?: string;
   /** The longest any agent process's event loop was held up to the window (its pulses ran that late). */
   agentsMaxLoopDelayMs: number;
 }
@@ -171,7 +173,7 @@ export async function sessionsRows(cleanup: Cleanup, rows: Row[], options: Sessi
     await stableRevision(client);
     const openMs = wallMs() - t0;
     const openCores = (manager.cpuSeconds() - openCpu0) / (openMs / 1000);
-    measured.push({ ...(await idleWindow(manager, relays, client, agents, total, openMs, options.windowMs)), openCores, everDown: opening?.everDown().size, downNow: opening?.downNow().size });
+    measured.push({ ...(await idleWindow(manager, relays, client, agents, total, openMs, options.windowMs)), openCores, everDown: opening?.everDown().size, downNow: opening?.downNow().size, downFeedProblem: opening?.problem() });
   }
   opening?.close();
 
@@ -181,7 +183,8 @@ export async function sessionsRows(cleanup: Cleanup, rows: Row[], options: Sessi
       ? `; the ${relays.length} relays used ${(m.relaysCpuCores * 100).toFixed(0)}% of a core together (RSS ${m.relaysRssMiB.map((r) => r.toFixed(0)).join(", ")} MiB), ` +
         `and the agents held no connection to the primary; ${m.rejoinedInWindow} of them went to the primary again in the window ` +
         `(${m.rejoinedBefore} before it, while they opened: an agent process's event loop was held for up to ${m.agentsMaxLoopDelayMs} ms ` +
-        `opening thousands of channels, so its pulses ran late; ${m.everDown ?? 0} hosts went down since the first agents opened, ${m.downNow ?? 0} of them still down at the end of the window)`
+        `opening thousands of channels, so its pulses ran late; ${m.everDown ?? 0} hosts went down since the first agents opened, ${m.downNow ?? 0} of them still down at the end of the window` +
+        `${m.downFeedProblem ? `, counted short: ${m.downFeedProblem}` : ""})`
       : "";
   for (const m of measured) {
     rows.push({

@@ -6,11 +6,12 @@
  *
  * Pure: no clock, no timers, no I/O; every call says what time it is. The
  * sweep reports each down it writes (`wentDown`), the heartbeat path asks
- * at each heartbeat whether the host may be marked up (`heard`). Releasing
- * happens only at a heartbeat, never by a timer: the up transition then
- * rides in the heartbeat's own change, as it always did, so each transition
- * stays exactly one change and a host is never marked up without having
- * just been heard from.
+ * at each heartbeat whether the host may be marked up (`heard`), and so
+ * does a relay's report at each pulse of a host not up. Releasing happens
+ * only when the host is heard from, never by a timer: the up transition
+ * rides in the heartbeat's own change, or in the one a report makes for
+ * its hosts, so each transition stays one change and a host is never
+ * marked up without having just been heard from.
  *
  * In memory, on the primary only: a new primary (or a restarted one) starts
  * with a clean slate, every host free and no downs counted, so a host held

@@ -21,7 +21,10 @@ export interface NamedRelay {
  * one in a session does: a host marked down meanwhile (its pulse came late)
  * is marked up by it, in one change for the report, and one held down as
  * flapping stays down while its pulses count towards its release, rather
- * than every such agent coming to the primary again.
+ * than every such agent coming to the primary again. (A relay back from a
+ * stall may carry pulses it read late, of agents that died meanwhile: each
+ * such host is up for one more --down-after, as it would be had it stayed
+ * up; thousands of live agents are not sent to the primary for it.)
  * `believed`: the relay is the manager it says it is, so its epoch may
  * depose this primary.
  */
@@ -34,15 +37,16 @@ export function recordRelayReport(ctx: HeartbeatContext, log: Logger, report: Re
   const now = ctx.clock.now();
   liveness.relayReported(report.host, now);
   const hosts = ctx.store.index.registry.hosts;
+  // The status as the writes already accepted leave it: a mark-down not yet committed is one to undo.
+  const accepted = ctx.store.latest.registry.hosts;
   const whole: string[] = [];
   const backUp: string[] = [];
   for (const pulse of report.pulses) {
-    const record = hosts.get(pulse.host);
-    if (!record || !liveness.relayed(pulse.host, now - pulse.age_ms, pulse.revision, report.host)) {
+    if (!hosts.has(pulse.host) || !liveness.relayed(pulse.host, now - pulse.age_ms, pulse.revision, report.host)) {
       whole.push(pulse.host);
       continue;
     }
-    if (record.status === "up") continue;
+    if (accepted.get(pulse.host)?.status === "up") continue;
     const damping = liveness.damping.heard(pulse.host, now);
     if (damping.kind === "released") log.info({ heartbeatFrom: pulse.host, steadyMs: damping.steadyMs }, `host ${pulse.host} pulsed steadily for ${damping.steadyMs} ms: released from hold-down`);
     if (damping.kind !== "held") backUp.push(pulse.host);

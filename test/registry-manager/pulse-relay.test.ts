@@ -83,7 +83,7 @@ describe("PulseRelay", () => {
     expect(reports[2]!.pulses).toEqual([]);
   });
 
-  it("reports the pulses read in the turn its timer fired in: after a stall they wait in their sockets, read after the timers", async () => {
+  it("reports the pulses read in the turn its timer fired in (after a stall they wait in their sockets, read after the timers)", async () => {
     const { reports, pulse, advance } = setUp();
     await advance(RELAY_REPORT_MS);
     pulse("a", 2);
@@ -119,6 +119,15 @@ describe("PulseRelay", () => {
     expect(reports).toHaveLength(1);
     pulse("a");
     expect(answers).toEqual([false]);
+  });
+
+  it("sends no report when stopped after its timer fired and before the report left", async () => {
+    const { clock, relay, reports } = setUp();
+    clock.advance(RELAY_REPORT_MS);
+    relay.stop();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(reports).toHaveLength(0);
   });
 
   it(`stops vouching ${RELAY_SILENT_MS} ms after its last report that a primary recorded, and as soon as it is no backup`, async () => {

@@ -2,11 +2,11 @@
  * A primary and its relays (SPEC 16), in a running manager on a fake clock:
  * a relay that reports is named to the hosts whose registry route reaches
  * it; its pulses count as heard when they came, for hosts that sent a whole
- * heartbeat this reign and are up (the others are named back, to send one);
+ * heartbeat this reign naming it (the others are named back, to send one);
  * a host heard through it is judged only once it reported past the host's
  * time, and one marked down meanwhile is marked up by its next pulse (held
- * down while it flaps); and a relay that falls silent is named no more, its hosts given
- * their --down-after again.
+ * down while it flaps); and a relay that falls silent is named no more, its
+ * hosts given their --down-after again.
  */
 import * as grpc from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";

@@ -76,9 +76,9 @@ export function firstContact(id: string, contact: FirstContact = {}): Mutation {
 /**
  * Sets `status`, in one change, on each of `hosts` not in it yet and for
  * which `still` holds when the write runs (it asks again: a heartbeat may
- * have come in between, or a sweep marked the host down meanwhile). The
- * sweep marks silent hosts down with it, a relay's report brings hosts
- * back up. Stepped: after an import of 100,000 hosts nobody heartbeats
+ * have come to a host the sweep found silent, and a host a relay's pulse
+ * brought back may be overdue or held by then). The sweep marks silent
+ * hosts down with it, a relay's report brings hosts back up. Stepped: after an import of 100,000 hosts nobody heartbeats
  * for, a sweep finds them all at once, and one turn for all of them would
  * stall the manager (registry/steps.ts).
  */
