@@ -78,9 +78,10 @@ export function firstContact(id: string, contact: FirstContact = {}): Mutation {
  * which `still` holds when the write runs (it asks again: a heartbeat may
  * have come to a host the sweep found silent, and a host a relay's pulse
  * brought back may be overdue or held by then). The sweep marks silent
- * hosts down with it, a relay's report brings hosts back up. Stepped: after an import of 100,000 hosts nobody heartbeats
- * for, a sweep finds them all at once, and one turn for all of them would
- * stall the manager (registry/steps.ts).
+ * hosts down with it, a relay's report brings hosts back up. Stepped:
+ * after an import of 100,000 hosts nobody heartbeats for, a sweep finds
+ * them all at once, and one turn for all of them would stall the manager
+ * (registry/steps.ts).
  */
 export function setStatusWhere(hosts: readonly string[], status: Liveness, still: (host: string) => boolean): SteppedMutation {
   return function* (state) {
