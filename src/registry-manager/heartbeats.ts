@@ -5,6 +5,7 @@ import type { HeartbeatRequest__Output } from "../generated/cairn/v1/HeartbeatRe
 import { packageOf, REGISTRY_TYPE, type PackageRecord } from "../registry/model.js";
 import { hostIdProblem } from "../registry/names.js";
 import { packageFromWire, packageHealthFromWire } from "../wire/convert.js";
+import type { LivenessTracker } from "./liveness.js";
 import type { ManagerControl } from "./manager-control.js";
 import { ensureRegistryPackage } from "./mutations/manager-records.js";
 import { firstContact, reportHealth, setHostStatus } from "./mutations/heartbeat.js";
@@ -59,13 +60,8 @@ export async function recordHeartbeat(ctx: HeartbeatContext, log: Logger, reques
   const known = liveness.lastHeartbeat(request.host)?.watching;
   const watching = request.watching === known || (request.watching && !hostIdProblem(request.watching)) ? request.watching : "";
   liveness.heard(request.host, now, request.revision, watching);
-  // A flapping host stays down while held (SPEC 13); its heartbeats still count as heard and still
-  // report its packages' health. The heartbeat that meets the hold-down marks it up in its own change.
-  const damping = liveness.damping.heard(request.host, now);
-  const status = damping.kind === "held" ? "down" : "up";
-  if (damping.kind === "released") {
-    log.info({ heartbeatFrom: request.host, steadyMs: damping.steadyMs }, `host ${request.host} heartbeat steadily for ${damping.steadyMs} ms: released from hold-down`);
-  }
+  // Its packages' health is reported even while it is held down.
+  const status = heardStatus(liveness, log, request.host, now);
   const unchanged =
     current?.status === status &&
     healths.every((h) => (current.packages.find((p) => p.type === h.type)?.health ?? h.health) === h.health) &&
@@ -76,6 +72,19 @@ export async function recordHeartbeat(ctx: HeartbeatContext, log: Logger, reques
     });
   }
   return true;
+}
+
+/**
+ * The status `host`, heard from at `now` (a heartbeat, or a pulse through
+ * its relay), is to have: down while it is held as flapping (SPEC 13),
+ * though it still counts as heard towards its release; up otherwise. The
+ * one that meets the hold-down releases it, with a line in the log; the
+ * caller's change marks it up.
+ */
+export function heardStatus(liveness: LivenessTracker, log: Logger, host: string, now: number): "up" | "down" {
+  const damping = liveness.damping.heard(host, now);
+  if (damping.kind === "released") log.info({ heartbeatFrom: host, steadyMs: damping.steadyMs }, `host ${host} heartbeat steadily for ${damping.steadyMs} ms: released from hold-down`);
+  return damping.kind === "held" ? "down" : "up";
 }
 
 function heartbeatMutation(

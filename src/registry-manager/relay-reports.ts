@@ -3,7 +3,7 @@ import type { RelayReply } from "../generated/cairn/v1/RelayReply.js";
 import type { RelayReport__Output } from "../generated/cairn/v1/RelayReport.js";
 import { packageOf, REGISTRY_TYPE } from "../registry/model.js";
 import { RELAY_SILENT_MS } from "./defaults.js";
-import type { HeartbeatContext } from "./heartbeats.js";
+import { heardStatus, type HeartbeatContext } from "./heartbeats.js";
 import { setStatusWhere } from "./mutations/heartbeat.js";
 
 /** A relay as named to an agent: its host id, and where to dial it. */
@@ -36,20 +36,18 @@ export function recordRelayReport(ctx: HeartbeatContext, log: Logger, report: Re
   if (ctx.manager.role() !== "primary" || !liveness) return { ...answer, recorded: false, whole: [] };
   const now = ctx.clock.now();
   liveness.relayReported(report.host, now);
-  const hosts = ctx.store.index.registry.hosts;
-  // The status as the writes already accepted leave it: a mark-down not yet committed is one to undo.
+  // A host is known by the committed registry (an import under way holds only part of the newest state), its
+  // status by the writes already accepted, which the mark-up runs against: a mark-down not yet committed is one to undo.
+  const committed = ctx.store.index.registry.hosts;
   const accepted = ctx.store.latest.registry.hosts;
   const whole: string[] = [];
   const backUp: string[] = [];
   for (const pulse of report.pulses) {
-    if (!hosts.has(pulse.host) || !liveness.relayed(pulse.host, now - pulse.age_ms, pulse.revision, report.host)) {
+    if (!committed.has(pulse.host) || !liveness.relayed(pulse.host, now - pulse.age_ms, pulse.revision, report.host)) {
       whole.push(pulse.host);
-      continue;
+    } else if (accepted.get(pulse.host)?.status !== "up" && heardStatus(liveness, log, pulse.host, now) === "up") {
+      backUp.push(pulse.host);
     }
-    if (accepted.get(pulse.host)?.status === "up") continue;
-    const damping = liveness.damping.heard(pulse.host, now);
-    if (damping.kind === "released") log.info({ heartbeatFrom: pulse.host, steadyMs: damping.steadyMs }, `host ${pulse.host} pulsed steadily for ${damping.steadyMs} ms: released from hold-down`);
-    if (damping.kind !== "held") backUp.push(pulse.host);
   }
   if (backUp.length > 0) {
     // Not waited for: the relay's report must not wait behind writes (it vouches only while its reports get through),
